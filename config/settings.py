@@ -1,0 +1,77 @@
+"""The one place co2calc reads its environment.
+
+Every setting has a default here or under `config/`; the environment overrides it with the
+prefix `CO2CALC_` (for example `CO2CALC_DATABASE_URL`). Nothing else in the code base reads
+`os.environ`: other modules take a `Settings` object, usually from `get_settings()`.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "config"
+
+
+def _require_driver(url: str | None) -> str | None:
+    """Refuse a database URL that leaves the driver to SQLAlchemy's default.
+
+    SQLAlchemy 2.1 switches the default `postgresql://` driver to psycopg 3, which breaks
+    dagster-postgres (ARCHITECTURE.md §8); naming the driver keeps every URL unambiguous.
+    """
+    if url is not None and url.startswith("postgresql://"):
+        raise ValueError(f"database URL {url!r} must name its driver, e.g. 'postgresql+psycopg2://...'")
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CO2CALC_", extra="ignore")
+
+    # Warehouse. Unset: the demo and the tests start an embedded PostgreSQL under `state_dir`.
+    database_url: str | None = None
+    # A server the integration tests may use instead of an embedded one (CI uses the machine's).
+    test_database_url: str | None = None
+    # Redis for the dashboard's query cache; unset: an in-process cache.
+    redis_url: str | None = None
+
+    # Where the local runtime keeps its state: embedded PostgreSQL data, Dagster home, demo files.
+    state_dir: Path = REPO_ROOT / ".co2calc"
+    # Folder watched by the inbox sensor; files are routed to a source by their name.
+    inbox_dir: Path = REPO_ROOT / ".co2calc" / "inbox"
+
+    dbt_project_dir: Path = REPO_ROOT / "dbt"
+    roles_file: Path = CONFIG_DIR / "roles.yaml"
+    demo_users_file: Path = CONFIG_DIR / "demo_users.yaml"
+
+    # Dashboard login (OpenID Connect through st.login). The defaults point at the demo provider.
+    oidc_metadata_url: str = "http://127.0.0.1:9400/.well-known/openid-configuration"
+    oidc_client_id: str = "co2calc-dashboard"
+    oidc_client_secret: str = "co2calc-demo-secret"
+    oidc_cookie_secret: str = "co2calc-demo-cookie-secret-change-me"
+    dashboard_port: int = 8501
+    dagster_port: int = 3000
+    oidc_port: int = 9400
+
+    # Bounded caches of the dashboard (seconds, entries).
+    dashboard_cache_ttl_s: int = 600
+    dashboard_cache_max_entries: int = 256
+
+    @field_validator("database_url", "test_database_url")
+    @classmethod
+    def _url_names_driver(cls, url: str | None) -> str | None:
+        return _require_driver(url)
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.state_dir / "dagster_home"
+
+    @property
+    def dashboard_redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.dashboard_port}/oauth2callback"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
