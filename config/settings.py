@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # Folder watched by the inbox sensor; files are routed to a source by their name.
     inbox_dir: Path = REPO_ROOT / ".co2calc" / "inbox"
 
+    # Reporting years the pipelines partition by (calendar years, METHODOLOGY.md §1.2).
+    first_reporting_year: int = 2019
+    last_reporting_year: int = 2030
+
     dbt_project_dir: Path = REPO_ROOT / "dbt"
     roles_file: Path = CONFIG_DIR / "roles.yaml"
     demo_users_file: Path = CONFIG_DIR / "demo_users.yaml"
@@ -50,7 +54,12 @@ class Settings(BaseSettings):
     oidc_client_id: str = "co2calc-dashboard"
     oidc_client_secret: str = "co2calc-demo-secret"
     oidc_cookie_secret: str = "co2calc-demo-cookie-secret-change-me"
+    # Port of the embedded PostgreSQL the demo starts when `database_url` is unset.
+    embedded_postgres_port: int = 54329
     dashboard_port: int = 8501
+    # Where browsers reach the dashboard when a proxy sits in front (compose: http://dashboard.localhost);
+    # unset: the dashboard port on the loopback address.
+    dashboard_public_url: str | None = None
     dagster_port: int = 3000
     oidc_port: int = 9400
 
@@ -64,12 +73,17 @@ class Settings(BaseSettings):
         return _require_driver(url)
 
     @property
+    def reporting_years(self) -> list[int]:
+        return list(range(self.first_reporting_year, self.last_reporting_year + 1))
+
+    @property
     def dagster_home(self) -> Path:
         return self.state_dir / "dagster_home"
 
     @property
     def dashboard_redirect_uri(self) -> str:
-        return f"http://127.0.0.1:{self.dashboard_port}/oauth2callback"
+        base_url = self.dashboard_public_url or f"http://127.0.0.1:{self.dashboard_port}"
+        return f"{base_url.rstrip('/')}/oauth2callback"
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,8 @@ create table if not exists ops.loads (
     load_id bigserial primary key,
     source_code text not null,
     reporting_year integer,
+    -- '*' for a back-office file covering every unit, else the one unit an end-user file is for
+    unit_scope text not null default '*',
     file_name text not null,
     file_sha256 text not null,
     -- active: its rows are in raw; replaced: a corrected file took its place; refused: the whole file was rejected
@@ -23,13 +25,13 @@ create table if not exists ops.loads (
     finished_at timestamptz,
     replaced_by_load_id bigint references ops.loads (load_id)
 );
-create index if not exists loads_scope_idx on ops.loads (source_code, reporting_year, load_status);
+create index if not exists loads_scope_idx on ops.loads (source_code, reporting_year, unit_scope, load_status);
 
 create table if not exists ops.rejects (
     load_id bigint not null references ops.loads (load_id),
     source_code text not null,
     row_number integer not null,
-    column_name text,
+    column_name text not null,
     reason_code text not null,
     reason_message text not null,
     original_line text not null,

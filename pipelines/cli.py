@@ -1,0 +1,114 @@
+"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, serve the demo."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from config.settings import Settings, get_settings
+
+app = typer.Typer(help="co2calc: the greenhouse-gas footprint of an institution and its labs.", no_args_is_help=True)
+console = Console()
+
+
+def _database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    console.print("[red]CO2CALC_DATABASE_URL is not set.[/red] Set it, or use `co2calc demo`, "
+                  "which starts an embedded PostgreSQL.")
+    raise typer.Exit(2)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Folder to write the CSV files into.")],
+    scale: Annotated[float, typer.Option(help="Volume multiplier: 1 = ~500 labs.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same files.")] = 42,
+) -> None:
+    """Write a synthetic university (units, headcount, flights, trains for three years) as CSV files."""
+    from ingest.synthetic import generate_institution
+
+    files = generate_institution(out, scale=scale, seed=seed)
+    for path in files:
+        console.print(f"wrote {path}")
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The CSV file to load.")],
+    source: Annotated[str, typer.Option(help="units, headcount, travel_planes or travel_trains.")],
+    year: Annotated[int | None, typer.Option(help="Reporting year; default: the _YYYY suffix of the name.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit of an end-user file (no unit column).")] = None,
+) -> None:
+    """Load one file into the warehouse; print accepted and rejected counts and the first reasons."""
+    from ingest.contracts import SOURCES, source_for_file
+    from ingest.load import load_file
+    from pipelines.warehouse import engine_for
+
+    if source not in SOURCES:
+        console.print(f"[red]unknown source {source!r}[/red]; expected one of {', '.join(SOURCES)}")
+        raise typer.Exit(2)
+    if year is None and (routed := source_for_file(file.name)) is not None:
+        year = routed[1]
+    engine = engine_for(_database_url(get_settings()))
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task(f"{file.name}: starting", total=None)
+        try:
+            result = load_file(engine, file, source, reporting_year=year, unit_institutional_id=unit,
+                               loaded_by="co2calc ingest",
+                               on_progress=lambda step: bar.update(task, description=f"{file.name}: {step}"))
+        except ValueError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from None
+        bar.update(task, description=f"{file.name}: {result.outcome}")
+    if result.outcome == "refused":
+        console.print(f"[red]refused[/red] {result.message}")
+        raise typer.Exit(1)
+    if result.outcome == "unchanged":
+        console.print(result.message)
+        return
+    console.print(f"{result.outcome} as load {result.load_id}: {result.rows_accepted} rows accepted, "
+                  f"{result.rows_rejected} rejected")
+    for warning in result.warnings:
+        console.print(f"[yellow]{warning}[/yellow]")
+    for problem in result.problems[:10]:
+        console.print(f"  {problem.reason_code}: {problem.reason_message}")
+    if len(result.problems) > 10:
+        console.print(f"  … {len(result.problems) - 10} more in ops.rejects (load {result.load_id})")
+
+
+@app.command()
+def run(
+    data: Annotated[Path, typer.Option(exists=True, file_okay=False, help="Folder of delivered CSV files.")],
+) -> None:
+    """Run the whole pipeline in-process: reference data, every file of the folder, then dbt build."""
+    from pipelines.run import run_pipeline
+    from pipelines.totals import print_totals
+
+    settings = get_settings()
+    database_url = _database_url(settings)
+    file_runs = run_pipeline(settings, database_url, data, on_step=lambda step: console.print(f"· {step}"))
+    for file_run in file_runs:
+        meta = file_run.metadata
+        console.print(f"  {file_run.path.name}: {meta['outcome']}, {meta['rows_accepted']} accepted, "
+                      f"{meta['rows_rejected']} rejected")
+    print_totals(console, database_url)
+
+
+@app.command()
+def demo() -> None:
+    """Start everything on this machine: database, demo data, pipeline, dashboard, Dagster UI, demo login."""
+    from pipelines.demo import run_demo
+
+    raise typer.Exit(run_demo(get_settings(), console))
+
+
+@app.command()
+def dashboard() -> None:
+    """Serve the dashboard (and the demo login provider) against the configured warehouse."""
+    from pipelines.demo import serve_dashboard
+
+    raise typer.Exit(serve_dashboard(get_settings(), _database_url(get_settings()), console))
+

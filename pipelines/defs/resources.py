@@ -1,0 +1,35 @@
+"""Resources shared by every asset: the warehouse and dbt, both configured from the settings."""
+
+import os
+from collections.abc import Sequence
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject
+
+from config.settings import get_settings
+from pipelines.warehouse import dbt_connection_env, engine_for, require_database_url
+
+DBT_PROJECT = DbtProject(project_dir=get_settings().dbt_project_dir)
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The PostgreSQL warehouse. Without an explicit URL, the settings' `database_url` at run time."""
+
+    database_url: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.database_url or require_database_url(get_settings())
+
+    def engine(self):
+        return engine_for(self.url)
+
+    def dbt_cli(self, args: Sequence[str], context: dg.AssetExecutionContext):
+        """Run dbt against this warehouse; `dbt/profiles.yml` reads the connection from variables set here."""
+        # dagster-dbt hands the current environment to the dbt process and offers no other way in.
+        os.environ.update(dbt_connection_env(self.url))
+        dbt = DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(DBT_PROJECT.project_dir))
+        return dbt.cli(list(args), context=context)
+
+
+defs = dg.Definitions(resources={"warehouse": WarehouseResource()})

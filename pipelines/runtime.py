@@ -1,0 +1,45 @@
+"""What the CLI needs to run the pipeline on this machine: a database, a dbt manifest, a Dagster instance."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.instance.ref import InstanceRef
+
+from config.settings import Settings
+from pipelines.local_postgres import LocalPostgres
+from pipelines.warehouse import dbt_connection_env
+
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+"""
+
+
+def embedded_postgres(settings: Settings) -> LocalPostgres:
+    return LocalPostgres(settings.state_dir / "pgdata", settings.embedded_postgres_port)
+
+
+def ensure_dbt_manifest(settings: Settings, database_url: str) -> Path:
+    """Run `dbt parse` when the manifest is missing or older than a file of the dbt project."""
+    project = settings.dbt_project_dir
+    manifest = project / "target" / "manifest.json"
+    sources = [p for p in project.rglob("*") if p.is_file() and "target" not in p.parts and "logs" not in p.parts]
+    if manifest.exists() and all(p.stat().st_mtime <= manifest.stat().st_mtime for p in sources):
+        return manifest
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run(
+        [str(dbt), "parse", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project)],
+        check=True,
+        env={**os.environ, **dbt_connection_env(database_url)},
+    )
+    return manifest
+
+
+def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))

@@ -1,0 +1,30 @@
+"""How the pipelines reach the warehouse: an engine from the settings, and dbt's view of the same URL."""
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+
+from config.settings import Settings
+
+
+def engine_for(database_url: str) -> Engine:
+    return create_engine(database_url, pool_pre_ping=True)
+
+
+def dbt_connection_env(database_url: str) -> dict[str, str]:
+    """The variables `dbt/profiles.yml` reads, for a dbt process pointed at `database_url`."""
+    url = make_url(database_url)
+    return {
+        "CO2CALC_DBT_HOST": url.host or "127.0.0.1",
+        "CO2CALC_DBT_PORT": str(url.port or 5432),
+        "CO2CALC_DBT_USER": url.username or "postgres",
+        "CO2CALC_DBT_PASSWORD": url.password or "",
+        "CO2CALC_DBT_DBNAME": url.database or "postgres",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def require_database_url(settings: Settings) -> str:
+    if not settings.database_url:
+        raise RuntimeError("CO2CALC_DATABASE_URL is not set (the demo starts an embedded PostgreSQL and sets it)")
+    return settings.database_url

@@ -1,0 +1,54 @@
+"""Shared fixtures: a real PostgreSQL server and fresh databases on it.
+
+The server is the one named by CO2CALC_TEST_DATABASE_URL (CI uses the machine's), else an
+embedded PostgreSQL started for the session, so `make test` needs nothing installed beforehand.
+"""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from config.settings import Settings
+from pipelines.local_postgres import LocalPostgres, free_port
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = Settings().test_database_url
+    if configured:
+        yield configured
+        return
+    server = LocalPostgres(tmp_path_factory.mktemp("pgdata"), free_port()).start()
+    try:
+        yield server.url
+    finally:
+        server.destroy()
+
+
+def create_database(server_url: str, prefix: str) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'create database "{name}"')
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, database_url: str) -> None:
+    name = make_url(database_url).database
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'drop database if exists "{name}" with (force)')
+    admin.dispose()
+
+
+@pytest.fixture
+def fresh_database_url(postgres_server_url: str) -> Iterator[str]:
+    url = create_database(postgres_server_url, "co2calc_test")
+    try:
+        yield url
+    finally:
+        drop_database(postgres_server_url, url)
