@@ -118,10 +118,20 @@ TRAVEL_PLANES = SourceContract(
     raw_table="raw.travel_planes",
     columns=(
         UNIT,
-        Column("origin_iata", required=True, upper=True, pattern=r"^[A-Z]{3}$",
-               pattern_description="three letters"),
-        Column("destination_iata", required=True, upper=True, pattern=r"^[A-Z]{3}$",
-               pattern_description="three letters"),
+        Column(
+            "origin_iata",
+            required=True,
+            upper=True,
+            pattern=r"^[A-Z]{3}$",
+            pattern_description="three letters",
+        ),
+        Column(
+            "destination_iata",
+            required=True,
+            upper=True,
+            pattern=r"^[A-Z]{3}$",
+            pattern_description="three letters",
+        ),
         USER,
         DEPARTURE_DATE,
         NUMBER_OF_TRIPS,
@@ -141,11 +151,21 @@ TRAVEL_TRAINS = SourceContract(
     columns=(
         UNIT,
         Column("origin_name", required=True),
-        Column("origin_country_code", required=True, upper=True, pattern=r"^[A-Z]{2}$",
-               pattern_description="an ISO 3166-1 alpha-2 country code"),
+        Column(
+            "origin_country_code",
+            required=True,
+            upper=True,
+            pattern=r"^[A-Z]{2}$",
+            pattern_description="an ISO 3166-1 alpha-2 country code",
+        ),
         Column("destination_name", required=True),
-        Column("destination_country_code", required=True, upper=True, pattern=r"^[A-Z]{2}$",
-               pattern_description="an ISO 3166-1 alpha-2 country code"),
+        Column(
+            "destination_country_code",
+            required=True,
+            upper=True,
+            pattern=r"^[A-Z]{2}$",
+            pattern_description="an ISO 3166-1 alpha-2 country code",
+        ),
         USER,
         DEPARTURE_DATE,
         NUMBER_OF_TRIPS,
@@ -155,10 +175,15 @@ TRAVEL_TRAINS = SourceContract(
     ),
     file_pattern=r"travel_trains" + YEAR_SUFFIX,
     date_column="departure_date",
-    station_columns=(("origin_name", "origin_country_code"), ("destination_name", "destination_country_code")),
+    station_columns=(
+        ("origin_name", "origin_country_code"),
+        ("destination_name", "destination_country_code"),
+    ),
 )
 
-SOURCES: dict[str, SourceContract] = {c.source_code: c for c in (UNITS, HEADCOUNT, TRAVEL_PLANES, TRAVEL_TRAINS)}
+SOURCES: dict[str, SourceContract] = {
+    c.source_code: c for c in (UNITS, HEADCOUNT, TRAVEL_PLANES, TRAVEL_TRAINS)
+}
 
 
 def source_for_file(file_name: str) -> tuple[SourceContract, int | None] | None:

@@ -55,9 +55,9 @@ def load_reference_data(engine: sa.Engine) -> dict[str, int]:
     ensure_schema(engine)
     frames = {
         "reference.airports": airports_frame(),
-        "reference.train_stations": stations_frame().drop("aliases").with_columns(
-            source_name=pl.lit("co2calc train_stations.csv")
-        ),
+        "reference.train_stations": stations_frame()
+        .drop("aliases")
+        .with_columns(source_name=pl.lit("co2calc train_stations.csv")),
     }
     with engine.begin() as connection:
         cursor = connection.connection.cursor()
@@ -84,8 +84,15 @@ def _lookups(connection: sa.Connection) -> Lookups:
     )
 
 
-def _typed_rows(frame: pl.DataFrame, contract: SourceContract, accepted: pl.Series, year: int | None,
-                load_id: int, delivered: DeliveredFile, loaded_at: datetime) -> pl.DataFrame:
+def _typed_rows(
+    frame: pl.DataFrame,
+    contract: SourceContract,
+    accepted: pl.Series,
+    year: int | None,
+    load_id: int,
+    delivered: DeliveredFile,
+    loaded_at: datetime,
+) -> pl.DataFrame:
     casts = []
     for column in contract.columns:
         value = pl.col(column.name)
@@ -98,16 +105,22 @@ def _typed_rows(frame: pl.DataFrame, contract: SourceContract, accepted: pl.Seri
                 value = value.str.to_date("%Y-%m-%d")
         casts.append(value.alias(column.name))
     for name_column, _ in contract.station_columns:
-        casts.append(pl.col(f"__{name_column}__station_id").alias(name_column.replace("_name", "_station_id")))
-    typed = frame.with_columns(
-        _row_number=pl.Series(delivered.line_numbers, dtype=pl.Int64),
-    ).filter(accepted).select(
-        *([pl.lit(year, dtype=pl.Int64).alias("reporting_year")] if contract.has_reporting_year else []),
-        *casts,
-        pl.lit(load_id, dtype=pl.Int64).alias("_load_id"),
-        pl.lit(delivered.path.name).alias("_source_file"),
-        pl.col("_row_number"),
-        pl.lit(loaded_at.isoformat()).alias("_loaded_at"),
+        casts.append(
+            pl.col(f"__{name_column}__station_id").alias(name_column.replace("_name", "_station_id"))
+        )
+    typed = (
+        frame.with_columns(
+            _row_number=pl.Series(delivered.line_numbers, dtype=pl.Int64),
+        )
+        .filter(accepted)
+        .select(
+            *([pl.lit(year, dtype=pl.Int64).alias("reporting_year")] if contract.has_reporting_year else []),
+            *casts,
+            pl.lit(load_id, dtype=pl.Int64).alias("_load_id"),
+            pl.lit(delivered.path.name).alias("_source_file"),
+            pl.col("_row_number"),
+            pl.lit(loaded_at.isoformat()).alias("_loaded_at"),
+        )
     )
     return typed
 
@@ -138,35 +151,80 @@ def load_file(
     )
     with engine.begin() as connection:
         # One load per scope at a time: a second loader of the same scope waits here.
-        connection.execute(sa.text("select pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"{source_code}/{year}/{unit_scope}"})
-        previous = connection.execute(scope_filter, {"source": source_code, "year": year, "scope": unit_scope}).first()
+        connection.execute(
+            sa.text("select pg_advisory_xact_lock(hashtext(:key))"),
+            {"key": f"{source_code}/{year}/{unit_scope}"},
+        )
+        previous = connection.execute(
+            scope_filter, {"source": source_code, "year": year, "scope": unit_scope}
+        ).first()
         if previous is not None and previous.file_sha256 == sha256:
-            return LoadResult(source_code, path.name, "unchanged", previous.load_id,
-                              message=f"{path.name} is identical to load {previous.load_id}; nothing changed")
+            return LoadResult(
+                source_code,
+                path.name,
+                "unchanged",
+                previous.load_id,
+                message=f"{path.name} is identical to load {previous.load_id}; nothing changed",
+            )
         on_progress("reading")
         try:
-            delivered = read_delivered_file(path, contract, has_unit_default=unit_institutional_id is not None)
+            delivered = read_delivered_file(
+                path, contract, has_unit_default=unit_institutional_id is not None
+            )
         except FileRefused as refused:
-            load_id = _record_load(connection, contract, year, unit_scope, path, sha256, "refused", loaded_by,
-                                   dagster_run_id, started_at, message=f"{refused.code}: {refused.message}")
-            return LoadResult(source_code, path.name, "refused", load_id, message=f"{refused.code}: {refused.message}")
+            load_id = _record_load(
+                connection,
+                contract,
+                year,
+                unit_scope,
+                path,
+                sha256,
+                "refused",
+                loaded_by,
+                dagster_run_id,
+                started_at,
+                message=f"{refused.code}: {refused.message}",
+            )
+            return LoadResult(
+                source_code, path.name, "refused", load_id, message=f"{refused.code}: {refused.message}"
+            )
         on_progress("validating")
-        frame, problems = validate_rows(delivered.cells, contract, reporting_year=year,
-                                        lookups=_lookups(connection), unit_default=unit_institutional_id)
+        frame, problems = validate_rows(
+            delivered.cells,
+            contract,
+            reporting_year=year,
+            lookups=_lookups(connection),
+            unit_default=unit_institutional_id,
+        )
         refused_rows = sorted({p.row_index for p in problems})
         accepted = pl.Series([True] * frame.height)
         if refused_rows:
             accepted = accepted.scatter(refused_rows, False)
         on_progress("copying")
-        load_id = _record_load(connection, contract, year, unit_scope, path, sha256, "active", loaded_by,
-                               dagster_run_id, started_at)
+        load_id = _record_load(
+            connection,
+            contract,
+            year,
+            unit_scope,
+            path,
+            sha256,
+            "active",
+            loaded_by,
+            dagster_run_id,
+            started_at,
+        )
         cursor = connection.connection.cursor()
         if previous is not None:
             cursor.execute(f"delete from {contract.raw_table} where _load_id = %s", (previous.load_id,))
-            cursor.execute("update ops.loads set load_status = 'replaced', replaced_by_load_id = %s "
-                           "where load_id = %s", (load_id, previous.load_id))
-        _copy(cursor, contract.raw_table, _typed_rows(frame, contract, accepted, year, load_id, delivered, started_at))
+            cursor.execute(
+                "update ops.loads set load_status = 'replaced', replaced_by_load_id = %s where load_id = %s",
+                (load_id, previous.load_id),
+            )
+        _copy(
+            cursor,
+            contract.raw_table,
+            _typed_rows(frame, contract, accepted, year, load_id, delivered, started_at),
+        )
         if problems:
             _copy(cursor, "ops.rejects", _rejects_frame(problems, load_id, contract, delivered))
         rows_accepted = frame.height - len(refused_rows)
@@ -188,8 +246,9 @@ def load_file(
     )
 
 
-def _rejects_frame(problems: list[Problem], load_id: int, contract: SourceContract,
-                   delivered: DeliveredFile) -> pl.DataFrame:
+def _rejects_frame(
+    problems: list[Problem], load_id: int, contract: SourceContract, delivered: DeliveredFile
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "load_id": [load_id] * len(problems),
@@ -203,9 +262,19 @@ def _rejects_frame(problems: list[Problem], load_id: int, contract: SourceContra
     )
 
 
-def _record_load(connection: sa.Connection, contract: SourceContract, year: int | None, unit_scope: str, path: Path,
-                 sha256: str, status: str, loaded_by: str, dagster_run_id: str | None, started_at: datetime,
-                 message: str | None = None) -> int:
+def _record_load(
+    connection: sa.Connection,
+    contract: SourceContract,
+    year: int | None,
+    unit_scope: str,
+    path: Path,
+    sha256: str,
+    status: str,
+    loaded_by: str,
+    dagster_run_id: str | None,
+    started_at: datetime,
+    message: str | None = None,
+) -> int:
     return connection.execute(
         sa.text(
             "insert into ops.loads (source_code, reporting_year, unit_scope, file_name, file_sha256, load_status, "
@@ -213,6 +282,16 @@ def _record_load(connection: sa.Connection, contract: SourceContract, year: int 
             ":file, :sha, :status, :message, :by, :run, :started, case when :status = 'refused' then now() end) "
             "returning load_id"
         ),
-        {"source": contract.source_code, "year": year, "scope": unit_scope, "file": path.name, "sha": sha256,
-         "status": status, "message": message, "by": loaded_by, "run": dagster_run_id, "started": started_at},
+        {
+            "source": contract.source_code,
+            "year": year,
+            "scope": unit_scope,
+            "file": path.name,
+            "sha": sha256,
+            "status": status,
+            "message": message,
+            "by": loaded_by,
+            "run": dagster_run_id,
+            "started": started_at,
+        },
     ).scalar_one()

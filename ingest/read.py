@@ -113,7 +113,9 @@ def _check_header(path: Path, header: list[str], contract: SourceContract, has_u
         )
 
 
-def read_delivered_file(path: Path, contract: SourceContract, *, has_unit_default: bool = False) -> DeliveredFile:
+def read_delivered_file(
+    path: Path, contract: SourceContract, *, has_unit_default: bool = False
+) -> DeliveredFile:
     warnings: list[str] = []
     raw = path.read_bytes()
     text = _decode(path, raw, warnings)

@@ -60,13 +60,17 @@ class StationIndex:
             names = [row["station_name"], *((row["aliases"] or "").split("|"))]
             names_by_country.setdefault(row["country_code"], []).append(row["station_name"])
             for name in filter(None, (n.strip() for n in names)):
-                by_name.setdefault(fold(name), {}).setdefault(row["country_code"], set()).add(row["station_id"])
+                by_name.setdefault(fold(name), {}).setdefault(row["country_code"], set()).add(
+                    row["station_id"]
+                )
         return cls(
             by_name={k: {c: tuple(sorted(ids)) for c, ids in v.items()} for k, v in by_name.items()},
             names_by_country={c: tuple(sorted(n)) for c, n in names_by_country.items()},
         )
 
-    def resolve(self, name: str | None, country_code: str | None, column: str) -> tuple[str | None, str | None]:
+    def resolve(
+        self, name: str | None, country_code: str | None, column: str
+    ) -> tuple[str | None, str | None]:
         """(station id, None) when the name is known in that country, else (None, the reason)."""
         if name is None or country_code is None:
             return None, None

@@ -55,34 +55,71 @@ def _column_rules(column: Column) -> list[_Rule]:
     name = column.name
     rules: list[_Rule] = []
     if column.required:
-        rules.append(_Rule(gxe.ExpectColumnValuesToNotBeNull(column=name), "ROW_REQUIRED", name,
-                           lambda _v, n=name: f"{n} is required and is empty"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToNotBeNull(column=name),
+                "ROW_REQUIRED",
+                name,
+                lambda _v, n=name: f"{n} is required and is empty",
+            )
+        )
     if column.column_type in TYPE_PATTERNS:
         description = TYPE_DESCRIPTIONS[column.column_type]
-        rules.append(_Rule(gxe.ExpectColumnValuesToMatchRegex(column=name, regex=TYPE_PATTERNS[column.column_type]),
-                           "ROW_TYPE", name, lambda v, n=name, d=description: f"{n} {v!r} is not {d}"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=TYPE_PATTERNS[column.column_type]),
+                "ROW_TYPE",
+                name,
+                lambda v, n=name, d=description: f"{n} {v!r} is not {d}",
+            )
+        )
     if column.column_type == "date":
-        rules.append(_Rule(gxe.ExpectColumnValuesToMatchStrftimeFormat(column=name, strftime_format="%Y-%m-%d"),
-                           "ROW_TYPE", name, lambda v, n=name: f"{n} {v!r} is not a date written YYYY-MM-DD"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToMatchStrftimeFormat(column=name, strftime_format="%Y-%m-%d"),
+                "ROW_TYPE",
+                name,
+                lambda v, n=name: f"{n} {v!r} is not a date written YYYY-MM-DD",
+            )
+        )
     if column.pattern:
-        rules.append(_Rule(gxe.ExpectColumnValuesToMatchRegex(column=name, regex=column.pattern),
-                           "ROW_TYPE", name,
-                           lambda v, n=name, d=column.pattern_description: f"{n} {v!r} is not {d}"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=column.pattern),
+                "ROW_TYPE",
+                name,
+                lambda v, n=name, d=column.pattern_description: f"{n} {v!r} is not {d}",
+            )
+        )
     if column.allowed is not None:
         allowed = ", ".join(column.allowed)
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(column.allowed)),
-                           "ROW_ENUM", name, lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(column.allowed)),
+                "ROW_ENUM",
+                name,
+                lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}",
+            )
+        )
     if column.minimum is not None or column.maximum is not None:
         bounds = {
             "min_value": column.minimum,
             "max_value": column.maximum,
             "strict_min": column.minimum_exclusive,
         }
-        low = "" if column.minimum is None else f"{'>' if column.minimum_exclusive else '≥'} {column.minimum:g}"
+        low = (
+            "" if column.minimum is None else f"{'>' if column.minimum_exclusive else '≥'} {column.minimum:g}"
+        )
         high = "" if column.maximum is None else f"≤ {column.maximum:g}"
         expected = " and ".join(p for p in (low, high) if p)
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeBetween(column=f"__{name}__number", **bounds),
-                           "ROW_RANGE", name, lambda v, n=name, e=expected: f"{n} {v:g} is not {e}"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeBetween(column=f"__{name}__number", **bounds),
+                "ROW_RANGE",
+                name,
+                lambda v, n=name, e=expected: f"{n} {v:g} is not {e}",
+            )
+        )
     return rules
 
 
@@ -90,31 +127,73 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
     rules: list[_Rule] = []
     if contract.known_units_column:
         name = contract.known_units_column
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=sorted(lookups.unit_ids)),
-                           "ROW_UNKNOWN_UNIT", name, lambda v, n=name: f"{n} {v!r} is not a known unit"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeInSet(column=name, value_set=sorted(lookups.unit_ids)),
+                "ROW_UNKNOWN_UNIT",
+                name,
+                lambda v, n=name: f"{n} {v!r} is not a known unit",
+            )
+        )
     for name in contract.known_airport_columns:
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=sorted(lookups.airport_codes)),
-                           "TRAVEL_UNKNOWN_IATA", name, lambda v, n=name: f"{n} {v!r} is not a known airport code"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeInSet(column=name, value_set=sorted(lookups.airport_codes)),
+                "TRAVEL_UNKNOWN_IATA",
+                name,
+                lambda v, n=name: f"{n} {v!r} is not a known airport code",
+            )
+        )
     for first, second in contract.distinct_pairs:
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeInSet(column=f"__{first}__same_as__{second}", value_set=[False]),
-                           "TRAVEL_SAME_ENDPOINTS", second, lambda _v, a=first, b=second: f"{a} and {b} are equal"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeInSet(column=f"__{first}__same_as__{second}", value_set=[False]),
+                "TRAVEL_SAME_ENDPOINTS",
+                second,
+                lambda _v, a=first, b=second: f"{a} and {b} are equal",
+            )
+        )
     for name_column, _ in contract.station_columns:
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeNull(column=f"__{name_column}__station_problem"),
-                           "TRAVEL_UNKNOWN_STATION", name_column, str))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeNull(column=f"__{name_column}__station_problem"),
+                "TRAVEL_UNKNOWN_STATION",
+                name_column,
+                str,
+            )
+        )
     if contract.date_column and reporting_year is not None:
         name = contract.date_column
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeBetween(column=f"__{name}__year", min_value=reporting_year,
-                                                             max_value=reporting_year),
-                           "ROW_OUT_OF_YEAR", name,
-                           lambda v, n=name, y=reporting_year: f"{n} is in {v:g}, outside reporting year {y}"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=f"__{name}__year", min_value=reporting_year, max_value=reporting_year
+                ),
+                "ROW_OUT_OF_YEAR",
+                name,
+                lambda v, n=name, y=reporting_year: f"{n} is in {v:g}, outside reporting year {y}",
+            )
+        )
     if len(contract.unique_key) == 1:
         (name,) = contract.unique_key
-        rules.append(_Rule(gxe.ExpectColumnValuesToBeUnique(column=name), "ROW_DUPLICATE", name,
-                           lambda v, n=name: f"{n} {v!r} is repeated in the file"))
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeUnique(column=name),
+                "ROW_DUPLICATE",
+                name,
+                lambda v, n=name: f"{n} {v!r} is repeated in the file",
+            )
+        )
     elif contract.unique_key:
         key = ", ".join(contract.unique_key)
-        rules.append(_Rule(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(contract.unique_key)),
-                           "ROW_DUPLICATE", None, lambda _v, k=key: f"({k}) is repeated in the file"))
+        rules.append(
+            _Rule(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(contract.unique_key)),
+                "ROW_DUPLICATE",
+                None,
+                lambda _v, k=key: f"({k}) is repeated in the file",
+            )
+        )
     return rules
 
 
@@ -140,12 +219,20 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
     helpers = []
     for column in contract.columns:
         if column.minimum is not None or column.maximum is not None:
-            helpers.append(pl.col(column.name).cast(pl.Float64, strict=False).alias(f"__{column.name}__number"))
+            helpers.append(
+                pl.col(column.name).cast(pl.Float64, strict=False).alias(f"__{column.name}__number")
+            )
     for first, second in contract.distinct_pairs:
-        helpers.append((pl.col(first) == pl.col(second)).fill_null(False).alias(f"__{first}__same_as__{second}"))
+        helpers.append(
+            (pl.col(first) == pl.col(second)).fill_null(False).alias(f"__{first}__same_as__{second}")
+        )
     if contract.date_column:
-        helpers.append(pl.col(contract.date_column).str.to_date("%Y-%m-%d", strict=False).dt.year()
-                       .alias(f"__{contract.date_column}__year"))
+        helpers.append(
+            pl.col(contract.date_column)
+            .str.to_date("%Y-%m-%d", strict=False)
+            .dt.year()
+            .alias(f"__{contract.date_column}__year")
+        )
     frame = frame.with_columns(helpers)
     for name_column, country_column in contract.station_columns:
         resolved = [
@@ -173,7 +260,9 @@ def validate_rows(
     rules += _lookup_rules(contract, reporting_year, lookups)
     for number, rule in enumerate(rules):
         rule.expectation.meta = {"rule_number": number}
-    suite = gx.ExpectationSuite(name=f"{contract.source_code}_rows", expectations=[r.expectation for r in rules])
+    suite = gx.ExpectationSuite(
+        name=f"{contract.source_code}_rows", expectations=[r.expectation for r in rules]
+    )
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame.to_pandas()})
     results = batch.validate(suite, result_format={"result_format": "COMPLETE"}).results
     problems: list[Problem] = []

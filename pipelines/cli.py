@@ -9,15 +9,22 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from config.settings import Settings, get_settings
 
-app = typer.Typer(help="co2calc: the greenhouse-gas footprint of an institution and its labs.", no_args_is_help=True)
+# Tracebacks without local variables: they hold whole data frames (and personal data).
+app = typer.Typer(
+    help="co2calc: the greenhouse-gas footprint of an institution and its labs.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 console = Console()
 
 
 def _database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
-    console.print("[red]CO2CALC_DATABASE_URL is not set.[/red] Set it, or use `co2calc demo`, "
-                  "which starts an embedded PostgreSQL.")
+    console.print(
+        "[red]CO2CALC_DATABASE_URL is not set.[/red] Set it, or use `co2calc demo`, "
+        "which starts an embedded PostgreSQL."
+    )
     raise typer.Exit(2)
 
 
@@ -39,7 +46,9 @@ def generate(
 def ingest(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The CSV file to load.")],
     source: Annotated[str, typer.Option(help="units, headcount, travel_planes or travel_trains.")],
-    year: Annotated[int | None, typer.Option(help="Reporting year; default: the _YYYY suffix of the name.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Reporting year; default: the _YYYY suffix of the name.")
+    ] = None,
     unit: Annotated[str | None, typer.Option(help="Unit of an end-user file (no unit column).")] = None,
 ) -> None:
     """Load one file into the warehouse; print accepted and rejected counts and the first reasons."""
@@ -53,12 +62,20 @@ def ingest(
     if year is None and (routed := source_for_file(file.name)) is not None:
         year = routed[1]
     engine = engine_for(_database_url(get_settings()))
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console) as bar:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as bar:
         task = bar.add_task(f"{file.name}: starting", total=None)
         try:
-            result = load_file(engine, file, source, reporting_year=year, unit_institutional_id=unit,
-                               loaded_by="co2calc ingest",
-                               on_progress=lambda step: bar.update(task, description=f"{file.name}: {step}"))
+            result = load_file(
+                engine,
+                file,
+                source,
+                reporting_year=year,
+                unit_institutional_id=unit,
+                loaded_by="co2calc ingest",
+                on_progress=lambda step: bar.update(task, description=f"{file.name}: {step}"),
+            )
         except ValueError as error:
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from None
@@ -69,8 +86,10 @@ def ingest(
     if result.outcome == "unchanged":
         console.print(result.message)
         return
-    console.print(f"{result.outcome} as load {result.load_id}: {result.rows_accepted} rows accepted, "
-                  f"{result.rows_rejected} rejected")
+    console.print(
+        f"{result.outcome} as load {result.load_id}: {result.rows_accepted} rows accepted, "
+        f"{result.rows_rejected} rejected"
+    )
     for warning in result.warnings:
         console.print(f"[yellow]{warning}[/yellow]")
     for problem in result.problems[:10]:
@@ -92,8 +111,10 @@ def run(
     file_runs = run_pipeline(settings, database_url, data, on_step=lambda step: console.print(f"· {step}"))
     for file_run in file_runs:
         meta = file_run.metadata
-        console.print(f"  {file_run.path.name}: {meta['outcome']}, {meta['rows_accepted']} accepted, "
-                      f"{meta['rows_rejected']} rejected")
+        console.print(
+            f"  {file_run.path.name}: {meta['outcome']}, {meta['rows_accepted']} accepted, "
+            f"{meta['rows_rejected']} rejected"
+        )
     print_totals(console, database_url)
 
 
@@ -111,4 +132,3 @@ def dashboard() -> None:
     from pipelines.demo import serve_dashboard
 
     raise typer.Exit(serve_dashboard(get_settings(), _database_url(get_settings()), console))
-

@@ -1,7 +1,8 @@
-"""The Dagster code location: everything under `pipelines/defs/`, merged; nothing added by hand."""
+"""The Dagster code location: everything under `pipelines/defs/`, with the shared resources bound."""
 
 import dagster as dg
 
 from pipelines import defs as defs_package
+from pipelines.defs.resources import RESOURCES
 
-defs = dg.load_definitions_from_package_module(defs_package)
+defs = dg.load_definitions_from_package_module(defs_package, resources=RESOURCES)

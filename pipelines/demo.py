@@ -6,6 +6,7 @@ OpenID provider. Every child runs in its own process group, so stopping the demo
 too (`dagster dev` spawns a webserver, a daemon and a code server).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -33,8 +34,15 @@ class Supervisor:
 
     def start(self, name: str, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         log.parent.mkdir(parents=True, exist_ok=True)
-        child = subprocess.Popen(args, env=env, cwd=REPO_ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            args,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.children.append((name, child))
         return child
 
@@ -49,20 +57,16 @@ class Supervisor:
             _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + grace_s
         for _, child in self.children:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             # Whatever is left of the group (grandchildren included) is killed.
             _signal_group(child, signal.SIGKILL)
             child.wait()
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def _bin(name: str) -> str:
@@ -83,8 +87,13 @@ def child_env(settings: Settings, database_url: str) -> dict[str, str]:
 def start_login_provider(supervisor: Supervisor, settings: Settings, env: dict[str, str]) -> None:
     supervisor.start(
         "login provider",
-        [_bin("oidc-provider-mock"), "--port", str(settings.oidc_port), "--user-claims-file",
-         str(settings.demo_users_file)],
+        [
+            _bin("oidc-provider-mock"),
+            "--port",
+            str(settings.oidc_port),
+            "--user-claims-file",
+            str(settings.demo_users_file),
+        ],
         env,
         settings.state_dir / "logs" / "oidc.log",
     )
@@ -97,9 +106,21 @@ def start_dashboard(supervisor: Supervisor, settings: Settings, env: dict[str, s
     write_streamlit_secrets(settings, secrets)
     supervisor.start(
         "dashboard",
-        [_bin("streamlit"), "run", str(REPO_ROOT / "dashboard" / "streamlit_app.py"),
-         "--server.port", str(settings.dashboard_port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)],
+        [
+            _bin("streamlit"),
+            "run",
+            str(REPO_ROOT / "dashboard" / "streamlit_app.py"),
+            "--server.port",
+            str(settings.dashboard_port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--secrets.files",
+            str(secrets),
+        ],
         env,
         settings.state_dir / "logs" / "dashboard.log",
     )
@@ -108,7 +129,16 @@ def start_dashboard(supervisor: Supervisor, settings: Settings, env: dict[str, s
 def start_dagster(supervisor: Supervisor, settings: Settings, env: dict[str, str]) -> None:
     supervisor.start(
         "dagster",
-        [_bin("dagster"), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(settings.dagster_port)],
+        [
+            _bin("dagster"),
+            "dev",
+            "-m",
+            "pipelines.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(settings.dagster_port),
+        ],
         env,
         settings.state_dir / "logs" / "dagster.log",
     )
@@ -119,7 +149,7 @@ def print_demo_users(console: Console, settings: Settings) -> None:
     console.print("Demo users (type the user id on the login page of the demo provider):")
     for user in users:
         role = ", ".join(user.get("groups", [])) or "-"
-        units = ", ".join(user.get("co2calc_units", [])) or "all"
+        units = ", ".join(user.get("co2calc_unit_ids", [])) or "all"
         console.print(f"  [bold]{user['sub']}[/bold]  {user.get('name', '')}  role: {role}  units: {units}")
 
 

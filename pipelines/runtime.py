@@ -26,7 +26,9 @@ def ensure_dbt_manifest(settings: Settings, database_url: str) -> Path:
     """Run `dbt parse` when the manifest is missing or older than a file of the dbt project."""
     project = settings.dbt_project_dir
     manifest = project / "target" / "manifest.json"
-    sources = [p for p in project.rglob("*") if p.is_file() and "target" not in p.parts and "logs" not in p.parts]
+    sources = [
+        p for p in project.rglob("*") if p.is_file() and "target" not in p.parts and "logs" not in p.parts
+    ]
     if manifest.exists() and all(p.stat().st_mtime <= manifest.stat().st_mtime for p in sources):
         return manifest
     dbt = Path(sys.executable).parent / "dbt"

@@ -26,5 +26,7 @@ def dbt_connection_env(database_url: str) -> dict[str, str]:
 
 def require_database_url(settings: Settings) -> str:
     if not settings.database_url:
-        raise RuntimeError("CO2CALC_DATABASE_URL is not set (the demo starts an embedded PostgreSQL and sets it)")
+        raise RuntimeError(
+            "CO2CALC_DATABASE_URL is not set (the demo starts an embedded PostgreSQL and sets it)"
+        )
     return settings.database_url

@@ -2,10 +2,13 @@
 
 The server is the one named by CO2CALC_TEST_DATABASE_URL (CI uses the machine's), else an
 embedded PostgreSQL started for the session, so `make test` needs nothing installed beforehand.
+`warehouse_url` is a database where the whole pipeline ran on a small generated institution; the
+integration and end-to-end tests share it.
 """
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from config.settings import Settings
 from pipelines.local_postgres import LocalPostgres, free_port
+from pipelines.run import run_pipeline
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +56,20 @@ def fresh_database_url(postgres_server_url: str) -> Iterator[str]:
         yield url
     finally:
         drop_database(postgres_server_url, url)
+
+
+def pipeline_settings(tmp: Path) -> Settings:
+    return Settings(state_dir=tmp / "state", inbox_dir=tmp / "inbox")
+
+
+@pytest.fixture(scope="session")
+def warehouse_url(postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A warehouse where the whole pipeline ran on a small generated institution (seed 42)."""
+    from ingest.synthetic import generate_institution
+
+    tmp = tmp_path_factory.mktemp("generated_warehouse")
+    generate_institution(tmp / "files", scale=0.05, seed=42)
+    url = create_database(postgres_server_url, "co2calc_generated")
+    run_pipeline(pipeline_settings(tmp), url, tmp / "files")
+    yield url
+    drop_database(postgres_server_url, url)

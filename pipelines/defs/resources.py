@@ -1,7 +1,9 @@
 """Resources shared by every asset: the warehouse and dbt, both configured from the settings."""
 
 import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
@@ -28,8 +30,12 @@ class WarehouseResource(dg.ConfigurableResource):
         """Run dbt against this warehouse; `dbt/profiles.yml` reads the connection from variables set here."""
         # dagster-dbt hands the current environment to the dbt process and offers no other way in.
         os.environ.update(dbt_connection_env(self.url))
-        dbt = DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(DBT_PROJECT.project_dir))
+        dbt = DbtCliResource(
+            project_dir=DBT_PROJECT,
+            profiles_dir=str(DBT_PROJECT.project_dir),
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+        )
         return dbt.cli(list(args), context=context)
 
 
-defs = dg.Definitions(resources={"warehouse": WarehouseResource()})
+RESOURCES = {"warehouse": WarehouseResource()}

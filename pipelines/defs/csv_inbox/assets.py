@@ -54,10 +54,17 @@ def raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
         partitions_def=YEARS if contract.has_reporting_year else None,
         description=f"Rows of delivered {contract.source_code} files, as accepted by validation.",
         check_specs=[
-            dg.AssetCheckSpec(FILE_ACCEPTED_CHECK, asset=key, blocking=True,
-                              description="The whole file passed the header and encoding rules."),
-            dg.AssetCheckSpec(ROWS_VALID_CHECK, asset=key,
-                              description="No row was refused (refused rows are in ops.rejects)."),
+            dg.AssetCheckSpec(
+                FILE_ACCEPTED_CHECK,
+                asset=key,
+                blocking=True,
+                description="The whole file passed the header and encoding rules.",
+            ),
+            dg.AssetCheckSpec(
+                ROWS_VALID_CHECK,
+                asset=key,
+                description="No row was refused (refused rows are in ops.rejects).",
+            ),
         ],
         kinds={"postgres", "python"},
     )

@@ -36,7 +36,9 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
             run_key=f"{path.name}:{modified}",
             asset_selection=[dg.AssetKey(["raw", contract.source_code])],
             partition_key=str(year) if contract.has_reporting_year else None,
-            run_config={"ops": {f"raw__{contract.source_code}": {"config": {"path": str(path), "loaded_by": "inbox"}}}},
+            run_config={
+                "ops": {f"raw__{contract.source_code}": {"config": {"path": str(path), "loaded_by": "inbox"}}}
+            },
         )
     context.update_cursor(str(newest))
 

@@ -36,4 +36,6 @@ daily_dbt_build_job = dg.define_asset_job(
 )
 daily_dbt_build_job_schedule = dg.ScheduleDefinition(job=daily_dbt_build_job, cron_schedule="0 5 * * *")
 
-defs = dg.Definitions(assets=[dbt_models], jobs=[daily_dbt_build_job], schedules=[daily_dbt_build_job_schedule])
+defs = dg.Definitions(
+    assets=[dbt_models], jobs=[daily_dbt_build_job], schedules=[daily_dbt_build_job_schedule]
+)

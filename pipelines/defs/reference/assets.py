@@ -8,10 +8,16 @@ from pipelines.defs.resources import WarehouseResource
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["reference", "airports"], group_name="reference",
-                     description="Airports with IATA codes and coordinates, from the airportsdata package (MIT)."),
-        dg.AssetSpec(["reference", "train_stations"], group_name="reference",
-                     description="Main train stations of Switzerland and its neighbours, shipped with co2calc."),
+        dg.AssetSpec(
+            ["reference", "airports"],
+            group_name="reference",
+            description="Airports with IATA codes and coordinates, from the airportsdata package (MIT).",
+        ),
+        dg.AssetSpec(
+            ["reference", "train_stations"],
+            group_name="reference",
+            description="Main train stations of Switzerland and its neighbours, shipped with co2calc.",
+        ),
     ]
 )
 def reference_data(warehouse: WarehouseResource):

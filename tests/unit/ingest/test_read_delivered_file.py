@@ -44,7 +44,9 @@ def test_header_without_data_row_refuses_the_file_as_empty(tmp_path):
 
 
 def test_end_user_file_without_unit_column_is_accepted_when_the_unit_is_given(tmp_path):
-    path = write(tmp_path, PLANES_HEADER.removeprefix("unit_institutional_id,") + "\nGVA,CDG,1,2025-01-01,1,economy,\n")
+    path = write(
+        tmp_path, PLANES_HEADER.removeprefix("unit_institutional_id,") + "\nGVA,CDG,1,2025-01-01,1,economy,\n"
+    )
     delivered = read_delivered_file(path, TRAVEL_PLANES, has_unit_default=True)
     assert delivered.cells.height == 1
     with pytest.raises(FileRefused, match="missing column 'unit_institutional_id'"):
@@ -62,7 +64,10 @@ def test_cells_are_trimmed_blank_cells_are_null_and_comments_skipped(tmp_path):
 
 
 def test_quoted_newline_keeps_file_line_numbers_and_original_text(tmp_path):
-    text = PLANES_HEADER + '\n11110,GVA,CDG,1,2025-01-01,1,economy,"two\nlines"\n11110,GVA,ZRH,1,2025-01-02,1,economy,x\n'
+    text = (
+        PLANES_HEADER
+        + '\n11110,GVA,CDG,1,2025-01-01,1,economy,"two\nlines"\n11110,GVA,ZRH,1,2025-01-02,1,economy,x\n'
+    )
     delivered = read_delivered_file(write(tmp_path, text), TRAVEL_PLANES)
     assert delivered.line_numbers == [2, 4]
     assert delivered.original_lines[0].endswith('"two\nlines"')
@@ -70,8 +75,12 @@ def test_quoted_newline_keeps_file_line_numbers_and_original_text(tmp_path):
 
 
 def test_windows_1252_file_is_read_with_a_fallback_warning(tmp_path):
-    path = write(tmp_path, "unit_institutional_id,name,sius_code,user_institutional_id,fte,note\n"
-                 "11110,Cécile,56,208982,0.8,\n", name="headcount_2025.csv", encoding="cp1252")
+    path = write(
+        tmp_path,
+        "unit_institutional_id,name,sius_code,user_institutional_id,fte,note\n11110,Cécile,56,208982,0.8,\n",
+        name="headcount_2025.csv",
+        encoding="cp1252",
+    )
     delivered = read_delivered_file(path, HEADCOUNT)
     assert delivered.cells["name"].to_list() == ["Cécile"]
     assert any("FILE_ENCODING_FALLBACK" in w for w in delivered.warnings)

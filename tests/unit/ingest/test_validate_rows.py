@@ -17,14 +17,24 @@ STATIONS = StationIndex.from_frame(
         }
     )
 )
-LOOKUPS = Lookups(unit_ids=frozenset({"11110", "12110"}), airport_codes=frozenset({"GVA", "CDG", "ZRH", "JFK"}),
-                  stations=STATIONS)
+LOOKUPS = Lookups(
+    unit_ids=frozenset({"11110", "12110"}),
+    airport_codes=frozenset({"GVA", "CDG", "ZRH", "JFK"}),
+    stations=STATIONS,
+)
 
 
 def planes(**overrides) -> pl.DataFrame:
-    row = {"unit_institutional_id": "11110", "origin_iata": "GVA", "destination_iata": "CDG",
-           "user_institutional_id": "1", "departure_date": "2025-03-10", "number_of_trips": "1",
-           "cabin_class": "economy", "note": None}
+    row = {
+        "unit_institutional_id": "11110",
+        "origin_iata": "GVA",
+        "destination_iata": "CDG",
+        "user_institutional_id": "1",
+        "departure_date": "2025-03-10",
+        "number_of_trips": "1",
+        "cabin_class": "economy",
+        "note": None,
+    }
     return pl.DataFrame([row | overrides], schema={k: pl.String for k in row})
 
 
@@ -57,8 +67,9 @@ def test_each_flight_rule_rejects_with_its_reason_code(overrides, expected):
 
 
 def test_iata_codes_and_cabin_classes_are_case_folded_before_checking():
-    frame, problems = validate_rows(planes(origin_iata="gva", cabin_class="Business"), TRAVEL_PLANES,
-                                    reporting_year=2025, lookups=LOOKUPS)
+    frame, problems = validate_rows(
+        planes(origin_iata="gva", cabin_class="Business"), TRAVEL_PLANES, reporting_year=2025, lookups=LOOKUPS
+    )
     assert problems == []
     assert frame.row(0, named=True)["origin_iata"] == "GVA"
     assert frame.row(0, named=True)["cabin_class"] == "business"
@@ -70,20 +81,36 @@ def test_blank_cabin_class_defaults_to_economy():
 
 
 def test_message_names_the_column_the_value_and_what_was_expected():
-    _, problems = validate_rows(planes(cabin_class="premium"), TRAVEL_PLANES, reporting_year=2025, lookups=LOOKUPS)
+    _, problems = validate_rows(
+        planes(cabin_class="premium"), TRAVEL_PLANES, reporting_year=2025, lookups=LOOKUPS
+    )
     assert problems[0].column_name == "cabin_class"
-    assert problems[0].reason_message == "cabin_class 'premium' is not one of economy, premium_economy, business, first"
+    assert (
+        problems[0].reason_message
+        == "cabin_class 'premium' is not one of economy, premium_economy, business, first"
+    )
 
 
 def trains(origin: str, origin_country: str) -> pl.DataFrame:
-    row = {"unit_institutional_id": "11110", "origin_name": origin, "origin_country_code": origin_country,
-           "destination_name": "Zurich HB", "destination_country_code": "CH", "user_institutional_id": None,
-           "departure_date": "2025-03-10", "number_of_trips": "2", "cabin_class": "second", "note": None}
+    row = {
+        "unit_institutional_id": "11110",
+        "origin_name": origin,
+        "origin_country_code": origin_country,
+        "destination_name": "Zurich HB",
+        "destination_country_code": "CH",
+        "user_institutional_id": None,
+        "departure_date": "2025-03-10",
+        "number_of_trips": "2",
+        "cabin_class": "second",
+        "note": None,
+    }
     return pl.DataFrame([row], schema={k: pl.String for k in row})
 
 
 def test_station_names_resolve_through_case_accents_and_aliases():
-    frame, problems = validate_rows(trains("LAUSANNE", "ch"), TRAVEL_TRAINS, reporting_year=2025, lookups=LOOKUPS)
+    frame, problems = validate_rows(
+        trains("LAUSANNE", "ch"), TRAVEL_TRAINS, reporting_year=2025, lookups=LOOKUPS
+    )
     assert problems == []
     assert frame["__origin_name__station_id"].to_list() == ["ch_lausanne"]
     assert frame["__destination_name__station_id"].to_list() == ["ch_zurich_hb"]
@@ -96,20 +123,43 @@ def test_unknown_station_is_rejected_with_the_closest_names():
 
 
 def test_station_in_another_country_than_stated_is_rejected():
-    _, problems = validate_rows(trains("Berlin Hbf", "CH"), TRAVEL_TRAINS, reporting_year=2025, lookups=LOOKUPS)
+    _, problems = validate_rows(
+        trains("Berlin Hbf", "CH"), TRAVEL_TRAINS, reporting_year=2025, lookups=LOOKUPS
+    )
     assert "is a station in DE, not in CH" in problems[0].reason_message
 
 
 def test_fte_above_one_and_duplicate_people_are_rejected():
     rows = [
-        {"unit_institutional_id": "11110", "name": "A", "sius_code": "53", "user_institutional_id": "1", "fte": "1.2",
-         "note": None},
-        {"unit_institutional_id": "11110", "name": "B", "sius_code": "54", "user_institutional_id": "2", "fte": "1",
-         "note": None},
-        {"unit_institutional_id": "11110", "name": "B", "sius_code": "54", "user_institutional_id": "2", "fte": "0.5",
-         "note": None},
+        {
+            "unit_institutional_id": "11110",
+            "name": "A",
+            "sius_code": "53",
+            "user_institutional_id": "1",
+            "fte": "1.2",
+            "note": None,
+        },
+        {
+            "unit_institutional_id": "11110",
+            "name": "B",
+            "sius_code": "54",
+            "user_institutional_id": "2",
+            "fte": "1",
+            "note": None,
+        },
+        {
+            "unit_institutional_id": "11110",
+            "name": "B",
+            "sius_code": "54",
+            "user_institutional_id": "2",
+            "fte": "0.5",
+            "note": None,
+        },
     ]
     frame = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
     _, problems = validate_rows(frame, HEADCOUNT, reporting_year=2025, lookups=LOOKUPS)
-    assert [(p.row_index, p.reason_code) for p in problems] == [(0, "ROW_RANGE"), (1, "ROW_DUPLICATE"),
-                                                               (2, "ROW_DUPLICATE")]
+    assert [(p.row_index, p.reason_code) for p in problems] == [
+        (0, "ROW_RANGE"),
+        (1, "ROW_DUPLICATE"),
+        (2, "ROW_DUPLICATE"),
+    ]

@@ -1,0 +1,69 @@
+"""Figures of the units page, from the `unit_totals` frame (one row per unit of a subtree)."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.components.headline import PERSON_REFERENCE_T_CO2E, t_co2e_per_fte
+
+LAB_LEVEL = 4
+
+
+def with_intensity(unit_totals: pd.DataFrame) -> pd.DataFrame:
+    """Add `t_co2e_per_fte`: each unit's Σ t over Σ FTE of its subtree, never a mean of lab ratios."""
+    ratios = [
+        t_co2e_per_fte(t, fte) for t, fte in zip(unit_totals["t_co2e"], unit_totals["fte"], strict=True)
+    ]
+    return unit_totals.assign(t_co2e_per_fte=pd.array(ratios, dtype="Float64"))
+
+
+def unit_hierarchy_sunburst(unit_totals: pd.DataFrame) -> go.Figure:
+    """School → institute → lab drill-down: click a ring to zoom into that unit.
+
+    Only labs carry a value and parents add their children ("remainder"): summing the subtree
+    again in the figure would differ from the SQL sum in the last bit and make plotly refuse
+    a parent smaller than its children, which "total" requires.
+    """
+    known = set(unit_totals["unit_id"])
+    parents = [parent if parent in known else "" for parent in unit_totals["parent_unit_id"]]
+    lab_values = unit_totals["t_co2e"].where(unit_totals["unit_level"] == LAB_LEVEL, 0.0)
+    figure = go.Figure(
+        go.Sunburst(
+            ids=unit_totals["unit_id"],
+            labels=unit_totals["unit_code"],
+            parents=parents,
+            values=lab_values,
+            branchvalues="remainder",
+            customdata=unit_totals[["unit_name", "t_co2e"]],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]:,.2f} t CO2e<extra>%{label}</extra>",
+        )
+    )
+    figure.update_layout(margin={"t": 10, "l": 10, "r": 10, "b": 10})
+    return figure
+
+
+def lab_ranking_per_fte(unit_totals: pd.DataFrame, top_n: int) -> go.Figure:
+    """The `top_n` labs with the highest t CO2e per FTE, highest on top, against the 2 t line."""
+    labs = with_intensity(unit_totals[unit_totals["unit_level"] == LAB_LEVEL])
+    ranked = labs.dropna(subset=["t_co2e_per_fte"]).nlargest(top_n, "t_co2e_per_fte")
+    ranked = ranked.iloc[::-1]
+    figure = go.Figure(
+        go.Bar(
+            name="t CO2e per FTE",
+            orientation="h",
+            x=ranked["t_co2e_per_fte"],
+            y=ranked["unit_code"],
+            customdata=ranked[["unit_name", "t_co2e", "fte"]],
+            hovertemplate=(
+                "%{customdata[0]}<br>%{x:,.2f} t CO2e per FTE"
+                "<br>%{customdata[1]:,.2f} t CO2e, %{customdata[2]:,.1f} FTE<extra></extra>"
+            ),
+        )
+    )
+    figure.add_vline(x=PERSON_REFERENCE_T_CO2E, line_dash="dash", line_color="#d62728")
+    widest = max([PERSON_REFERENCE_T_CO2E, *ranked["t_co2e_per_fte"]])
+    figure.update_layout(
+        xaxis={"title": "t CO2e per FTE", "range": [0, 1.05 * widest]},
+        yaxis={"title": None, "type": "category"},
+        height=max(300, 24 * len(ranked) + 120),
+    )
+    return figure

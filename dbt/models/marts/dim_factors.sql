@@ -1,0 +1,55 @@
+{#- Every shipped factor row in one long table (METHODOLOGY.md §4.2), for provenance and catalogue pages.
+    Module-specific keys stay in key_json. -#}
+with flight_factors as (
+    select * from {{ ref('seed_factors__flights') }}
+),
+
+rail_factors as (
+    select * from {{ ref('seed_factors__rail') }}
+),
+
+final as (
+    select
+        factor_id,
+        factor_set_id,
+        'travel' as module_code,
+        'plane' as submodule_code,
+        jsonb_build_object(
+            'band_code', band_code,
+            'band_min_km', band_min_km,
+            'band_max_km', band_max_km,
+            'cabin_class', cabin_class,
+            'route_scope', route_scope
+        ) as key_json,
+        null::text as region_code,
+        'pkm' as activity_unit,
+        value_kg_co2e_per_pkm as factor_value,
+        'kg_co2e_per_pkm' as factor_unit,
+        uncertainty_rel,
+        rf_included,
+        class_basis,
+        source_year,
+        source_ref,
+        notes
+    from flight_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'travel' as module_code,
+        'train' as submodule_code,
+        jsonb_build_object('country_code', country_code, 'service_code', service_code) as key_json,
+        country_code as region_code,
+        'pkm' as activity_unit,
+        value_kg_co2e_per_pkm as factor_value,
+        'kg_co2e_per_pkm' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        'class_average' as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from rail_factors
+)
+
+select * from final

@@ -1,0 +1,76 @@
+{#- Footprint of each level-4 unit (inventories live at level 4, METHODOLOGY.md §2.1) per year, module,
+    submodule and scope. sigma follows §1.6: rows sharing a factor are fully correlated, so their sigmas add
+    up within the factor (sigma_kg = kg x u_f, no activity uncertainty in v1), then factors combine in
+    quadrature. NULL sigma = no row of the group has a published uncertainty. -#}
+with emissions as (
+    select * from {{ ref('fct_emissions') }}
+),
+
+level_4_units as (
+    select * from {{ ref('dim_units') }}
+    where unit_level = 4
+),
+
+per_factor as (
+    select
+        unit_id,
+        reporting_year,
+        module_code,
+        submodule_code,
+        ghg_scope,
+        factor_id,
+        sum(sigma_kg) as factor_sigma_kg
+    from emissions
+    group by unit_id, reporting_year, module_code, submodule_code, ghg_scope, factor_id
+),
+
+sigmas as (
+    select
+        unit_id,
+        reporting_year,
+        module_code,
+        submodule_code,
+        ghg_scope,
+        sqrt(sum(power(factor_sigma_kg, 2))) as sigma_kg
+    from per_factor
+    group by unit_id, reporting_year, module_code, submodule_code, ghg_scope
+),
+
+totals as (
+    select
+        unit_id,
+        reporting_year,
+        module_code,
+        submodule_code,
+        ghg_scope,
+        sum(kg_co2e) as kg_co2e,
+        coalesce(sum(kg_co2e) filter (where is_override), 0) as override_kg_co2e,
+        count(distinct activity_row_id) as activity_row_count
+    from emissions
+    group by unit_id, reporting_year, module_code, submodule_code, ghg_scope
+),
+
+final as (
+    select
+        totals.unit_id::text as unit_id,
+        totals.reporting_year::integer as reporting_year,
+        totals.module_code::text as module_code,
+        totals.submodule_code::text as submodule_code,
+        totals.ghg_scope::integer as ghg_scope,
+        {{ kg_to_t('totals.kg_co2e') }}::numeric as t_co2e,
+        {{ kg_to_t('sigmas.sigma_kg') }}::numeric as sigma_t_co2e,
+        {{ kg_to_t('totals.override_kg_co2e') }}::numeric as override_t_co2e,
+        totals.activity_row_count::integer as activity_row_count
+    from totals
+    inner join level_4_units
+        on totals.unit_id = level_4_units.unit_id
+    inner join sigmas
+        on
+            totals.unit_id = sigmas.unit_id
+            and totals.reporting_year = sigmas.reporting_year
+            and totals.module_code = sigmas.module_code
+            and totals.submodule_code = sigmas.submodule_code
+            and totals.ghg_scope = sigmas.ghg_scope
+)
+
+select * from final

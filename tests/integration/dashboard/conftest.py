@@ -1,0 +1,93 @@
+"""Dashboard tests against a warehouse where the pipeline has run (`warehouse_url`, tests/integration).
+
+The expected numbers are computed here with SQL written independently of dashboard/data/queries.py.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from config.settings import get_settings
+from dashboard.auth import ScopeKind, load_role_config
+
+
+@dataclass(frozen=True)
+class LabPair:
+    """Two labs with a footprint in the latest year and different totals: one to see, one not to."""
+
+    reporting_year: int
+    visible_unit_id: str
+    visible_t_co2e: float
+    hidden_unit_id: str
+    hidden_t_co2e: float
+    institution_t_co2e: float
+
+
+@pytest.fixture(scope="session")
+def lab_pair(warehouse_url: str) -> LabPair:
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        reporting_year = connection.execute(
+            sa.text("select max(reporting_year) from reporting.rpt_footprint__unit_year")
+        ).scalar_one()
+        labs = connection.execute(
+            sa.text("""
+                select unit_id, sum(t_co2e)::float8 as t_co2e
+                from reporting.rpt_footprint__unit_year
+                where reporting_year = :year
+                group by unit_id
+                having sum(t_co2e) > 0
+                order by t_co2e desc, unit_id
+            """),
+            {"year": reporting_year},
+        ).all()
+    engine.dispose()
+    assert len(labs) >= 2, "the warehouse needs two labs with a footprint in its latest year"
+    visible, hidden = labs[0], labs[-1]
+    return LabPair(
+        reporting_year=reporting_year,
+        visible_unit_id=visible.unit_id,
+        visible_t_co2e=visible.t_co2e,
+        hidden_unit_id=hidden.unit_id,
+        hidden_t_co2e=hidden.t_co2e,
+        institution_t_co2e=sum(lab.t_co2e for lab in labs),
+    )
+
+
+@pytest.fixture
+def dashboard_database(warehouse_url, monkeypatch):
+    """Point the app's settings at the warehouse for one test, and forget them afterwards."""
+    monkeypatch.setenv("CO2CALC_DATABASE_URL", warehouse_url)
+    get_settings.cache_clear()
+    yield warehouse_url
+    get_settings.cache_clear()
+
+
+def _group_for(scope: ScopeKind) -> str:
+    rule = next(rule for rule in load_role_config(get_settings().roles_file).roles if rule.scope is scope)
+    return sorted(rule.groups)[0]
+
+
+@pytest.fixture(scope="session")
+def institution_user() -> dict:
+    return {
+        "is_logged_in": True,
+        "sub": "direction",
+        "name": "Dana Direction",
+        "email": "dana.direction@example.org",
+        "groups": [_group_for(ScopeKind.EVERYTHING)],
+    }
+
+
+@pytest.fixture(scope="session")
+def unit_manager_user(lab_pair: LabPair) -> dict:
+    unit_claim = load_role_config(get_settings().roles_file).unit_claim
+    return {
+        "is_logged_in": True,
+        "sub": "lab-manager",
+        "name": "Luca Labmanager",
+        "email": "luca.labmanager@example.org",
+        "groups": [_group_for(ScopeKind.CLAIMED_UNITS)],
+        unit_claim: [lab_pair.visible_unit_id],
+    }

@@ -1,0 +1,43 @@
+"""The viewer's scope is enforced by the SQL itself, whatever unit a page asks for."""
+
+import pytest
+
+from dashboard.auth import Viewer
+from dashboard.data import loaders
+
+
+@pytest.fixture
+def warehouse(dashboard_database) -> loaders.Warehouse:
+    return loaders.connect_warehouse()
+
+
+def test_a_lab_outside_the_scope_returns_no_footprint_even_when_asked_for(warehouse, lab_pair):
+    scope = (lab_pair.visible_unit_id,)
+
+    assert loaders.footprint_by_year(warehouse, scope, lab_pair.hidden_unit_id).empty
+    assert loaders.headcount_by_year(warehouse, scope, lab_pair.hidden_unit_id).empty
+    assert loaders.unit_totals(warehouse, scope, lab_pair.hidden_unit_id, lab_pair.reporting_year).empty
+    year = lab_pair.reporting_year
+    assert loaders.travel_by_cabin_class(warehouse, scope, lab_pair.hidden_unit_id, year).empty
+    assert loaders.top_travel_routes(warehouse, scope, lab_pair.hidden_unit_id, year, 50).empty
+
+
+def test_asking_for_the_institution_with_a_lab_scope_returns_only_that_lab(warehouse, lab_pair):
+    root_id = loaders.allowed_unit_ids(warehouse, Viewer(role="institution", unit_ids=None))[0]
+    scope = (lab_pair.visible_unit_id,)
+
+    footprint = loaders.footprint_by_year(warehouse, scope, root_id)
+    this_year = footprint[footprint["reporting_year"] == lab_pair.reporting_year]
+
+    assert this_year["t_co2e"].sum() == pytest.approx(lab_pair.visible_t_co2e, rel=1e-9)
+    assert loaders.units_in_scope(warehouse, scope)["unit_id"].tolist() == [lab_pair.visible_unit_id]
+
+
+def test_the_subtree_totals_of_the_institution_match_its_labs(warehouse, lab_pair):
+    viewer = Viewer(role="institution", unit_ids=None)
+    scope = loaders.allowed_unit_ids(warehouse, viewer)
+
+    totals = loaders.unit_totals(warehouse, scope, scope[0], lab_pair.reporting_year).set_index("unit_id")
+
+    assert totals.loc[scope[0], "t_co2e"] == pytest.approx(lab_pair.institution_t_co2e, rel=1e-9)
+    assert totals.loc[lab_pair.hidden_unit_id, "t_co2e"] == pytest.approx(lab_pair.hidden_t_co2e, rel=1e-9)

@@ -1,0 +1,199 @@
+"""Headline numbers and plotly figures built from small frames shaped like the loaders' output."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard.components.footprint import footprint_by_module_and_scope, intensity_against_reference
+from dashboard.components.headline import (
+    PERSON_REFERENCE_T_CO2E,
+    car_km_equivalent,
+    headline_for_year,
+    intensity_by_year,
+    t_co2e_per_fte,
+)
+from dashboard.components.travel import route_map, travel_by_cabin_class, travel_by_mode
+from dashboard.components.units import lab_ranking_per_fte, unit_hierarchy_sunburst, with_intensity
+
+
+@pytest.fixture
+def footprint() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "reporting_year": [2024, 2025, 2025, 2025],
+            "module_code": ["travel", "travel", "travel", "buildings"],
+            "submodule_code": ["plane", "plane", "train", "rooms"],
+            "ghg_scope": [3, 3, 3, 2],
+            "t_co2e": [20.0, 21.0, 0.3, 4.0],
+            "override_t_co2e": [0.0, 2.53, 0.0, None],
+            "activity_row_count": [10, 11, 4, 3],
+        }
+    )
+
+
+@pytest.fixture
+def headcount() -> pd.DataFrame:
+    return pd.DataFrame({"reporting_year": [2024, 2025], "fte": [10.0, 12.4], "headcount": [11, 14]})
+
+
+@pytest.fixture
+def unit_totals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": ["11000", "11100", "10001", "10002", "10003"],
+            "unit_code": ["ENX", "IIE", "HYDRO", "AIRQ", "EMPTY"],
+            "unit_name": ["School", "Institute", "Hydrology lab", "Air lab", "Lab without staff"],
+            "unit_level": [2, 3, 4, 4, 4],
+            "parent_unit_id": ["10000", "11000", "11100", "11100", "11100"],
+            "t_co2e": [31.0, 31.0, 25.3, 5.0, 0.7],
+            "fte": [22.4, 22.4, 12.4, 10.0, 0.0],
+        }
+    )
+
+
+@pytest.fixture
+def travel() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "submodule_code": ["plane", "plane", "train", "train"],
+            "cabin_class": ["business", "economy", "first", "second"],
+            "trips": [2, 30, 3, 40],
+            "distance_km": [12000.0, 45000.0, 900.0, 8000.0],
+            "t_co2e": [4.0, 12.0, 0.01, 0.06],
+        }
+    )
+
+
+@pytest.fixture
+def routes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "submodule_code": ["plane", "plane", "train"],
+            "origin_code": ["GVA", "ZRH", "LS"],
+            "origin_name": ["Geneva", "Zurich", "Lausanne"],
+            "origin_latitude_deg": [46.2381, 47.4647, 46.5167],
+            "origin_longitude_deg": [6.10895, 8.54917, 6.6291],
+            "destination_code": ["CDG", "LAX", "GE"],
+            "destination_name": ["Paris CDG", "Los Angeles", "Genève-Cornavin"],
+            "destination_latitude_deg": [49.0128, 33.942496, 46.2102],
+            "destination_longitude_deg": [2.55, -118.408049, 6.1424],
+            "trips": [5, 1, 9],
+            "distance_km": [2500.0, 9600.0, 560.0],
+            "t_co2e": [0.65, 4.5, 0.004],
+        }
+    )
+
+
+def test_intensity_of_25_3_t_over_12_4_fte_is_2_04_t_per_fte():
+    assert round(t_co2e_per_fte(25.3, 12.4), 2) == 2.04
+
+
+def test_intensity_is_undefined_without_fte():
+    assert t_co2e_per_fte(3.0, 0.0) is None
+    assert t_co2e_per_fte(3.0, None) is None
+    assert t_co2e_per_fte(3.0, math.nan) is None
+
+
+def test_car_km_equivalent_of_1000_kg_is_3340_km():
+    assert round(car_km_equivalent(1000.0), -1) == 3340
+
+
+def test_headline_sums_the_year_and_compares_with_the_previous_one(footprint, headcount):
+    headline = headline_for_year(footprint, headcount, 2025)
+
+    assert headline.t_co2e == pytest.approx(25.3)
+    assert headline.change_t_co2e == pytest.approx(5.3)
+    assert headline.t_co2e_per_fte == pytest.approx(25.3 / 12.4)
+    assert headline.override_share == pytest.approx(0.1)
+    assert headline.car_km_equivalent == pytest.approx(25300 / 0.2996)
+
+
+def test_headline_of_the_first_year_has_no_change(footprint, headcount):
+    assert headline_for_year(footprint, headcount, 2024).change_t_co2e is None
+
+
+def test_intensity_by_year_divides_sums_of_each_year(footprint, headcount):
+    years = intensity_by_year(footprint, headcount)
+
+    assert years["reporting_year"].tolist() == [2024, 2025]
+    assert years["t_co2e_per_fte"].tolist() == pytest.approx([2.0, 25.3 / 12.4])
+
+
+def test_module_chart_has_one_stacked_trace_per_scope_summing_to_the_total(footprint):
+    figure = footprint_by_module_and_scope(footprint[footprint["reporting_year"] == 2025])
+
+    assert [trace.name for trace in figure.data] == ["Scope 2", "Scope 3"]
+    assert figure.layout.barmode == "stack"
+    assert sum(sum(trace.y) for trace in figure.data) == pytest.approx(25.3)
+    assert list(figure.layout.xaxis.categoryarray) == [
+        "travel / plane",
+        "buildings / rooms",
+        "travel / train",
+    ]
+
+
+def test_intensity_chart_draws_the_2_t_reference_as_its_own_trace(footprint, headcount):
+    figure = intensity_against_reference(intensity_by_year(footprint, headcount))
+
+    bars, reference = figure.data
+    assert bars.type == "bar" and list(bars.x) == ["2024", "2025"]
+    assert reference.type == "scatter" and "convention" in reference.name
+    assert set(reference.y) == {PERSON_REFERENCE_T_CO2E}
+
+
+def test_sunburst_gives_values_to_labs_only_and_roots_the_subtree(unit_totals):
+    sunburst = unit_hierarchy_sunburst(unit_totals).data[0]
+
+    assert sunburst.type == "sunburst" and sunburst.branchvalues == "remainder"
+    assert list(sunburst.parents) == ["", "11000", "11100", "11100", "11100"]
+    assert list(sunburst.values) == [0.0, 0.0, 25.3, 5.0, 0.7]
+
+
+def test_unit_intensity_is_the_ratio_of_the_subtree_sums(unit_totals):
+    school = with_intensity(unit_totals).set_index("unit_id").loc["11000", "t_co2e_per_fte"]
+
+    assert school == pytest.approx(31.0 / 22.4)
+
+
+def test_lab_ranking_lists_labs_with_staff_highest_intensity_on_top(unit_totals):
+    figure = lab_ranking_per_fte(unit_totals, top_n=10)
+
+    bar = figure.data[0]
+    assert list(bar.y) == ["AIRQ", "HYDRO"]
+    assert list(bar.x) == pytest.approx([0.5, 25.3 / 12.4])
+    assert figure.layout.shapes[0].x0 == PERSON_REFERENCE_T_CO2E
+
+
+def test_lab_ranking_keeps_only_the_top_n(unit_totals):
+    assert list(lab_ranking_per_fte(unit_totals, top_n=1).data[0].y) == ["HYDRO"]
+
+
+def test_mode_comparison_shows_t_km_and_trips_for_planes_and_trains(travel):
+    figure = travel_by_mode(travel)
+
+    assert [list(trace.x) for trace in figure.data] == [["Plane", "Train"]] * 3
+    t_co2e, distance_km, trips = (list(trace.y) for trace in figure.data)
+    assert t_co2e == pytest.approx([16.0, 0.07])
+    assert distance_km == pytest.approx([57000.0, 8900.0])
+    assert trips == [32, 43]
+
+
+def test_cabin_class_chart_has_one_trace_per_mode_with_its_classes(travel):
+    figure = travel_by_cabin_class(travel)
+
+    assert {trace.name: list(trace.x) for trace in figure.data} == {
+        "Plane": ["business", "economy"],
+        "Train": ["first", "second"],
+    }
+
+
+def test_route_map_draws_each_route_as_one_segment_in_its_mode_trace(routes):
+    figure = route_map(routes)
+
+    lines = {trace.name: trace for trace in figure.data if trace.mode == "lines"}
+    assert set(lines) == {"Plane", "Train"}
+    assert list(lines["Plane"].lat) == [46.2381, 49.0128, None, 47.4647, 33.942496, None]
+    assert list(lines["Train"].lon) == [6.6291, 6.1424, None]
+    places = next(trace for trace in figure.data if trace.mode == "markers")
+    assert len(places.lat) == 6
