@@ -186,6 +186,12 @@ SOURCES: dict[str, SourceContract] = {
 }
 
 
+def year_in_file_name(file_name: str) -> int | None:
+    """The reporting year a file name ends with (`..._2025.csv`), if any."""
+    match = re.search(r"[_-](\d{4})\.csv$", file_name, flags=re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
 def source_for_file(file_name: str) -> tuple[SourceContract, int | None] | None:
     """The source a file name routes to, with the reporting year its name carries (if any)."""
     for contract in SOURCES.values():

@@ -52,15 +52,14 @@ def ingest(
     unit: Annotated[str | None, typer.Option(help="Unit of an end-user file (no unit column).")] = None,
 ) -> None:
     """Load one file into the warehouse; print accepted and rejected counts and the first reasons."""
-    from ingest.contracts import SOURCES, source_for_file
+    from ingest.contracts import SOURCES, year_in_file_name
     from ingest.load import load_file
     from pipelines.warehouse import engine_for
 
     if source not in SOURCES:
         console.print(f"[red]unknown source {source!r}[/red]; expected one of {', '.join(SOURCES)}")
         raise typer.Exit(2)
-    if year is None and (routed := source_for_file(file.name)) is not None:
-        year = routed[1]
+    year = year if year is not None else year_in_file_name(file.name)
     engine = engine_for(_database_url(get_settings()))
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console

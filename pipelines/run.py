@@ -16,6 +16,10 @@ from ingest.contracts import source_for_file
 from pipelines.runtime import dagster_instance, ensure_dbt_manifest
 
 
+# The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
 @dataclass(frozen=True)
 class FileRun:
     path: Path
@@ -24,15 +28,18 @@ class FileRun:
     metadata: dict
 
 
-def delivered_files(folder: Path) -> list[tuple[Path, str, int | None]]:
-    """Files of `folder` that route to a source, units first (the others are checked against them)."""
-    routed = []
-    for path in sorted(folder.glob("*.csv")):
+def delivered_files(folder: Path) -> tuple[list[tuple[Path, str, int | None]], list[Path]]:
+    """Files of `folder` that route to a source (units first: the others are checked against them),
+    and the files whose name routes to none."""
+    routed, unrouted = [], []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
         match = source_for_file(path.name)
-        if match is not None:
-            contract, year = match
-            routed.append((path, contract.source_code, year))
-    return sorted(routed, key=lambda item: (item[1] != "units", item[0].name))
+        if match is None:
+            unrouted.append(path)
+            continue
+        contract, year = match
+        routed.append((path, contract.source_code, year))
+    return sorted(routed, key=lambda item: (item[1] != "units", item[0].name)), unrouted
 
 
 def run_pipeline(
@@ -51,9 +58,12 @@ def run_pipeline(
     resources = {"warehouse": WarehouseResource(database_url=database_url)}
     instance = dagster_instance(settings)
     on_step("reference data")
-    dg.materialize([reference_data], resources=resources, instance=instance)
+    dg.materialize([reference_data], resources=resources, instance=instance, run_config=QUIET_CONSOLE)
     file_runs = []
-    for path, source_code, year in delivered_files(folder):
+    routed, unrouted = delivered_files(folder)
+    for path in unrouted:
+        on_step(f"skipped {path.name}: its name matches no source (units.csv, travel_planes_2025.csv...)")
+    for path, source_code, year in routed:
         on_step(f"{path.name}")
         asset = RAW_ASSETS[source_code]
         result = dg.materialize(
@@ -61,12 +71,14 @@ def run_pipeline(
             resources=resources,
             instance=instance,
             partition_key=str(year) if year is not None else None,
-            run_config={"ops": {asset.op.name: {"config": {"path": str(path), "loaded_by": "co2calc run"}}}},
-            raise_on_error=True,
+            run_config={
+                **QUIET_CONSOLE,
+                "ops": {asset.op.name: {"config": {"path": str(path), "loaded_by": "co2calc run"}}},
+            },
         )
         materialization = result.asset_materializations_for_node(asset.op.name)[0]
         metadata = {k: v.value for k, v in materialization.metadata.items()}
         file_runs.append(FileRun(path, source_code, year, metadata))
     on_step("dbt build")
-    dg.materialize([dbt_models], resources=resources, instance=instance, raise_on_error=True)
+    dg.materialize([dbt_models], resources=resources, instance=instance, run_config=QUIET_CONSOLE)
     return file_runs

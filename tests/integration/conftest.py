@@ -14,12 +14,13 @@ from pipelines.warehouse import dbt_connection_env
 from tests.conftest import create_database, drop_database, pipeline_settings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-WORKED_EXAMPLE_FILES = (
-    "units/small_institution.csv",
-    "headcount/headcount_2025.csv",
-    "travel_planes/worked_examples_2025.csv",
-    "travel_trains/worked_examples_2025.csv",
-)
+# Fixture file -> the name the pipeline routes to its source (ingest.contracts file patterns).
+WORKED_EXAMPLE_FILES = {
+    "units/small_institution.csv": "units.csv",
+    "headcount/headcount_2025.csv": "headcount_2025.csv",
+    "travel_planes/worked_examples_2025.csv": "travel_planes_2025.csv",
+    "travel_trains/worked_examples_2025.csv": "travel_trains_2025.csv",
+}
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +29,8 @@ def worked_examples_url(postgres_server_url: str, tmp_path_factory: pytest.TempP
     tmp = tmp_path_factory.mktemp("worked_examples")
     files = tmp / "files"
     files.mkdir()
-    for name in WORKED_EXAMPLE_FILES:
-        (files / Path(name).name).write_bytes((FIXTURES / name).read_bytes())
+    for fixture, routed_name in WORKED_EXAMPLE_FILES.items():
+        (files / routed_name).write_bytes((FIXTURES / fixture).read_bytes())
     url = create_database(postgres_server_url, "co2calc_worked")
     run_pipeline(pipeline_settings(tmp), url, files)
     yield url
