@@ -49,19 +49,24 @@ class Settings(BaseSettings):
     roles_file: Path = CONFIG_DIR / "roles.yaml"
     demo_users_file: Path = CONFIG_DIR / "demo_users.yaml"
 
-    # Dashboard login (OpenID Connect through st.login). The defaults point at the demo provider.
-    oidc_metadata_url: str = "http://127.0.0.1:9400/.well-known/openid-configuration"
+    # Dashboard login (OpenID Connect through st.login). Unset metadata URL: the demo provider on `oidc_port`.
+    oidc_metadata_url: str | None = None
     oidc_client_id: str = "co2calc-dashboard"
     oidc_client_secret: str = "co2calc-demo-secret"
     oidc_cookie_secret: str = "co2calc-demo-cookie-secret-change-me"
     # Port of the embedded PostgreSQL the demo starts when `database_url` is unset.
     embedded_postgres_port: int = 54329
     dashboard_port: int = 8501
+    # Address the dashboard listens on: the loopback for the demo, 0.0.0.0 in a container.
+    dashboard_address: str = "127.0.0.1"
     # Where browsers reach the dashboard when a proxy sits in front (compose: http://dashboard.localhost);
     # unset: the dashboard port on the loopback address.
     dashboard_public_url: str | None = None
     dagster_port: int = 3000
     oidc_port: int = 9400
+
+    # Size of the institution `co2calc demo` generates (1 = ~500 labs); the demo test makes it small.
+    demo_scale: float = 1.0
 
     # Bounded caches of the dashboard (seconds, entries).
     dashboard_cache_ttl_s: int = 600
@@ -79,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def dagster_home(self) -> Path:
         return self.state_dir / "dagster_home"
+
+    @property
+    def oidc_server_metadata_url(self) -> str:
+        return self.oidc_metadata_url or f"http://127.0.0.1:{self.oidc_port}/.well-known/openid-configuration"
 
     @property
     def dashboard_redirect_uri(self) -> str:

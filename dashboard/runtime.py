@@ -20,7 +20,7 @@ def render_streamlit_secrets(settings: Settings) -> str:
         "cookie_secret": settings.oidc_cookie_secret,
         "client_id": settings.oidc_client_id,
         "client_secret": settings.oidc_client_secret,
-        "server_metadata_url": settings.oidc_metadata_url,
+        "server_metadata_url": settings.oidc_server_metadata_url,
     }
     # A JSON string literal is a valid TOML basic string, so quoting needs no TOML writer.
     lines = ["[auth]", *(f"{key} = {json.dumps(value)}" for key, value in auth.items())]
@@ -48,6 +48,8 @@ def streamlit_command(settings: Settings, secrets_path: Path) -> list[str]:
         str(secrets_path),
         "--server.port",
         str(settings.dashboard_port),
+        "--server.address",
+        settings.dashboard_address,
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",

@@ -22,7 +22,6 @@ from pipelines.run import run_pipeline
 from pipelines.runtime import dagster_instance, embedded_postgres
 from pipelines.totals import print_totals
 
-DEMO_SCALE = 1.0
 DEMO_SEED = 42
 
 
@@ -100,30 +99,11 @@ def start_login_provider(supervisor: Supervisor, settings: Settings, env: dict[s
 
 
 def start_dashboard(supervisor: Supervisor, settings: Settings, env: dict[str, str]) -> None:
-    from dashboard.runtime import write_streamlit_secrets
+    from dashboard.runtime import streamlit_command, write_streamlit_secrets
 
-    secrets = settings.state_dir / "streamlit" / "secrets.toml"
-    write_streamlit_secrets(settings, secrets)
-    supervisor.start(
-        "dashboard",
-        [
-            _bin("streamlit"),
-            "run",
-            str(REPO_ROOT / "dashboard" / "streamlit_app.py"),
-            "--server.port",
-            str(settings.dashboard_port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--secrets.files",
-            str(secrets),
-        ],
-        env,
-        settings.state_dir / "logs" / "dashboard.log",
-    )
+    secrets = write_streamlit_secrets(settings, settings.state_dir / "streamlit" / "secrets.toml")
+    log = settings.state_dir / "logs" / "dashboard.log"
+    supervisor.start("dashboard", streamlit_command(settings, secrets), env, log)
 
 
 def start_dagster(supervisor: Supervisor, settings: Settings, env: dict[str, str]) -> None:
@@ -192,7 +172,7 @@ def run_demo(settings: Settings, console: Console) -> int:
         data = settings.state_dir / "demo_data"
         if not (data / "units.csv").exists():
             console.print(f"· generating the demo institution into {data}")
-            generate_institution(data, scale=DEMO_SCALE, seed=DEMO_SEED)
+            generate_institution(data, scale=settings.demo_scale, seed=DEMO_SEED)
         run_pipeline(settings, database_url, data, on_step=lambda step: console.print(f"· {step}"))
         print_totals(console, database_url)
         dagster_instance(settings)

@@ -15,7 +15,6 @@ from config.settings import Settings
 from ingest.contracts import source_for_file
 from pipelines.runtime import dagster_instance, ensure_dbt_manifest
 
-
 # The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 

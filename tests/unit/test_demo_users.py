@@ -10,9 +10,9 @@ from ingest.synthetic import generate_institution
 
 def test_demo_unit_manager_manages_a_lab_of_the_demo_institution(tmp_path: Path):
     # The demo generates seed 42 at scale 1 (pipelines/demo.py); the demo login must point into it.
-    from pipelines.demo import DEMO_SCALE, DEMO_SEED
+    from pipelines.demo import DEMO_SEED
 
-    generate_institution(tmp_path, scale=DEMO_SCALE, seed=DEMO_SEED, years=(2025,))
+    generate_institution(tmp_path, scale=Settings().demo_scale, seed=DEMO_SEED, years=(2025,))
     labs = pl.read_csv(tmp_path / "units.csv", schema_overrides={"unit_institutional_id": pl.String})
     lab_ids = set(labs.filter(pl.col("unit_level") == 4)["unit_institutional_id"])
     users = yaml.safe_load(Settings().demo_users_file.read_text())

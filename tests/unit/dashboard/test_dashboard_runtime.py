@@ -44,6 +44,7 @@ def test_command_runs_the_app_headless_on_the_configured_port_without_usage_stat
     assert options == {
         "--secrets.files": str(tmp_path / "secrets.toml"),
         "--server.port": "8777",
+        "--server.address": "127.0.0.1",
         "--server.headless": "true",
         "--browser.gatherUsageStats": "false",
         "--client.toolbarMode": "viewer",
