@@ -42,7 +42,9 @@ def processes_mentioning(marker: str) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["cmdline", "environ"]):
         try:
-            text = " ".join(process.info["cmdline"] or []) + " ".join((process.info["environ"] or {}).values())
+            text = " ".join(process.info["cmdline"] or []) + " ".join(
+                (process.info["environ"] or {}).values()
+            )
         except (psutil.AccessDenied, psutil.NoSuchProcess):
             continue
         if marker in text and process.pid != os.getpid():
@@ -52,8 +54,9 @@ def processes_mentioning(marker: str) -> list[psutil.Process]:
 
 def run_demo_until_served(env: dict[str, str], log: Path) -> None:
     with log.open("w") as output:
-        demo = subprocess.Popen([CO2CALC, "demo"], env=env, stdout=output, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        demo = subprocess.Popen(
+            [CO2CALC, "demo"], env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
     urls = [
         f"http://127.0.0.1:{env['CO2CALC_DASHBOARD_PORT']}/_stcore/health",
         f"http://127.0.0.1:{env['CO2CALC_DAGSTER_PORT']}/server_info",

@@ -29,21 +29,38 @@ def co2calc(database_url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_ingest_reports_accepted_and_rejected_counts_with_the_reasons(database_url):
-    result = co2calc(database_url, "ingest", str(FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv"),
-                     "--source", "travel_planes")
+    result = co2calc(
+        database_url,
+        "ingest",
+        str(FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv"),
+        "--source",
+        "travel_planes",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 rows accepted, 3 rejected" in result.stdout
     assert "TRAVEL_UNKNOWN_IATA: destination_iata 'XXX' is not a known airport code" in result.stdout
     assert "ROW_TYPE: number_of_trips '1.5' is not a whole number" in result.stdout
     assert "ROW_ENUM: cabin_class 'premium'" in result.stdout
-    again = co2calc(database_url, "ingest", str(FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv"),
-                    "--source", "travel_planes")
+    again = co2calc(
+        database_url,
+        "ingest",
+        str(FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv"),
+        "--source",
+        "travel_planes",
+    )
     assert "is identical to load" in again.stdout
 
 
 def test_ingest_refuses_a_misspelled_column_with_a_non_zero_exit(database_url):
-    result = co2calc(database_url, "ingest", str(FIXTURES / "travel_planes/invalid/misspelled_column.csv"),
-                     "--source", "travel_planes", "--year", "2025")
+    result = co2calc(
+        database_url,
+        "ingest",
+        str(FIXTURES / "travel_planes/invalid/misspelled_column.csv"),
+        "--source",
+        "travel_planes",
+        "--year",
+        "2025",
+    )
     assert result.returncode == 1
     assert "unknown column 'cabin_clas'; did you mean 'cabin_class'?" in " ".join(result.stdout.split())
 

@@ -22,7 +22,12 @@ def keys_of_group(repository, group: str) -> set[str]:
 
 
 def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
-    assert keys_of_group(repository, "raw") == {"raw/units", "raw/headcount", "raw/travel_planes", "raw/travel_trains"}
+    assert keys_of_group(repository, "raw") == {
+        "raw/units",
+        "raw/headcount",
+        "raw/travel_planes",
+        "raw/travel_trains",
+    }
 
 
 def test_dbt_models_are_keyed_schema_slash_table(repository):
@@ -56,5 +61,7 @@ def test_year_partitioned_sources_and_their_blocking_check(repository):
 
 def test_jobs_schedules_and_sensors(repository):
     assert {s.name for s in repository.sensor_defs} == {"inbox_sensor"}
-    assert {s.name: s.cron_schedule for s in repository.schedule_defs} == {"daily_dbt_build_job_schedule": "0 5 * * *"}
+    assert {s.name: s.cron_schedule for s in repository.schedule_defs} == {
+        "daily_dbt_build_job_schedule": "0 5 * * *"
+    }
     assert "daily_dbt_build_job" in {j.name for j in repository.get_all_jobs()}

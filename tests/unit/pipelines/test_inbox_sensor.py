@@ -30,7 +30,9 @@ def test_new_files_are_routed_by_name_to_their_source_and_year(inbox):
     routed = {(r.asset_selection[0].to_user_string(), r.partition_key) for r in requests}
     assert routed == {("raw/travel_planes", "2025"), ("raw/units", None)}
     planes = next(r for r in requests if r.partition_key == "2025")
-    assert planes.run_config["ops"]["raw__travel_planes"]["config"]["path"] == str(inbox / "travel_planes_2025.csv")
+    assert planes.run_config["ops"]["raw__travel_planes"]["config"]["path"] == str(
+        inbox / "travel_planes_2025.csv"
+    )
 
 
 def test_files_without_a_source_or_a_year_are_left_alone(inbox):
