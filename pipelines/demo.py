@@ -133,6 +133,17 @@ def print_demo_users(console: Console, settings: Settings) -> None:
         console.print(f"  [bold]{user['sub']}[/bold]  {user.get('name', '')}  role: {role}  units: {units}")
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop the demo cleanly, even when the caller started it with SIGINT ignored
+    (a shell's background job), so no child outlives it."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def _wait(supervisor: Supervisor, console: Console) -> int:
     while (exited := supervisor.first_exited()) is None:
         time.sleep(0.5)
@@ -144,6 +155,7 @@ def _wait(supervisor: Supervisor, console: Console) -> int:
 def serve_dashboard(settings: Settings, database_url: str, console: Console) -> int:
     supervisor = Supervisor()
     env = child_env(settings, database_url)
+    _stop_on_signals()
     try:
         start_login_provider(supervisor, settings, env)
         start_dashboard(supervisor, settings, env)
@@ -162,6 +174,7 @@ def run_demo(settings: Settings, console: Console) -> int:
     started = time.monotonic()
     database = None
     supervisor = Supervisor()
+    _stop_on_signals()
     try:
         if settings.database_url:
             database_url = settings.database_url
