@@ -86,3 +86,12 @@ class StationIndex:
         close = difflib.get_close_matches(name, self.names_by_country.get(country_code, ()), n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(close)}" if close else ""
         return None, f"{column} {name!r} is not a known station in {country_code}{hint}"
+
+
+EPFL_TEMPLATES_DIR = REFERENCE_DATA_DIR / "epfl_templates"
+
+
+def epfl_template_header(template_name: str) -> tuple[str, ...]:
+    """The header of a shipped EPFL upload template (its second line may be Windows-1252: only line 1 is read)."""
+    first_line = (EPFL_TEMPLATES_DIR / template_name).read_bytes().splitlines()[0].decode("ascii")
+    return tuple(name.strip() for name in first_line.split(","))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.templates import HEADCOUNT_COLUMNS
+from ingest.contracts import HEADCOUNT
 from ingest.synthetic.vocabulary import FIRST_NAMES, LAST_NAMES
 
 PROFESSOR_SIUS_CODE = 51
@@ -139,4 +139,4 @@ def headcount_frame(roster: Roster, people: People, lab_ids: np.ndarray) -> pl.D
             "note": pl.Series([None] * roster.person_index.size, dtype=pl.String),
         }
     )
-    return frame.select(HEADCOUNT_COLUMNS).sort(["unit_institutional_id", "user_institutional_id"])
+    return frame.select(HEADCOUNT.column_names).sort(["unit_institutional_id", "user_institutional_id"])

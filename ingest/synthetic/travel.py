@@ -13,8 +13,8 @@ import airportsdata
 import numpy as np
 import polars as pl
 
+from ingest.contracts import TRAVEL_PLANES, TRAVEL_TRAINS
 from ingest.synthetic.people import People, Roster
-from ingest.synthetic.templates import TRAVEL_PLANES_COLUMNS, TRAVEL_TRAINS_COLUMNS
 from ingest.synthetic.vocabulary import TRAVEL_NOTES
 
 TRAIN_STATIONS_CSV = Path(__file__).resolve().parents[1] / "reference_data" / "train_stations.csv"
@@ -209,7 +209,7 @@ def travel_planes_frame(
         * kg_per_km
         * cabin_weight
     )
-    return _finish(rng, rows, np.round(agency_kg, 1), TRAVEL_PLANES_COLUMNS)
+    return _finish(rng, rows, np.round(agency_kg, 1), TRAVEL_PLANES.column_names)
 
 
 def travel_trains_frame(
@@ -290,7 +290,7 @@ def travel_trains_frame(
         destination_name=pl.Series(names[destination_rows]),
         destination_country_code=pl.Series(station_country[destination_rows]),
     )
-    return _finish(rng, rows, np.round(agency_kg, 3), TRAVEL_TRAINS_COLUMNS)
+    return _finish(rng, rows, np.round(agency_kg, 3), TRAVEL_TRAINS.column_names)
 
 
 def home_stations(rng: np.random.Generator, lab_count: int, stations: pl.DataFrame) -> np.ndarray:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ingest.synthetic.templates import UNITS_COLUMNS
+from ingest.contracts import UNITS
 from ingest.synthetic.vocabulary import (
     INSTITUTION_CODE,
     INSTITUTION_NAME,
@@ -68,7 +68,7 @@ def build_unit_tree(rng: np.random.Generator, lab_count: int) -> UnitTree:
         used_codes.add(code)
         rows.append((lab_id, code, lab_name, 4, parent_id))
 
-    units = pl.DataFrame(rows, schema=list(UNITS_COLUMNS), orient="row").with_columns(
+    units = pl.DataFrame(rows, schema=list(UNITS.column_names), orient="row").with_columns(
         pl.col("unit_level").cast(pl.Int64)
     )
     return UnitTree(units=units, lab_ids=lab_ids)

@@ -9,16 +9,9 @@ from pathlib import Path
 import airportsdata
 import pytest
 
+from ingest.contracts import HEADCOUNT, TRAVEL_PLANES, TRAVEL_TRAINS, UNITS
+from ingest.reference import epfl_template_header
 from ingest.synthetic import generate_institution
-from ingest.synthetic.templates import (
-    HEADCOUNT_COLUMNS,
-    HEADCOUNT_TEMPLATE_COLUMNS,
-    TRAVEL_PLANES_COLUMNS,
-    TRAVEL_PLANES_TEMPLATE_COLUMNS,
-    TRAVEL_TRAINS_COLUMNS,
-    TRAVEL_TRAINS_TEMPLATE_COLUMNS,
-    UNITS_COLUMNS,
-)
 from ingest.synthetic.travel import (
     FALLBACK_DESTINATION,
     FALLBACK_DESTINATION_FROM_BERN,
@@ -28,7 +21,6 @@ from ingest.synthetic.travel import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_TEMPLATES = REPO_ROOT / ".." / "shared" / "reference" / "epfl-templates"
 SCALE = 0.05
 YEARS = (2023, 2024, 2025)
 
@@ -81,29 +73,27 @@ def test_generator_returns_the_units_file_and_three_files_per_year(institution: 
 def test_headers_are_the_unit_key_then_the_template_header_and_travel_ends_with_the_override(
     institution: Path,
 ) -> None:
-    assert _header(institution / "units.csv") == list(UNITS_COLUMNS)
+    assert _header(institution / "units.csv") == list(UNITS.column_names)
     for year in YEARS:
         headcount = _header(institution / f"headcount_{year}.csv")
         planes = _header(institution / f"travel_planes_{year}.csv")
         trains = _header(institution / f"travel_trains_{year}.csv")
-        assert headcount == ["unit_institutional_id", *HEADCOUNT_TEMPLATE_COLUMNS] == list(HEADCOUNT_COLUMNS)
-        assert planes == ["unit_institutional_id", *TRAVEL_PLANES_TEMPLATE_COLUMNS, "kg_co2eq"]
-        assert trains == ["unit_institutional_id", *TRAVEL_TRAINS_TEMPLATE_COLUMNS, "kg_co2eq"]
-        assert (planes, trains) == (list(TRAVEL_PLANES_COLUMNS), list(TRAVEL_TRAINS_COLUMNS))
-
-
-@pytest.mark.skipif(
-    not SHARED_TEMPLATES.is_dir(), reason="shared/ is checked out next to the repository in CI"
-)
-def test_copied_template_headers_equal_the_shared_epfl_templates() -> None:
-    for template, columns in (
-        ("headcount_template.csv", HEADCOUNT_TEMPLATE_COLUMNS),
-        ("travel_planes_template.csv", TRAVEL_PLANES_TEMPLATE_COLUMNS),
-        ("travel_trains_template.csv", TRAVEL_TRAINS_TEMPLATE_COLUMNS),
-    ):
-        # Only the header line: the trains template's second line is Windows-1252, not UTF-8.
-        first_line = (SHARED_TEMPLATES / template).read_bytes().splitlines()[0].decode("ascii")
-        assert tuple(first_line.strip().split(",")) == columns, template
+        assert headcount == ["unit_institutional_id", *epfl_template_header("headcount_template.csv")]
+        assert planes == [
+            "unit_institutional_id",
+            *epfl_template_header("travel_planes_template.csv"),
+            "kg_co2eq",
+        ]
+        assert trains == [
+            "unit_institutional_id",
+            *epfl_template_header("travel_trains_template.csv"),
+            "kg_co2eq",
+        ]
+        assert (headcount, planes, trains) == (
+            list(HEADCOUNT.column_names),
+            list(TRAVEL_PLANES.column_names),
+            list(TRAVEL_TRAINS.column_names),
+        )
 
 
 def test_files_are_utf8_with_unix_line_endings(institution: Path) -> None:
