@@ -20,7 +20,6 @@ from ingest.synthetic.travel import (
     TRAIN_STATIONS_CSV,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.05
 YEARS = (2023, 2024, 2025)
 
