@@ -54,6 +54,9 @@ def streamlit_command(settings: Settings, secrets_path: Path) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # Serves dashboard/static/ (the route map's country outlines) at /app/static/.
+        "--server.enableStaticServing",
+        "true",
         # Readers, not developers: no "Deploy" button or developer menu.
         "--client.toolbarMode",
         "viewer",

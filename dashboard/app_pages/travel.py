@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.components.headline import format_t_co2e
-from dashboard.components.travel import route_map, travel_by_cabin_class, travel_by_mode
+from dashboard.components.travel import ROUTE_MAP_CONFIG, route_map, travel_by_cabin_class, travel_by_mode
 from dashboard.data import loaders
 from dashboard.selection import current_selection
 
@@ -40,8 +40,7 @@ routes = loaders.top_travel_routes(
     selection.warehouse, selection.allowed_unit_ids, selection.unit_id, selection.reporting_year, route_limit
 )
 st.caption(f"The {len(routes)} routes with the highest emissions, both directions counted separately.")
-# The map's country outlines come from plotly's CDN; the table carries the same routes offline.
-st.plotly_chart(route_map(routes), key="travel_route_map")
+st.plotly_chart(route_map(routes), key="travel_route_map", config=ROUTE_MAP_CONFIG)
 st.dataframe(
     routes[["submodule_code", "origin_name", "destination_name", "trips", "distance_km", "t_co2e"]],
     hide_index=True,

@@ -53,6 +53,11 @@ def travel_by_cabin_class(travel: pd.DataFrame) -> go.Figure:
     return figure
 
 
+# plotly.js fetches country outlines from its CDN unless told otherwise; the dashboard serves them itself
+# (dashboard/static/, Streamlit's static serving), so the map draws on networks without internet.
+ROUTE_MAP_CONFIG = {"topojsonURL": "/app/static/"}
+
+
 def route_map(routes: pd.DataFrame) -> go.Figure:
     """Routes as great-circle lines, one trace per mode, and the places they join as markers.
 

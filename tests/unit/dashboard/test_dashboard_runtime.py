@@ -45,6 +45,7 @@ def test_command_runs_the_app_headless_on_the_configured_port_without_usage_stat
         "--secrets.files": str(tmp_path / "secrets.toml"),
         "--server.port": "8777",
         "--server.address": "127.0.0.1",
+        "--server.enableStaticServing": "true",
         "--server.headless": "true",
         "--browser.gatherUsageStats": "false",
         "--client.toolbarMode": "viewer",
