@@ -30,11 +30,11 @@ format: install
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-manifest: install  ## dbt/target/manifest.json, which the Dagster definitions read
-	.venv/bin/python -c "from config.settings import get_settings as s; from pipelines.runtime import ensure_dbt_manifest as m; m(s(), s().database_url or 'postgresql+psycopg2://postgres@127.0.0.1:5432/postgres')"
+manifest: install  ## dbt/target/manifest.json, which the Dagster definitions read (dbt parse needs no database)
+	.venv/bin/dbt parse --quiet --project-dir dbt --profiles-dir dbt
 
-dagster: manifest  ## the Dagster UI on the configured warehouse (CO2CALC_DATABASE_URL)
-	DAGSTER_HOME=$(CURDIR)/.co2calc/dagster_home .venv/bin/dagster dev -m pipelines.definitions
+dagster: install  ## the Dagster UI on the configured warehouse (CO2CALC_DATABASE_URL)
+	.venv/bin/co2calc dagster
 
 dashboard: install  ## the dashboard and demo login on the configured warehouse
 	.venv/bin/co2calc dashboard

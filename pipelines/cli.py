@@ -126,6 +126,14 @@ def demo() -> None:
 
 
 @app.command()
+def dagster() -> None:
+    """Open the Dagster UI (assets, checks, runs, sensor, schedule) on the configured warehouse."""
+    from pipelines.demo import serve_dagster
+
+    raise typer.Exit(serve_dagster(get_settings(), _database_url(get_settings()), console))
+
+
+@app.command()
 def dashboard() -> None:
     """Serve the dashboard (and the demo login provider) against the configured warehouse."""
     from pipelines.demo import serve_dashboard

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -19,7 +20,7 @@ from rich.console import Console
 
 from config.settings import REPO_ROOT, Settings
 from pipelines.run import run_pipeline
-from pipelines.runtime import dagster_instance, embedded_postgres
+from pipelines.runtime import dagster_instance, embedded_postgres, ensure_dbt_manifest
 from pipelines.totals import print_totals
 
 DEMO_SEED = 42
@@ -153,14 +154,39 @@ def _wait(supervisor: Supervisor, console: Console) -> int:
 
 
 def serve_dashboard(settings: Settings, database_url: str, console: Console) -> int:
-    supervisor = Supervisor()
-    env = child_env(settings, database_url)
-    _stop_on_signals()
-    try:
+    """The dashboard and the demo login provider, until Ctrl-C."""
+
+    def start(supervisor: Supervisor, env: dict[str, str]) -> None:
         start_login_provider(supervisor, settings, env)
         start_dashboard(supervisor, settings, env)
         console.print(f"Dashboard: http://127.0.0.1:{settings.dashboard_port}  (Ctrl-C stops it)")
         print_demo_users(console, settings)
+
+    return _serve(settings, database_url, console, start)
+
+
+def serve_dagster(settings: Settings, database_url: str, console: Console) -> int:
+    """The Dagster UI (webserver, daemon, code server) on the warehouse, until Ctrl-C."""
+
+    def start(supervisor: Supervisor, env: dict[str, str]) -> None:
+        ensure_dbt_manifest(settings, database_url)
+        dagster_instance(settings)
+        start_dagster(supervisor, settings, env)
+        console.print(f"Dagster UI: http://127.0.0.1:{settings.dagster_port}  (Ctrl-C stops it)")
+
+    return _serve(settings, database_url, console, start)
+
+
+def _serve(
+    settings: Settings,
+    database_url: str,
+    console: Console,
+    start: Callable[[Supervisor, dict[str, str]], None],
+) -> int:
+    supervisor = Supervisor()
+    _stop_on_signals()
+    try:
+        start(supervisor, child_env(settings, database_url))
         return _wait(supervisor, console)
     except KeyboardInterrupt:
         return 0
