@@ -1,14 +1,19 @@
 """Load one delivered file into `raw`: refuse it, skip it, add it, or replace the previous load.
 
-Load semantics (ARCHITECTURE.md §4):
-- a file identical (SHA-256) to the active load of its scope changes nothing;
-- otherwise the accepted rows are copied into the source's raw table, the refused rows go to
-  `ops.rejects` with their reason and original line, and the previous active load of the same
-  scope (source, reporting year, unit scope) is replaced: its raw rows are deleted and its
-  `ops.loads` row is kept as history with status `replaced`. All of it is one transaction;
-- a file refused as a whole (wrong header, encoding) loads nothing and is recorded as `refused`.
+Load semantics (ARCHITECTURE.md §4). A load's scope is (source, reporting year, unit scope); the unit
+scope is `*` for a back-office file covering every unit, or the one unit an end-user file is for.
+- A file identical (SHA-256) to the active load of its scope changes nothing.
+- Otherwise the accepted rows are copied into the source's raw table and the refused rows go to
+  `ops.rejects` with their reason, line number and original line. What the file replaces is deleted
+  from raw in the same transaction, and its `ops.loads` row stays as history with status `replaced`:
+  a back-office file replaces every active load of its source and year (it covers every unit); an
+  end-user file replaces the earlier file of its unit, and is refused while a back-office file covers
+  the year (correct that file instead), so no row is ever counted twice.
+- A file refused as a whole (wrong header, encoding, a year that contradicts its name) or whose every
+  row is refused loads nothing and replaces nothing: it is recorded as `refused`, with its rejects.
 """
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +23,8 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from ingest.contracts import SOURCES, SourceContract
-from ingest.read import DeliveredFile, FileRefused, read_delivered_file, sha256_of
+from ingest.contracts import SOURCES, SourceContract, year_in_file_name
+from ingest.read import DeliveredFile, FileRefused, read_delivered_file
 from ingest.reference import StationIndex, airports_frame, stations_frame
 from ingest.validate import Lookups, Problem, validate_rows
 
@@ -30,18 +35,30 @@ INFO_CODES = frozenset({"ROW_OUT_OF_YEAR"})
 
 
 @dataclass(frozen=True)
+class RejectedRow:
+    line_number: int
+    column_name: str | None
+    reason_code: str
+    reason_message: str
+
+    def __str__(self) -> str:
+        column = f", column {self.column_name}" if self.column_name else ""
+        return f"line {self.line_number}{column}: {self.reason_code} {self.reason_message}"
+
+
+@dataclass(frozen=True)
 class LoadResult:
     source_code: str
     file_name: str
     # loaded: first load of its scope; replaced: took the place of an earlier load; unchanged: identical file;
-    # refused: the whole file was rejected.
+    # refused: the whole file, or every row of it, was rejected (nothing loaded, nothing replaced).
     outcome: str
     load_id: int | None
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
     message: str | None = None
-    problems: tuple[Problem, ...] = field(default=())
+    rejected_rows: tuple[RejectedRow, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -76,7 +93,10 @@ def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
 
 
 def _lookups(connection: sa.Connection) -> Lookups:
-    units = connection.execute(sa.text("select distinct unit_institutional_id from raw.units")).scalars()
+    # Activity rows belong to labs: inventories are kept at level 4 (METHODOLOGY.md §2.1).
+    units = connection.execute(
+        sa.text("select distinct unit_institutional_id from raw.units where unit_level = 4")
+    ).scalars()
     return Lookups(
         unit_ids=frozenset(units),
         airport_codes=frozenset(airports_frame()["iata_code"]),
@@ -144,34 +164,31 @@ def load_file(
     unit_scope = unit_institutional_id or ALL_UNITS
     ensure_schema(engine)
     started_at = datetime.now(UTC)
-    sha256 = sha256_of(path)
-    scope_filter = sa.text(
-        "select load_id, file_sha256 from ops.loads where source_code = :source and reporting_year is not distinct "
-        "from :year and unit_scope = :scope and load_status = 'active' for update"
-    )
+    raw = path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
     with engine.begin() as connection:
-        # One load per scope at a time: a second loader of the same scope waits here.
+        # One load per source and year at a time: scopes of the same year interact (module docstring).
         connection.execute(
-            sa.text("select pg_advisory_xact_lock(hashtext(:key))"),
-            {"key": f"{source_code}/{year}/{unit_scope}"},
+            sa.text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{source_code}/{year}"}
         )
-        previous = connection.execute(
-            scope_filter, {"source": source_code, "year": year, "scope": unit_scope}
-        ).first()
-        if previous is not None and previous.file_sha256 == sha256:
+        active = connection.execute(
+            sa.text(
+                "select load_id, unit_scope, file_name, file_sha256 from ops.loads where source_code = :source "
+                "and reporting_year is not distinct from :year and load_status = 'active' order by load_id"
+            ),
+            {"source": source_code, "year": year},
+        ).all()
+        same_scope = next((load for load in active if load.unit_scope == unit_scope), None)
+        if same_scope is not None and same_scope.file_sha256 == sha256:
             return LoadResult(
                 source_code,
                 path.name,
                 "unchanged",
-                previous.load_id,
-                message=f"{path.name} is identical to load {previous.load_id}; nothing changed",
+                same_scope.load_id,
+                message=f"{path.name} is identical to load {same_scope.load_id}; nothing changed",
             )
-        on_progress("reading")
-        try:
-            delivered = read_delivered_file(
-                path, contract, has_unit_default=unit_institutional_id is not None
-            )
-        except FileRefused as refused:
+
+        def refuse(message: str, rows_read: int = 0, rejected: tuple[RejectedRow, ...] = ()) -> LoadResult:
             load_id = _record_load(
                 connection,
                 contract,
@@ -183,11 +200,44 @@ def load_file(
                 loaded_by,
                 dagster_run_id,
                 started_at,
-                message=f"{refused.code}: {refused.message}",
+                message=message,
             )
+            if rejected:
+                _copy(
+                    connection.connection.cursor(),
+                    "ops.rejects",
+                    _rejects_frame(rejected, load_id, contract, delivered),
+                )
+            _record_counts(connection, load_id, rows_read, 0, len({r.line_number for r in rejected}))
             return LoadResult(
-                source_code, path.name, "refused", load_id, message=f"{refused.code}: {refused.message}"
+                source_code,
+                path.name,
+                "refused",
+                load_id,
+                rows_read=rows_read,
+                rows_rejected=len({r.line_number for r in rejected}),
+                message=message,
+                rejected_rows=rejected,
             )
+
+        named_year = year_in_file_name(path.name)
+        if contract.has_reporting_year and named_year is not None and named_year != year:
+            return refuse(f"FILE_YEAR_MISMATCH: {path.name} is named for {named_year}, loaded as {year}")
+        back_office = next((load for load in active if load.unit_scope == ALL_UNITS), None)
+        if unit_scope != ALL_UNITS and back_office is not None:
+            return refuse(
+                f"FILE_SCOPE_CONFLICT: {back_office.file_name} (load {back_office.load_id}) already covers every "
+                f"unit for {year}; correct that back-office file instead of loading {path.name} for unit "
+                f"{unit_scope}"
+            )
+        replaced = active if unit_scope == ALL_UNITS else [same_scope] if same_scope else []
+        on_progress("reading")
+        try:
+            delivered = read_delivered_file(
+                path, contract, raw, has_unit_default=unit_institutional_id is not None
+            )
+        except FileRefused as refused:
+            return refuse(f"{refused.code}: {refused.message}")
         on_progress("validating")
         frame, problems = validate_rows(
             delivered.cells,
@@ -196,7 +246,19 @@ def load_file(
             lookups=_lookups(connection),
             unit_default=unit_institutional_id,
         )
+        if unit_scope != ALL_UNITS:
+            problems = sorted(problems + _rows_of_other_units(frame, unit_scope), key=lambda p: p.row_index)
+        rejected = tuple(
+            RejectedRow(delivered.line_numbers[p.row_index], p.column_name, p.reason_code, p.reason_message)
+            for p in problems
+        )
         refused_rows = sorted({p.row_index for p in problems})
+        if len(refused_rows) == frame.height:
+            return refuse(
+                f"ROWS_ALL_REFUSED: every row of {path.name} was refused; nothing was replaced",
+                frame.height,
+                rejected,
+            )
         accepted = pl.Series([True] * frame.height)
         if refused_rows:
             accepted = accepted.scatter(refused_rows, False)
@@ -214,50 +276,79 @@ def load_file(
             started_at,
         )
         cursor = connection.connection.cursor()
-        if previous is not None:
-            cursor.execute(f"delete from {contract.raw_table} where _load_id = %s", (previous.load_id,))
+        for load in replaced:
+            cursor.execute(f"delete from {contract.raw_table} where _load_id = %s", (load.load_id,))
             cursor.execute(
                 "update ops.loads set load_status = 'replaced', replaced_by_load_id = %s where load_id = %s",
-                (load_id, previous.load_id),
+                (load_id, load.load_id),
             )
         _copy(
             cursor,
             contract.raw_table,
             _typed_rows(frame, contract, accepted, year, load_id, delivered, started_at),
         )
-        if problems:
-            _copy(cursor, "ops.rejects", _rejects_frame(problems, load_id, contract, delivered))
+        if rejected:
+            _copy(cursor, "ops.rejects", _rejects_frame(rejected, load_id, contract, delivered))
         rows_accepted = frame.height - len(refused_rows)
-        cursor.execute(
-            "update ops.loads set rows_read = %s, rows_accepted = %s, rows_rejected = %s, finished_at = %s "
-            "where load_id = %s",
-            (frame.height, rows_accepted, len(refused_rows), datetime.now(UTC), load_id),
-        )
+        _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows))
     return LoadResult(
         source_code,
         path.name,
-        "replaced" if previous is not None else "loaded",
+        "replaced" if replaced else "loaded",
         load_id,
         rows_read=frame.height,
         rows_accepted=rows_accepted,
         rows_rejected=len(refused_rows),
-        problems=tuple(problems),
+        rejected_rows=rejected,
         warnings=tuple(delivered.warnings),
     )
 
 
+def _rows_of_other_units(frame: pl.DataFrame, unit_scope: str) -> list[Problem]:
+    """An end-user file loaded for one unit may not carry rows of another (they would escape its scope)."""
+    others = frame.with_row_index("row").filter(pl.col("unit_institutional_id") != unit_scope)
+    return [
+        Problem(
+            row,
+            "unit_institutional_id",
+            "ROW_OTHER_UNIT",
+            f"unit_institutional_id {unit!r} is not unit {unit_scope!r}, which this file is loaded for",
+        )
+        for row, unit in zip(others["row"], others["unit_institutional_id"], strict=True)
+    ]
+
+
+def _record_counts(
+    connection: sa.Connection, load_id: int, rows_read: int, rows_accepted: int, rows_rejected: int
+) -> None:
+    connection.execute(
+        sa.text(
+            "update ops.loads set rows_read = :read, rows_accepted = :accepted, rows_rejected = :rejected, "
+            "finished_at = :now where load_id = :id"
+        ),
+        {
+            "read": rows_read,
+            "accepted": rows_accepted,
+            "rejected": rows_rejected,
+            "now": datetime.now(UTC),
+            "id": load_id,
+        },
+    )
+
+
 def _rejects_frame(
-    problems: list[Problem], load_id: int, contract: SourceContract, delivered: DeliveredFile
+    rejected: tuple[RejectedRow, ...], load_id: int, contract: SourceContract, delivered: DeliveredFile
 ) -> pl.DataFrame:
+    original_by_line = dict(zip(delivered.line_numbers, delivered.original_lines, strict=True))
     return pl.DataFrame(
         {
-            "load_id": [load_id] * len(problems),
-            "source_code": [contract.source_code] * len(problems),
-            "row_number": [delivered.line_numbers[p.row_index] for p in problems],
-            "column_name": [p.column_name or "" for p in problems],
-            "reason_code": [p.reason_code for p in problems],
-            "reason_message": [p.reason_message for p in problems],
-            "original_line": [delivered.original_lines[p.row_index] for p in problems],
+            "load_id": [load_id] * len(rejected),
+            "source_code": [contract.source_code] * len(rejected),
+            "row_number": [r.line_number for r in rejected],
+            "column_name": [r.column_name or "" for r in rejected],
+            "reason_code": [r.reason_code for r in rejected],
+            "reason_message": [r.reason_message for r in rejected],
+            "original_line": [original_by_line[r.line_number] for r in rejected],
         }
     )
 
@@ -279,7 +370,7 @@ def _record_load(
         sa.text(
             "insert into ops.loads (source_code, reporting_year, unit_scope, file_name, file_sha256, load_status, "
             "refusal_message, loaded_by, dagster_run_id, started_at, finished_at) values (:source, :year, :scope, "
-            ":file, :sha, :status, :message, :by, :run, :started, case when :status = 'refused' then now() end) "
+            ":file, :sha, :status, :message, :by, :run, :started, null) "
             "returning load_id"
         ),
         {

@@ -8,7 +8,6 @@ naming the file, line, column and what was expected.
 
 import csv
 import difflib
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,21 +29,12 @@ class FileRefused(Exception):
 @dataclass
 class DeliveredFile:
     path: Path
-    sha256: str
     # One text column per contract column present in the header; blank cells are null.
     cells: pl.DataFrame
     # File line number (header = 1) and original text of each data row, in frame order.
     line_numbers: list[int]
     original_lines: list[str]
     warnings: list[str] = field(default_factory=list)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _decode(path: Path, raw: bytes, warnings: list[str]) -> str:
@@ -114,10 +104,11 @@ def _check_header(path: Path, header: list[str], contract: SourceContract, has_u
 
 
 def read_delivered_file(
-    path: Path, contract: SourceContract, *, has_unit_default: bool = False
+    path: Path, contract: SourceContract, raw: bytes | None = None, *, has_unit_default: bool = False
 ) -> DeliveredFile:
+    """`raw` is the file's content when the caller has read it already (to hash exactly what is loaded)."""
     warnings: list[str] = []
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     text = _decode(path, raw, warnings)
     try:
         records = _records(text)
@@ -146,7 +137,6 @@ def read_delivered_file(
     cells = pl.DataFrame(columns, schema={name: pl.String for name in names})
     return DeliveredFile(
         path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
         cells=cells,
         line_numbers=[r[0] for r in data],
         original_lines=[r[2] for r in data],

@@ -79,22 +79,24 @@ def ingest(
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from None
         bar.update(task, description=f"{file.name}: {result.outcome}")
-    if result.outcome == "refused":
-        console.print(f"[red]refused[/red] {result.message}")
-        raise typer.Exit(1)
     if result.outcome == "unchanged":
         console.print(result.message)
         return
-    console.print(
-        f"{result.outcome} as load {result.load_id}: {result.rows_accepted} rows accepted, "
-        f"{result.rows_rejected} rejected"
-    )
+    if result.outcome == "refused":
+        console.print(f"[red]refused[/red] {result.message}")
+    else:
+        console.print(
+            f"{result.outcome} as load {result.load_id}: {result.rows_accepted} rows accepted, "
+            f"{result.rows_rejected} rejected"
+        )
     for warning in result.warnings:
         console.print(f"[yellow]{warning}[/yellow]")
-    for problem in result.problems[:10]:
-        console.print(f"  {problem.reason_code}: {problem.reason_message}")
-    if len(result.problems) > 10:
-        console.print(f"  … {len(result.problems) - 10} more in ops.rejects (load {result.load_id})")
+    for rejected in result.rejected_rows[:10]:
+        console.print(f"  {file.name}, {rejected}", highlight=False)
+    if len(result.rejected_rows) > 10:
+        console.print(f"  … {len(result.rejected_rows) - 10} more in ops.rejects (load {result.load_id})")
+    if result.outcome == "refused":
+        raise typer.Exit(1)
 
 
 @app.command()

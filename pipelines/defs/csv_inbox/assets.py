@@ -26,9 +26,7 @@ class DeliveredFileConfig(dg.Config):
 
 
 def _checks(result: LoadResult) -> list[dg.AssetCheckResult]:
-    first_reasons = "\n".join(
-        f"line {p.row_index + 2}: {p.reason_code} {p.reason_message}" for p in result.problems[:10]
-    )
+    first_reasons = "\n".join(str(rejected) for rejected in result.rejected_rows[:10])
     return [
         dg.AssetCheckResult(
             check_name=FILE_ACCEPTED_CHECK,

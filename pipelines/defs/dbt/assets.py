@@ -32,7 +32,7 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
 daily_dbt_build_job = dg.define_asset_job(
     "daily_dbt_build_job",
     selection=dg.AssetSelection.assets(dbt_models),
-    description="Rebuild every model from what raw holds (a file loaded by the inbox sensor triggers it too).",
+    description="Rebuild every model from what raw holds (also run after each raw load by dbt_after_raw_load_sensor).",
 )
 daily_dbt_build_job_schedule = dg.ScheduleDefinition(job=daily_dbt_build_job, cron_schedule="0 5 * * *")
 

@@ -140,7 +140,7 @@ def test_rows_of_an_unknown_unit_are_rejected(engine, tmp_path):
         "11110,Ann,53,1,1,\n99999,Bob,53,2,1,\n"
     )
     result = load_file(engine, path, "headcount", reporting_year=2025, loaded_by="test")
-    assert (result.rows_accepted, [p.reason_code for p in result.problems]) == (1, ["ROW_UNKNOWN_UNIT"])
+    assert (result.rows_accepted, [r.reason_code for r in result.rejected_rows]) == (1, ["ROW_UNKNOWN_UNIT"])
 
 
 def test_accepted_values_are_stored_typed_with_their_load_metadata(engine):
@@ -166,3 +166,135 @@ def test_accepted_values_are_stored_typed_with_their_load_metadata(engine):
         420.5,
     )
     assert (row._source_file, row._row_number) == ("worked_examples_2025.csv", 5)
+
+
+PLANES_HEADER = (
+    "unit_institutional_id,origin_iata,destination_iata,user_institutional_id,departure_date,number_of_trips,"
+    "cabin_class,note\n"
+)
+
+
+def planes_file(tmp_path: Path, name: str, *rows: str) -> Path:
+    path = tmp_path / name
+    path.write_text(PLANES_HEADER + "".join(f"{row}\n" for row in rows))
+    return path
+
+
+def test_a_file_whose_every_row_is_refused_keeps_the_previous_load(engine, tmp_path):
+    # Regression: an all-refused file replaced (and so deleted) the previous good load.
+    good = load_file(
+        engine,
+        FIXTURES / "travel_planes/worked_examples_2025.csv",
+        "travel_planes",
+        reporting_year=2025,
+        loaded_by="test",
+    )
+    bad = load_file(
+        engine,
+        planes_file(tmp_path, "flights.csv", "11110,GVA,XXX,1,2025-01-01,1,economy,"),
+        "travel_planes",
+        reporting_year=2025,
+        loaded_by="test",
+    )
+    assert bad.outcome == "refused" and bad.message.startswith("ROWS_ALL_REFUSED")
+    assert [r.reason_code for r in bad.rejected_rows] == ["TRAVEL_UNKNOWN_IATA"]
+    assert scalar(engine, "select count(*) from raw.travel_planes where _load_id = :id", id=good.load_id) == 4
+    assert (
+        scalar(engine, "select load_status from ops.loads where load_id = :id", id=good.load_id) == "active"
+    )
+    assert scalar(engine, "select count(*) from ops.rejects where load_id = :id", id=bad.load_id) == 1
+
+
+def test_a_year_that_contradicts_the_file_name_refuses_the_file(engine):
+    result = load_file(
+        engine,
+        FIXTURES / "travel_planes/worked_examples_2025.csv",
+        "travel_planes",
+        reporting_year=2024,
+        loaded_by="test",
+    )
+    assert result.outcome == "refused"
+    assert result.message.startswith("FILE_YEAR_MISMATCH")
+    assert scalar(engine, "select count(*) from raw.travel_planes") == 0
+
+
+def test_an_end_user_file_is_refused_while_a_back_office_file_covers_the_year(engine, tmp_path):
+    load_file(
+        engine,
+        FIXTURES / "travel_planes/worked_examples_2025.csv",
+        "travel_planes",
+        reporting_year=2025,
+        loaded_by="test",
+    )
+    end_user = tmp_path / "my_flights.csv"
+    end_user.write_text(
+        PLANES_HEADER.removeprefix("unit_institutional_id,") + "GVA,CDG,1,2025-01-01,1,economy,\n"
+    )
+    result = load_file(
+        engine,
+        end_user,
+        "travel_planes",
+        reporting_year=2025,
+        unit_institutional_id="11110",
+        loaded_by="test",
+    )
+    assert result.outcome == "refused" and result.message.startswith("FILE_SCOPE_CONFLICT")
+    assert scalar(engine, "select count(*) from raw.travel_planes") == 4
+
+
+def test_a_back_office_file_replaces_the_end_user_files_of_its_year(engine, tmp_path):
+    end_user = load_file(
+        engine,
+        planes_file(
+            tmp_path,
+            "lab.csv",
+            "11110,GVA,CDG,1,2025-01-01,1,economy,",
+            "12110,GVA,CDG,1,2025-01-01,1,economy,",
+        ),
+        "travel_planes",
+        reporting_year=2025,
+        unit_institutional_id="11110",
+        loaded_by="test",
+    )
+    assert (end_user.rows_accepted, [r.reason_code for r in end_user.rejected_rows]) == (
+        1,
+        ["ROW_OTHER_UNIT"],
+    )
+    back_office = load_file(
+        engine,
+        FIXTURES / "travel_planes/worked_examples_2025.csv",
+        "travel_planes",
+        reporting_year=2025,
+        loaded_by="test",
+    )
+    assert back_office.outcome == "replaced"
+    assert scalar(engine, "select count(*) from raw.travel_planes") == 4
+    assert (
+        scalar(engine, "select load_status from ops.loads where load_id = :id", id=end_user.load_id)
+        == "replaced"
+    )
+
+
+def test_activity_rows_must_belong_to_a_lab_not_to_an_institute(engine, tmp_path):
+    result = load_file(
+        engine,
+        planes_file(
+            tmp_path,
+            "f.csv",
+            "11100,GVA,CDG,1,2025-01-01,1,economy,",
+            "11110,GVA,CDG,1,2025-01-01,1,economy,",
+        ),
+        "travel_planes",
+        reporting_year=2025,
+        loaded_by="test",
+    )
+    assert [(r.line_number, r.reason_code) for r in result.rejected_rows] == [(2, "ROW_UNKNOWN_UNIT")]
+
+
+def test_rejected_rows_carry_their_file_line_numbers(engine, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(PLANES_HEADER + "# a comment\n\n11110,GVA,XXX,1,2025-01-01,1,economy,\n")
+    result = load_file(engine, path, "travel_planes", reporting_year=2025, loaded_by="test")
+    assert str(result.rejected_rows[0]) == (
+        "line 4, column destination_iata: TRAVEL_UNKNOWN_IATA destination_iata 'XXX' is not a known airport code"
+    )

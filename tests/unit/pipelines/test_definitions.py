@@ -3,14 +3,9 @@
 import dagster as dg
 import pytest
 
-from config.settings import get_settings
-from pipelines.runtime import ensure_dbt_manifest
-
 
 @pytest.fixture(scope="module")
 def repository():
-    # dbt parse needs a profile but no connection: the URL only fills it in.
-    ensure_dbt_manifest(get_settings(), "postgresql+psycopg2://postgres@127.0.0.1:5432/co2calc")
     from pipelines.definitions import defs
 
     return defs.get_repository_def()
@@ -60,7 +55,7 @@ def test_year_partitioned_sources_and_their_blocking_check(repository):
 
 
 def test_jobs_schedules_and_sensors(repository):
-    assert {s.name for s in repository.sensor_defs} == {"inbox_sensor"}
+    assert {s.name for s in repository.sensor_defs} == {"inbox_sensor", "dbt_after_raw_load_sensor"}
     assert {s.name: s.cron_schedule for s in repository.schedule_defs} == {
         "daily_dbt_build_job_schedule": "0 5 * * *"
     }

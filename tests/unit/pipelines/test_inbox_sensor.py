@@ -14,19 +14,17 @@ def inbox(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-def evaluate(cursor: str | None = None):
+def evaluate() -> list[dg.RunRequest]:
     from pipelines.defs.csv_inbox.sensors import inbox_sensor
 
-    context = dg.build_sensor_context(cursor=cursor)
-    result = inbox_sensor(context)
-    requests = list(result) if not isinstance(result, dg.SkipReason) else []
-    return requests, context.cursor
+    result = inbox_sensor(dg.build_sensor_context())
+    return [] if isinstance(result, dg.SkipReason) else list(result)
 
 
 def test_new_files_are_routed_by_name_to_their_source_and_year(inbox):
     (inbox / "travel_planes_2025.csv").write_text("x")
     (inbox / "units.csv").write_text("x")
-    requests, _ = evaluate()
+    requests = evaluate()
     routed = {(r.asset_selection[0].to_user_string(), r.partition_key) for r in requests}
     assert routed == {("raw/travel_planes", "2025"), ("raw/units", None)}
     planes = next(r for r in requests if r.partition_key == "2025")
@@ -38,17 +36,43 @@ def test_new_files_are_routed_by_name_to_their_source_and_year(inbox):
 def test_files_without_a_source_or_a_year_are_left_alone(inbox):
     (inbox / "notes.txt").write_text("x")
     (inbox / "travel_trains.csv").write_text("x")
-    requests, _ = evaluate()
-    assert requests == []
+    assert evaluate() == []
 
 
-def test_a_file_seen_once_is_not_requested_again(inbox):
+def test_run_key_follows_the_content_not_the_modification_time(inbox):
+    # Regression: a time cursor skipped files copied in with an older modification time.
     path = inbox / "headcount_2024.csv"
-    path.write_text("x")
-    first, cursor = evaluate()
-    assert len(first) == 1
-    again, _ = evaluate(cursor)
-    assert again == []
-    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))
-    changed, _ = evaluate(cursor)
-    assert len(changed) == 1
+    path.write_text("first delivery")
+    (first,) = evaluate()
+    os.utime(path, (0, 0))
+    (same,) = evaluate()
+    assert same.run_key == first.run_key
+    path.write_text("corrected delivery")
+    os.utime(path, (0, 0))
+    (corrected,) = evaluate()
+    assert corrected.run_key != first.run_key
+
+
+def run_status_context(instance: dg.DagsterInstance, asset_keys: set[dg.AssetKey]):
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    run = instance.add_run(DagsterRun(job_name="__ASSET_JOB", asset_selection=frozenset(asset_keys)))
+    event = dg.DagsterEvent(event_type_value="PIPELINE_SUCCESS", job_name="__ASSET_JOB")
+    return dg.build_run_status_sensor_context(
+        sensor_name="dbt_after_raw_load_sensor",
+        dagster_instance=instance,
+        dagster_run=run,
+        dagster_event=event,
+    )
+
+
+def test_a_successful_raw_load_requests_a_dbt_build_and_other_runs_do_not():
+    from pipelines.defs.dbt.sensors import dbt_after_raw_load_sensor
+
+    with dg.instance_for_test() as instance:
+        after_load = dbt_after_raw_load_sensor(run_status_context(instance, {dg.AssetKey(["raw", "units"])}))
+        assert isinstance(after_load, dg.RunRequest)
+        after_dbt = dbt_after_raw_load_sensor(
+            run_status_context(instance, {dg.AssetKey(["marts", "fct_emissions"])})
+        )
+        assert isinstance(after_dbt, dg.SkipReason)
