@@ -30,8 +30,6 @@ from ingest.validate import Lookups, Problem, validate_rows
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "sql" / "schema.sql"
 ALL_UNITS = "*"
-# Codes that exclude a row without it being an error (METHODOLOGY.md §1.8 severities).
-INFO_CODES = frozenset({"ROW_OUT_OF_YEAR"})
 
 
 @dataclass(frozen=True)
