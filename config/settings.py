@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     test_database_url: str | None = None
     # Redis for the dashboard's query cache; unset: an in-process cache.
     redis_url: str | None = None
+    # A Redis the integration tests may use (a database number of their own; CI has Redis on 6379).
+    test_redis_url: str = "redis://127.0.0.1:6379/15"
+    # The role every dashboard query runs as (`set local role`): SELECT on `reporting` only, rows limited by
+    # row-level security. dbt's hook creates it and its policies under the same variable
+    # (dbt/macros/reporting_row_security.sql); in production it is also the login role (deploy/postgres/init/).
+    dashboard_db_role: str = "co2calc_dashboard"
 
     # Where the local runtime keeps its state: embedded PostgreSQL data, Dagster home, demo files.
     state_dir: Path = REPO_ROOT / ".co2calc"
@@ -68,7 +74,7 @@ class Settings(BaseSettings):
     # Size of the institution `co2calc demo` generates (1 = ~500 labs); the demo test makes it small.
     demo_scale: float = 1.0
 
-    # Bounded caches of the dashboard (seconds, entries).
+    # Bounded caches of the dashboard (seconds, entries); with Redis, the TTL of every key.
     dashboard_cache_ttl_s: int = 600
     dashboard_cache_max_entries: int = 256
 

@@ -12,6 +12,7 @@ from dashboard.components.headline import (
 )
 from dashboard.data import loaders
 from dashboard.selection import current_selection
+from dashboard.tables import show_table
 
 selection = current_selection()
 footprint = loaders.footprint_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
@@ -60,15 +61,15 @@ st.plotly_chart(
 st.caption(PERSON_REFERENCE_NOTE)
 
 st.subheader("Factor sets used")
-st.dataframe(
-    loaders.factor_sets_in_use(selection.warehouse, selection.reporting_year),
-    hide_index=True,
+factor_sets = loaders.factor_sets_in_use(selection.warehouse, selection.reporting_year)
+show_table(
+    factor_sets.drop(columns="factor_set_id"),
+    key="overview_factor_sets",
+    file_name=f"co2calc_factor_sets_{selection.reporting_year}",
     column_config={
         "module_code": "module",
         "submodule_code": "submodule",
-        "factor_set_id": None,
         "factor_set_name": "factor set",
         "publication_year": st.column_config.NumberColumn("published", format="%d"),
     },
-    key="overview_factor_sets",
 )

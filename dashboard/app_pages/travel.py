@@ -6,6 +6,7 @@ from dashboard.components.headline import format_t_co2e
 from dashboard.components.travel import ROUTE_MAP_CONFIG, route_map, travel_by_cabin_class, travel_by_mode
 from dashboard.data import loaders
 from dashboard.selection import current_selection
+from dashboard.tables import show_table
 
 selection = current_selection()
 travel = loaders.travel_by_cabin_class(
@@ -41,9 +42,10 @@ routes = loaders.top_travel_routes(
 )
 st.caption(f"The {len(routes)} routes with the highest emissions, both directions counted separately.")
 st.plotly_chart(route_map(routes), key="travel_route_map", config=ROUTE_MAP_CONFIG)
-st.dataframe(
+show_table(
     routes[["submodule_code", "origin_name", "destination_name", "trips", "distance_km", "t_co2e"]],
-    hide_index=True,
+    key="travel_routes_table",
+    file_name=f"co2calc_travel_routes_{selection.unit_id}_{selection.reporting_year}",
     column_config={
         "submodule_code": "mode",
         "origin_name": "from",
@@ -51,5 +53,4 @@ st.dataframe(
         "distance_km": st.column_config.NumberColumn("km", format="%.0f"),
         "t_co2e": st.column_config.NumberColumn("t CO2e", format="%.2f"),
     },
-    key="travel_routes_table",
 )

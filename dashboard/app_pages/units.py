@@ -6,6 +6,7 @@ from dashboard.components.headline import PERSON_REFERENCE_NOTE
 from dashboard.components.units import lab_ranking_per_fte, unit_hierarchy_sunburst, with_intensity
 from dashboard.data import loaders
 from dashboard.selection import current_selection
+from dashboard.tables import show_table
 
 selection = current_selection()
 unit_totals = loaders.unit_totals(
@@ -26,9 +27,10 @@ st.plotly_chart(unit_hierarchy_sunburst(unit_totals), key="units_hierarchy")
 children = with_intensity(unit_totals[unit_totals["parent_unit_id"] == selection.unit_id])
 if not children.empty:
     st.subheader("Units one level down")
-    st.dataframe(
+    show_table(
         children[["unit_code", "unit_name", "t_co2e", "fte", "t_co2e_per_fte"]],
-        hide_index=True,
+        key="units_children",
+        file_name=f"co2calc_units_below_{selection.unit_id}_{selection.reporting_year}",
         column_config={
             "unit_code": "code",
             "unit_name": "unit",
@@ -36,7 +38,6 @@ if not children.empty:
             "fte": st.column_config.NumberColumn("FTE", format="%.1f"),
             "t_co2e_per_fte": st.column_config.NumberColumn("t CO2e per FTE", format="%.2f"),
         },
-        key="units_children",
     )
 
 st.subheader("Labs ranked per FTE")

@@ -4,25 +4,43 @@ Every cached loader takes the `Warehouse` (database URL and the id of the latest
 first argument, so a new build, or another database, misses the cache instead of serving stale
 numbers (STYLE.md §7.6). Unit data also takes the viewer's `allowed_unit_ids`, which the query
 binds; callers get them from `allowed_unit_ids()`, never from a widget.
+
+Each query runs in its own transaction as the dashboard's database role with the viewer's scope set,
+so row-level security filters `reporting` as well (`queries.SCOPE_TRANSACTION`).
+
+The cache is Redis when `CO2CALC_REDIS_URL` is set (shared by every dashboard process, keys expire
+after `dashboard_cache_ttl_s`, see `cache.py`), else `st.cache_data` in this process, bounded by the
+same TTL and by `dashboard_cache_max_entries`.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+import redis
 import sqlalchemy as sa
 import streamlit as st
-from sqlalchemy.sql.elements import TextClause
 
 from config.settings import get_settings
 from dashboard.auth import Viewer
 from dashboard.data import queries
+from dashboard.data.cache import RedisFrameCache
+from dashboard.data.queries import Query
 
 _SETTINGS = get_settings()
-_cached = st.cache_data(
-    ttl=_SETTINGS.dashboard_cache_ttl_s,
-    max_entries=_SETTINGS.dashboard_cache_max_entries,
-    show_spinner=False,
-)
+
+if _SETTINGS.redis_url is None:
+    _cached = st.cache_data(
+        ttl=_SETTINGS.dashboard_cache_ttl_s,
+        max_entries=_SETTINGS.dashboard_cache_max_entries,
+        show_spinner=False,
+    )
+else:
+
+    def _cached[Loader: Callable](loader: Loader) -> Loader:
+        # One cache at a time: with Redis the frames live there, shared by every process and bounded by its
+        # TTL and maxmemory, rather than also as a copy in each dashboard process.
+        return loader
 
 
 class WarehouseUnavailable(Exception):
@@ -40,31 +58,84 @@ def _engine(database_url: str) -> sa.Engine:
     return sa.create_engine(database_url, pool_pre_ping=True)
 
 
+@st.cache_resource(show_spinner=False)
+def _redis_cache(redis_url: str, ttl_s: int) -> RedisFrameCache:
+    return RedisFrameCache(redis.Redis.from_url(redis_url), ttl_s=ttl_s)
+
+
+def shared_cache() -> RedisFrameCache | None:
+    if _SETTINGS.redis_url is None:
+        return None
+    return _redis_cache(_SETTINGS.redis_url, _SETTINGS.dashboard_cache_ttl_s)
+
+
+# SQLSTATEs of the ways a warehouse can be unready for the dashboard, and what to do about each.
+_UNREADY = {
+    "3F000": "The reporting tables are missing: run the pipeline (dbt build) first.",
+    "42P01": "The reporting tables are missing: run the pipeline (dbt build) first.",
+    "22023": "The dashboard's database role {role!r} does not exist: run the pipeline (dbt build creates it).",
+    "42501": (
+        "The dashboard's database role {role!r} may not read the reporting tables: run the pipeline "
+        "(dbt build grants them), and connect as that role or as a user it is granted to "
+        "(grant {role} to <user>)."
+    ),
+}
+
+
 def connect_warehouse() -> Warehouse:
     """Find the latest build; uncached on purpose, it is what keys every cache."""
     database_url = get_settings().database_url
     if database_url is None:
         raise WarehouseUnavailable("No warehouse is configured: set CO2CALC_DATABASE_URL.")
     try:
-        with _engine(database_url).connect() as connection:
-            build_id = connection.execute(queries.LATEST_BUILD_ID).scalar_one()
-    except sa.exc.ProgrammingError as error:
-        raise WarehouseUnavailable(
-            "The reporting tables are missing: run the pipeline (dbt build) first."
-        ) from error
-    except sa.exc.OperationalError as error:
-        raise WarehouseUnavailable(f"The warehouse does not answer: {error.orig}") from error
+        build_id = _query(database_url, queries.LATEST_BUILD_ID, (), {}).iloc[0, 0]
+    except sa.exc.DBAPIError as error:
+        message = _UNREADY.get(getattr(error.orig, "pgcode", None))
+        if message is None and isinstance(error, sa.exc.OperationalError):
+            message = f"The warehouse does not answer: {error.orig}"
+        if message is None:
+            raise
+        raise WarehouseUnavailable(message.format(role=get_settings().dashboard_db_role)) from error
     if build_id is None:
         raise WarehouseUnavailable("No dbt build has completed yet: run the pipeline first.")
     return Warehouse(database_url=database_url, build_id=build_id)
 
 
-def _read(warehouse: Warehouse, query: TextClause, **params: object) -> pd.DataFrame:
+def _query(
+    database_url: str, query: Query, scope: tuple[str, ...], params: Mapping[str, object]
+) -> pd.DataFrame:
+    # One value both binds `:allowed_unit_ids` and sets the row-level-security scope, so they cannot disagree.
     # psycopg2 sends a list as an ARRAY but a tuple as a row, so scopes go in as lists.
-    bound = {name: list(value) if isinstance(value, tuple) else value for name, value in params.items()}
-    with _engine(warehouse.database_url).connect() as connection:
-        result = connection.execute(query, bound)
+    bound = {"allowed_unit_ids": list(scope), **params}
+    with _engine(database_url).connect() as connection:
+        connection.execute(
+            queries.SCOPE_TRANSACTION,
+            {"role": get_settings().dashboard_db_role, "allowed_unit_ids": list(scope)},
+        )
+        result = connection.execute(query.statement, bound)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def read_frame(
+    warehouse: Warehouse,
+    query: Query,
+    scope: tuple[str, ...],
+    params: Mapping[str, object],
+    cache: RedisFrameCache | None,
+) -> pd.DataFrame:
+    """`query`'s rows as the dashboard's role limited to `scope`, from `cache` when it holds them."""
+    if cache is None:
+        return _query(warehouse.database_url, query, scope, params)
+    key = cache.key(warehouse.build_id, query, get_settings().dashboard_db_role, scope, params)
+    frame = cache.get(key)
+    if frame is None:
+        frame = _query(warehouse.database_url, query, scope, params)
+        cache.put(key, frame)
+    return frame
+
+
+def _read(warehouse: Warehouse, query: Query, scope: tuple[str, ...], **params: object) -> pd.DataFrame:
+    return read_frame(warehouse, query, scope, params, shared_cache())
 
 
 @_cached
@@ -72,28 +143,28 @@ def allowed_unit_ids(warehouse: Warehouse, viewer: Viewer) -> tuple[str, ...]:
     """The subtree roots a viewer may read: the institution's roots for a role that sees everything."""
     if viewer.unit_ids is not None:
         return viewer.unit_ids
-    return tuple(_read(warehouse, queries.ROOT_UNIT_IDS)["unit_id"])
+    return tuple(_read(warehouse, queries.ROOT_UNIT_IDS, ())["unit_id"])
 
 
 @_cached
 def units_in_scope(warehouse: Warehouse, allowed: tuple[str, ...]) -> pd.DataFrame:
-    return _read(warehouse, queries.UNITS_IN_SCOPE, allowed_unit_ids=allowed)
+    return _read(warehouse, queries.UNITS_IN_SCOPE, allowed)
 
 
 @_cached
 def reporting_years(warehouse: Warehouse, allowed: tuple[str, ...]) -> list[int]:
-    years = _read(warehouse, queries.REPORTING_YEARS_IN_SCOPE, allowed_unit_ids=allowed)
+    years = _read(warehouse, queries.REPORTING_YEARS_IN_SCOPE, allowed)
     return [int(year) for year in years["reporting_year"]]
 
 
 @_cached
 def footprint_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
-    return _read(warehouse, queries.FOOTPRINT_BY_YEAR, allowed_unit_ids=allowed, unit_id=unit_id)
+    return _read(warehouse, queries.FOOTPRINT_BY_YEAR, allowed, unit_id=unit_id)
 
 
 @_cached
 def headcount_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
-    return _read(warehouse, queries.HEADCOUNT_BY_YEAR, allowed_unit_ids=allowed, unit_id=unit_id)
+    return _read(warehouse, queries.HEADCOUNT_BY_YEAR, allowed, unit_id=unit_id)
 
 
 @_cached
@@ -103,7 +174,7 @@ def unit_totals(
     return _read(
         warehouse,
         queries.UNIT_TOTALS,
-        allowed_unit_ids=allowed,
+        allowed,
         unit_id=unit_id,
         reporting_year=reporting_year,
     )
@@ -116,7 +187,7 @@ def travel_by_cabin_class(
     return _read(
         warehouse,
         queries.TRAVEL_BY_CABIN_CLASS,
-        allowed_unit_ids=allowed,
+        allowed,
         unit_id=unit_id,
         reporting_year=reporting_year,
     )
@@ -129,7 +200,7 @@ def top_travel_routes(
     return _read(
         warehouse,
         queries.TOP_TRAVEL_ROUTES,
-        allowed_unit_ids=allowed,
+        allowed,
         unit_id=unit_id,
         reporting_year=reporting_year,
         route_limit=route_limit,
@@ -138,4 +209,4 @@ def top_travel_routes(
 
 @_cached
 def factor_sets_in_use(warehouse: Warehouse, reporting_year: int) -> pd.DataFrame:
-    return _read(warehouse, queries.FACTOR_SETS_IN_USE, reporting_year=reporting_year)
+    return _read(warehouse, queries.FACTOR_SETS_IN_USE, (), reporting_year=reporting_year)

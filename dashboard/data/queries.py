@@ -6,24 +6,61 @@ it, so a page cannot show a unit outside the scope even if it asks for one: the 
 the SQL, not in a pandas filter. Queries about a subtree also bind `:unit_id` (the unit chosen in
 the sidebar) and sum the level-4 rows below it (METHODOLOGY.md §2.4). Sums are cast to float8
 because the charts need floats, not `Decimal`.
+
+The same scope also reaches PostgreSQL through `SCOPE_TRANSACTION`, which every query's transaction
+runs first: row-level security then hides other units' rows even from a query that forgot its
+`where` (dbt/macros/reporting_row_security.sql).
 """
 
-from sqlalchemy import text
+from dataclasses import dataclass
 
-LATEST_BUILD_ID = text("""
+from sqlalchemy import TextClause, text
+
+
+@dataclass(frozen=True)
+class Query:
+    """A statement and the name its cache keys and logs call it by."""
+
+    name: str
+    sql: str
+
+    @property
+    def statement(self) -> TextClause:
+        return text(self.sql)
+
+
+# Both settings last until the end of the transaction (`is_local`), so a pooled connection returns to the
+# pool as its login role with no scope. The scope is rendered as a text-array literal by PostgreSQL itself.
+SCOPE_TRANSACTION = text("""
+select
+    set_config('role', :role, true) as session_role,
+    set_config('co2calc.allowed_unit_ids', cast(cast(:allowed_unit_ids as text[]) as text), true)
+        as allowed_unit_ids
+""")
+
+LATEST_BUILD_ID = Query(
+    "latest_build_id",
+    """
 select max(dbt_invocation_id) as dbt_invocation_id
 from reporting.rpt_build__latest
-""")
+""",
+)
 
-ROOT_UNIT_IDS = text("""
-select unit_id
-from reporting.rpt_units
-where parent_unit_id is null
-order by unit_id
-""")
+# Asked before any scope is set, by a viewer who sees everything: their scope is the institution's roots,
+# which `rpt_units` shows nobody without a scope.
+ROOT_UNIT_IDS = Query(
+    "root_unit_ids",
+    """
+select roots.unit_id
+from reporting.root_unit_ids() as roots (unit_id)
+order by roots.unit_id
+""",
+)
 
 # Ordering by the ancestor array lists each unit right after its parent (depth first).
-UNITS_IN_SCOPE = text("""
+UNITS_IN_SCOPE = Query(
+    "units_in_scope",
+    """
 select
     unit_id,
     unit_code,
@@ -34,17 +71,23 @@ select
 from reporting.rpt_units
 where ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by ancestor_unit_ids
-""")
+""",
+)
 
-REPORTING_YEARS_IN_SCOPE = text("""
+REPORTING_YEARS_IN_SCOPE = Query(
+    "reporting_years_in_scope",
+    """
 select distinct footprint.reporting_year
 from reporting.rpt_footprint__unit_year as footprint
 inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
 where units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by footprint.reporting_year desc
-""")
+""",
+)
 
-FOOTPRINT_BY_YEAR = text("""
+FOOTPRINT_BY_YEAR = Query(
+    "footprint_by_year",
+    """
 select
     footprint.reporting_year,
     footprint.module_code,
@@ -60,9 +103,12 @@ where
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
 group by footprint.reporting_year, footprint.module_code, footprint.submodule_code, footprint.ghg_scope
 order by footprint.reporting_year, footprint.module_code, footprint.submodule_code, footprint.ghg_scope
-""")
+""",
+)
 
-HEADCOUNT_BY_YEAR = text("""
+HEADCOUNT_BY_YEAR = Query(
+    "headcount_by_year",
+    """
 select
     headcount.reporting_year,
     cast(sum(headcount.fte) as double precision) as fte,
@@ -74,11 +120,14 @@ where
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
 group by headcount.reporting_year
 order by headcount.reporting_year
-""")
+""",
+)
 
 # One row per unit of the chosen subtree (every level), each with the sums over the level-4 units
 # below it: the drill-down and the per-FTE ranking read the same numbers.
-UNIT_TOTALS = text("""
+UNIT_TOTALS = Query(
+    "unit_totals",
+    """
 with scoped_units as (
     select unit_id, unit_code, unit_name, unit_level, parent_unit_id, ancestor_unit_ids
     from reporting.rpt_units
@@ -121,9 +170,12 @@ group by
     scoped_units.parent_unit_id,
     scoped_units.ancestor_unit_ids
 order by scoped_units.ancestor_unit_ids
-""")
+""",
+)
 
-TRAVEL_BY_CABIN_CLASS = text("""
+TRAVEL_BY_CABIN_CLASS = Query(
+    "travel_by_cabin_class",
+    """
 select
     travel.submodule_code,
     travel.cabin_class,
@@ -138,10 +190,13 @@ where
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
 group by travel.submodule_code, travel.cabin_class
 order by travel.submodule_code, travel.cabin_class
-""")
+""",
+)
 
 # Ties on t_co2e are broken by the codes so the top N is the same on every run.
-TOP_TRAVEL_ROUTES = text("""
+TOP_TRAVEL_ROUTES = Query(
+    "top_travel_routes",
+    """
 select
     routes.submodule_code,
     routes.origin_code,
@@ -173,10 +228,13 @@ group by
     routes.destination_longitude_deg
 order by t_co2e desc, routes.submodule_code, routes.origin_code, routes.destination_code
 limit :route_limit
-""")
+""",
+)
 
 # Factor sets are public reference data, not unit data: no scope to bind.
-FACTOR_SETS_IN_USE = text("""
+FACTOR_SETS_IN_USE = Query(
+    "factor_sets_in_use",
+    """
 select
     module_code,
     submodule_code,
@@ -190,4 +248,5 @@ select
 from reporting.rpt_factor_sets__in_use
 where reporting_year = :reporting_year
 order by module_code, submodule_code, factor_set_id
-""")
+""",
+)
