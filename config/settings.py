@@ -8,7 +8,7 @@ prefix `CO2CALC_` (for example `CO2CALC_DATABASE_URL`). Nothing else in the code
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,11 @@ def _require_driver(url: str | None) -> str | None:
     if url is not None and url.startswith("postgresql://"):
         raise ValueError(f"database URL {url!r} must name its driver, e.g. 'postgresql+psycopg2://...'")
     return url
+
+
+# Public demo values: fine against the local demo provider, refused against a real one (see below).
+DEMO_OIDC_CLIENT_SECRET = "co2calc-demo-secret"
+DEMO_OIDC_COOKIE_SECRET = "co2calc-demo-cookie-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -58,8 +63,8 @@ class Settings(BaseSettings):
     # Dashboard login (OpenID Connect through st.login). Unset metadata URL: the demo provider on `oidc_port`.
     oidc_metadata_url: str | None = None
     oidc_client_id: str = "co2calc-dashboard"
-    oidc_client_secret: str = "co2calc-demo-secret"
-    oidc_cookie_secret: str = "co2calc-demo-cookie-secret-change-me"
+    oidc_client_secret: str = DEMO_OIDC_CLIENT_SECRET
+    oidc_cookie_secret: str = DEMO_OIDC_COOKIE_SECRET
     # Port of the embedded PostgreSQL the demo starts when `database_url` is unset.
     embedded_postgres_port: int = 54329
     dashboard_port: int = 8501
@@ -77,6 +82,14 @@ class Settings(BaseSettings):
     # Bounded caches of the dashboard (seconds, entries); with Redis, the TTL of every key.
     dashboard_cache_ttl_s: int = 600
     dashboard_cache_max_entries: int = 256
+
+    @model_validator(mode="after")
+    def _no_demo_cookie_secret_with_a_real_provider(self) -> "Settings":
+        # The cookie secret signs the login session: a value published in this repository would let anyone
+        # forge one, so a real provider (a configured metadata URL) needs a secret of its own.
+        if self.oidc_metadata_url is not None and self.oidc_cookie_secret == DEMO_OIDC_COOKIE_SECRET:
+            raise ValueError("CO2CALC_OIDC_COOKIE_SECRET must be set when CO2CALC_OIDC_METADATA_URL is")
+        return self
 
     @field_validator("database_url", "test_database_url")
     @classmethod

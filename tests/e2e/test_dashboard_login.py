@@ -116,7 +116,6 @@ def served_dashboard(warehouse_url, tmp_path, monkeypatch) -> Iterator[ServedDas
         database_url=warehouse_url,
         dashboard_port=dashboard_port,
         oidc_port=oidc_port,
-        oidc_metadata_url=f"http://127.0.0.1:{oidc_port}/.well-known/openid-configuration",
     )
     secrets = write_streamlit_secrets(settings, tmp_path / "secrets.toml")
     # The app reads its warehouse from the environment it inherits.
@@ -130,7 +129,7 @@ def served_dashboard(warehouse_url, tmp_path, monkeypatch) -> Iterator[ServedDas
         provider_command += ["--user-claims-file", str(tmp_path / "users.yaml")]
         with provider_log.open("w") as log:
             processes.append(subprocess.Popen(provider_command, stdout=log, stderr=subprocess.STDOUT))
-        _wait_until_served(settings.oidc_metadata_url, processes[-1], provider_log)
+        _wait_until_served(settings.oidc_server_metadata_url, processes[-1], provider_log)
 
         app_log = tmp_path / "streamlit.log"
         with app_log.open("w") as log:

@@ -8,7 +8,11 @@ from dashboard.runtime import APP_PATH, streamlit_command, write_streamlit_secre
 
 
 def test_secrets_hold_the_auth_section_st_login_needs(tmp_path):
-    settings = Settings(dashboard_port=8777, oidc_metadata_url="http://127.0.0.1:9911/.well-known/x")
+    settings = Settings(
+        dashboard_port=8777,
+        oidc_metadata_url="http://127.0.0.1:9911/.well-known/x",
+        oidc_cookie_secret="a-cookie-secret-of-this-deployment",
+    )
 
     path = write_streamlit_secrets(settings, tmp_path / "secrets" / "secrets.toml")
 

@@ -1,0 +1,26 @@
+import pytest
+from pydantic import ValidationError
+
+from config.settings import Settings
+
+
+def test_database_urls_must_name_their_driver():
+    with pytest.raises(ValidationError, match="must name its driver"):
+        Settings(database_url="postgresql://postgres@127.0.0.1/co2calc")
+    assert Settings(database_url="postgresql+psycopg2://postgres@127.0.0.1/co2calc").database_url
+
+
+def test_a_real_login_provider_needs_its_own_cookie_secret():
+    with pytest.raises(ValidationError, match="CO2CALC_OIDC_COOKIE_SECRET must be set"):
+        Settings(oidc_metadata_url="https://login.example.org/.well-known/openid-configuration")
+    configured = Settings(
+        oidc_metadata_url="https://login.example.org/.well-known/openid-configuration",
+        oidc_cookie_secret="a-long-random-value",
+    )
+    assert configured.oidc_server_metadata_url.startswith("https://login.example.org")
+
+
+def test_without_a_provider_the_demo_provider_on_its_port_is_used():
+    assert Settings(oidc_port=9411).oidc_server_metadata_url == (
+        "http://127.0.0.1:9411/.well-known/openid-configuration"
+    )
