@@ -38,8 +38,14 @@ def test_ingest_reports_accepted_and_rejected_counts_with_the_reasons(database_u
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 rows accepted, 3 rejected" in result.stdout
-    assert "three_bad_rows_2025.csv, line 3, column destination_iata: TRAVEL_UNKNOWN_IATA destination_iata 'XXX' is not a known airport code" in result.stdout
-    assert "line 4, column number_of_trips: ROW_TYPE number_of_trips '1.5' is not a whole number" in result.stdout
+    assert (
+        "three_bad_rows_2025.csv, line 3, column destination_iata: TRAVEL_UNKNOWN_IATA destination_iata 'XXX' is not a known airport code"
+        in result.stdout
+    )
+    assert (
+        "line 4, column number_of_trips: ROW_TYPE number_of_trips '1.5' is not a whole number"
+        in result.stdout
+    )
     assert "line 6, column cabin_class: ROW_ENUM cabin_class 'premium'" in result.stdout
     again = co2calc(
         database_url,
