@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: install demo test lint format manifest dagster dashboard clean
+.PHONY: install system-deps demo test lint format manifest dagster dashboard clean
 
 install:  ## the locked environment in .venv
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -18,7 +18,11 @@ install:  ## the locked environment in .venv
 demo: install  ## database, demo data, pipeline, dashboard, Dagster UI and demo login; Ctrl-C stops all
 	.venv/bin/co2calc demo
 
-test: install  ## the whole suite: unit, integration (real PostgreSQL, Redis), end-to-end (Chromium)
+system-deps:  ## Debian packages the tests drive: Chromium (browser tests) and redis-server (cache tests)
+	@command -v chromium >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null; }
+
+test: install system-deps  ## the whole suite: unit, integration (real PostgreSQL, Redis), end-to-end (Chromium)
 	.venv/bin/pytest
 
 lint: install

@@ -1,16 +1,21 @@
 """Shared fixtures: a real PostgreSQL server and fresh databases on it.
 
 The server is the one named by CO2CALC_TEST_DATABASE_URL (CI uses the machine's), else an
-embedded PostgreSQL started for the session, so `make test` needs nothing installed beforehand.
+embedded PostgreSQL started for the session, so `make test` needs no database installed beforehand.
+Redis likewise: the configured one when it answers, else a `redis-server` started for the session.
 `warehouse_url` is a database where the whole pipeline ran on a small generated institution; the
 integration and end-to-end tests share it.
 """
 
+import shutil
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -30,6 +35,53 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         yield server.url
     finally:
         server.destroy()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Redis named by CO2CALC_TEST_REDIS_URL when it answers, else a redis-server started for the session."""
+    configured = Settings().test_redis_url
+    if _answers(configured):
+        yield configured
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail(f"no Redis answers at {configured} and redis-server is not installed (make system-deps)")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/15"
+    try:
+        deadline = time.monotonic() + 20
+        while not _answers(url):
+            assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def create_database(server_url: str, prefix: str) -> str:

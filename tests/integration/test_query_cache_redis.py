@@ -1,4 +1,4 @@
-"""The dashboard's query cache against the real Redis server (CO2CALC_TEST_REDIS_URL, database 15 by default).
+"""The dashboard's query cache against a real Redis server (the `redis_url` fixture, tests/conftest.py).
 
 Each test writes under a key prefix of its own and deletes its keys afterwards. Database round trips are
 counted on the dashboard's own engine, so "served from Redis" means no statement reached PostgreSQL.
@@ -13,7 +13,6 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from config.settings import Settings
 from dashboard.data import loaders, queries
 from dashboard.data.cache import RedisFrameCache
 
@@ -21,8 +20,8 @@ TTL_S = 120
 
 
 @pytest.fixture
-def redis_client() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(Settings().test_redis_url)
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
     client.ping()
     yield client
     client.close()
