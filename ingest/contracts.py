@@ -30,13 +30,16 @@ class Column:
     name: str
     column_type: ColumnType = "text"
     required: bool = False
-    # Allowed values after case-folding (stored canonical: lower case, or upper case when `upper`).
+    # Allowed values after case-folding, stored in the spelling listed here (`refrigerant` -> `Refrigerant`),
+    # or upper case when `upper`.
     allowed: tuple[str, ...] | None = None
     upper: bool = False
     minimum: float | None = None
     maximum: float | None = None
     # Minimum excluded (`> minimum`) rather than included.
     minimum_exclusive: bool = False
+    # Reason code of a value outside [minimum, maximum] (a module may name its own, e.g. EQUIP_HOURS_RANGE).
+    range_code: str = "ROW_RANGE"
     # Value used when the cell is blank, with the warning code recorded in the load's notes.
     default: str | None = None
     # A column the header may omit (the back-office override column, for example).
@@ -60,6 +63,16 @@ class SourceContract:
     known_units_column: str | None = "unit_institutional_id"
     known_airport_columns: tuple[str, ...] = ()
     station_columns: tuple[tuple[str, str], ...] = ()  # (name column, country column)
+    # (class column, sub-class column) resolved against the equipment power table (METHODOLOGY.md §3.4 (e)).
+    equipment_power_columns: tuple[str, str] | None = None
+    # Columns whose sum may not exceed the hours of a week (EQUIP_HOURS_SUM).
+    weekly_hours_columns: tuple[str, ...] = ()
+    # (category column, gas column): the gas is required for refrigerants, a gas of the GWP seed, blank
+    # otherwise (METHODOLOGY.md §3.8 (e)).
+    gas_columns: tuple[str, str] | None = None
+    # A row whose cell here is blank (and that brings no kg_co2eq) is a pre-filled template line, skipped
+    # with ROW_BLANK_TEMPLATE_LINE.
+    blank_template_column: str | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -181,8 +194,69 @@ TRAVEL_TRAINS = SourceContract(
     ),
 )
 
+PROCESS_CATEGORIES = ("CO2", "CH4", "N2O", "Refrigerant")
+
+PROCESS_EMISSIONS = SourceContract(
+    source_code="processemissions",
+    raw_table="raw.processemissions",
+    columns=(
+        UNIT,
+        Column("category", required=True, allowed=PROCESS_CATEGORIES),
+        Column("subcategory"),
+        Column("quantity", "decimal", minimum=0),
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"processemissions" + YEAR_SUFFIX,
+    gas_columns=("category", "subcategory"),
+    blank_template_column="quantity",
+)
+
+HOURS_PER_WEEK = 168
+EQUIPMENT_CATEGORIES = ("scientific", "it", "other")
+
+
+def equipment_contract(equipment_category: str) -> SourceContract:
+    """One contract per equipment template (METHODOLOGY.md §3.4): the three share their columns and rules
+    and differ only in the sub-module their `equipment_category` must name. The EPFL templates already carry
+    `kg_co2eq`, in the middle of the header."""
+    hours = {"minimum": 0, "maximum": HOURS_PER_WEEK, "range_code": "EQUIP_HOURS_RANGE"}
+    return SourceContract(
+        source_code=f"equipment_{equipment_category}",
+        raw_table=f"raw.equipment_{equipment_category}",
+        columns=(
+            UNIT,
+            Column("equipment_id", required=True),
+            Column("name", required=True),
+            Column("equipment_class", required=True),
+            Column("sub_class"),
+            Column("active_usage_hours_per_week", "decimal", **hours),
+            Column("standby_usage_hours_per_week", "decimal", **hours),
+            NOTE,
+            OVERRIDE,
+            Column("equipment_category", allowed=(equipment_category,), default=equipment_category),
+        ),
+        file_pattern=rf"equipment_{equipment_category}" + YEAR_SUFFIX,
+        unique_key=("unit_institutional_id", "equipment_id"),
+        equipment_power_columns=("equipment_class", "sub_class"),
+        weekly_hours_columns=("active_usage_hours_per_week", "standby_usage_hours_per_week"),
+    )
+
+
+EQUIPMENT_SCIENTIFIC, EQUIPMENT_IT, EQUIPMENT_OTHER = (equipment_contract(c) for c in EQUIPMENT_CATEGORIES)
+
 SOURCES: dict[str, SourceContract] = {
-    c.source_code: c for c in (UNITS, HEADCOUNT, TRAVEL_PLANES, TRAVEL_TRAINS)
+    c.source_code: c
+    for c in (
+        UNITS,
+        HEADCOUNT,
+        TRAVEL_PLANES,
+        TRAVEL_TRAINS,
+        PROCESS_EMISSIONS,
+        EQUIPMENT_SCIENTIFIC,
+        EQUIPMENT_IT,
+        EQUIPMENT_OTHER,
+    )
 }
 
 

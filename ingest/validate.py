@@ -7,7 +7,7 @@ that Great Expectations reports every refused row the same way.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import great_expectations as gx
@@ -15,8 +15,16 @@ import great_expectations.expectations as gxe
 import pandas as pd
 import polars as pl
 
-from ingest.contracts import TYPE_DESCRIPTIONS, TYPE_PATTERNS, Column, SourceContract
-from ingest.reference import StationIndex
+from ingest.contracts import HOURS_PER_WEEK, TYPE_DESCRIPTIONS, TYPE_PATTERNS, Column, SourceContract
+from ingest.reference import (
+    EquipmentPowerIndex,
+    StationIndex,
+    fold,
+    shipped_equipment_power,
+    shipped_gas_codes,
+)
+
+REFRIGERANT_CATEGORY = "Refrigerant"
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,9 @@ class Lookups:
     unit_ids: frozenset[str]
     airport_codes: frozenset[str]
     stations: StationIndex
+    # The dbt seeds the models join (seed_equipment_power, seed_factors__gwp), read from the same files.
+    equipment_power: EquipmentPowerIndex = field(default_factory=shipped_equipment_power)
+    gas_codes: Mapping[str, str] = field(default_factory=shipped_gas_codes)
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,7 @@ def _column_rules(column: Column) -> list[_Rule]:
         rules.append(
             _Rule(
                 gxe.ExpectColumnValuesToBeBetween(column=f"__{name}__number", **bounds),
-                "ROW_RANGE",
+                column.range_code,
                 name,
                 lambda v, n=name, e=expected: f"{n} {v:g} is not {e}",
             )
@@ -208,7 +219,7 @@ def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str 
         if column.upper:
             value = value.str.to_uppercase()
         elif column.allowed is not None:
-            value = value.str.to_lowercase()
+            value = value.str.to_lowercase().replace({a.lower(): a for a in column.allowed})
         if column.default is not None:
             value = value.fill_null(column.default)
         expressions.append(value.alias(column.name))
@@ -246,6 +257,125 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
     return frame
 
 
+def _message_rule(helper: str, reason_code: str, column_name: str) -> _Rule:
+    """A rule on a helper column that holds, per row, NULL or the message of the problem found."""
+    return _Rule(gxe.ExpectColumnValuesToBeNull(column=helper), reason_code, column_name, str)
+
+
+def _equipment_power(
+    frame: pl.DataFrame, columns: tuple[str, str], index: EquipmentPowerIndex
+) -> tuple[pl.DataFrame, list[_Rule]]:
+    """Resolve (class, sub-class) to the power table's keys, which replace the file's spelling (aliases and
+    case are accepted); the three ways it can fail each get their reason code (METHODOLOGY.md §3.4 (e))."""
+    class_column, sub_class_column = columns
+    resolved = [
+        index.resolve(c, s) for c, s in zip(frame[class_column], frame[sub_class_column], strict=True)
+    ]
+    codes = ("EQUIP_UNKNOWN_CLASS", "EQUIP_SUBCLASS_REQUIRED", "EQUIP_UNKNOWN_SUBCLASS")
+    helpers = [
+        pl.Series(
+            f"__{code.lower()}",
+            [r.reason_message if r.reason_code == code else None for r in resolved],
+            dtype=pl.String,
+        )
+        for code in codes
+    ]
+    frame = frame.with_columns(
+        pl.Series(class_column, [r.equipment_class for r in resolved], dtype=pl.String),
+        pl.Series(sub_class_column, [r.sub_class for r in resolved], dtype=pl.String),
+        *helpers,
+    )
+    rules = [
+        _message_rule(f"__{code.lower()}", code, class_column if code == codes[0] else sub_class_column)
+        for code in codes
+    ]
+    return frame, rules
+
+
+def _gas(
+    frame: pl.DataFrame, columns: tuple[str, str], gas_codes: Mapping[str, str]
+) -> tuple[pl.DataFrame, list[_Rule]]:
+    """A refrigerant names a gas of the GWP seed (stored in the seed's spelling); CO2, CH4 and N2O name none."""
+    category_column, gas_column = columns
+    gases, required, unknown, not_allowed = [], [], [], []
+    for category, gas in zip(frame[category_column], frame[gas_column], strict=True):
+        canonical = gas_codes.get(fold(gas)) if gas is not None else None
+        is_refrigerant = category == REFRIGERANT_CATEGORY
+        gases.append(canonical or gas)
+        required.append(
+            f"{gas_column} is required for {REFRIGERANT_CATEGORY} (the gas, e.g. R410a)"
+            if is_refrigerant and gas is None
+            else None
+        )
+        unknown.append(
+            f"{gas_column} {gas!r} is not a gas of the GWP table; add it to dbt/seeds/seed_factors__gwp.csv"
+            if is_refrigerant and gas is not None and canonical is None
+            else None
+        )
+        not_allowed.append(
+            f"{gas_column} {gas!r} must be blank for {category}"
+            if category is not None and not is_refrigerant and gas is not None
+            else None
+        )
+    frame = frame.with_columns(
+        pl.Series(gas_column, gases, dtype=pl.String),
+        pl.Series("__gas_required", required, dtype=pl.String),
+        pl.Series("__gas_unknown", unknown, dtype=pl.String),
+        pl.Series("__gas_not_allowed", not_allowed, dtype=pl.String),
+    )
+    return frame, [
+        _message_rule("__gas_required", "PROC_SUBCATEGORY_REQUIRED", gas_column),
+        _message_rule("__gas_unknown", "PROC_UNKNOWN_GAS", gas_column),
+        _message_rule("__gas_not_allowed", "ROW_ENUM", gas_column),
+    ]
+
+
+def _resolution_columns(
+    frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
+) -> tuple[pl.DataFrame, list[_Rule]]:
+    """Module rules that look a row up or combine cells, as helper columns and the rules reading them."""
+    rules: list[_Rule] = []
+    if contract.equipment_power_columns:
+        frame, power_rules = _equipment_power(
+            frame, contract.equipment_power_columns, lookups.equipment_power
+        )
+        rules += power_rules
+    if contract.gas_columns:
+        frame, gas_rules = _gas(frame, contract.gas_columns, lookups.gas_codes)
+        rules += gas_rules
+    if contract.weekly_hours_columns:
+        *_, last = contract.weekly_hours_columns
+        # Only hours that are each in range are summed (an out-of-range cell is EQUIP_HOURS_RANGE already); a
+        # blank cell makes the sum NULL: blank hours are not an error here (EQUIP_HOURS_MISSING in dbt).
+        hour_cells = [pl.col(c).cast(pl.Float64, strict=False) for c in contract.weekly_hours_columns]
+        each_in_range = pl.all_horizontal(cell.is_between(0, HOURS_PER_WEEK) for cell in hour_cells)
+        frame = frame.with_columns(
+            pl.when(each_in_range).then(sum(hour_cells, pl.lit(0.0))).alias("__weekly_hours_sum")
+        )
+        hours = " + ".join(contract.weekly_hours_columns)
+        rules.append(
+            _Rule(
+                gxe.ExpectColumnValuesToBeBetween(column="__weekly_hours_sum", max_value=HOURS_PER_WEEK),
+                "EQUIP_HOURS_SUM",
+                last,
+                lambda v, h=hours: f"{h} = {v:g} exceeds the {HOURS_PER_WEEK} hours of a week",
+            )
+        )
+    if contract.blank_template_column:
+        name = contract.blank_template_column
+        blank = pl.col(name).is_null()
+        if "kg_co2eq" in frame.columns:
+            blank = blank & pl.col("kg_co2eq").is_null()
+        frame = frame.with_columns(
+            pl.when(blank)
+            .then(pl.lit(f"{name} is blank: a pre-filled template line, skipped"))
+            .otherwise(None)
+            .alias("__blank_template_line")
+        )
+        rules.append(_message_rule("__blank_template_line", "ROW_BLANK_TEMPLATE_LINE", name))
+    return frame, rules
+
+
 def validate_rows(
     cells: pl.DataFrame,
     contract: SourceContract,
@@ -256,8 +386,10 @@ def validate_rows(
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Check every row; return the canonical frame (with helper columns) and the problems found."""
     frame = _helper_columns(_canonical(cells, contract, unit_default), contract, lookups)
+    frame, resolution_rules = _resolution_columns(frame, contract, lookups)
     rules = [rule for column in contract.columns for rule in _column_rules(column)]
     rules += _lookup_rules(contract, reporting_year, lookups)
+    rules += resolution_rules
     for number, rule in enumerate(rules):
         rule.expectation.meta = {"rule_number": number}
     suite = gx.ExpectationSuite(

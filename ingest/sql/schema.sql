@@ -121,3 +121,80 @@ create table if not exists raw.travel_trains (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+
+create table if not exists raw.processemissions (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    -- CO2, CH4, N2O or Refrigerant, spelled as in the EPFL template
+    category text not null,
+    -- the gas of a Refrigerant row, spelled as in dbt/seeds/seed_factors__gwp.csv; NULL for CO2, CH4, N2O
+    subcategory text,
+    -- kg of gas released in the year; NULL only on a row that brings its own kg_co2eq
+    quantity numeric,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.equipment_scientific (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    equipment_id text not null,
+    name text not null,
+    -- (class, sub_class) as keyed in dbt/seeds/seed_equipment_power.csv (validation resolves aliases and case)
+    equipment_class text not null,
+    sub_class text,
+    -- blank hours are kept: the row is EQUIP_HOURS_MISSING in dbt, not refused
+    active_usage_hours_per_week numeric,
+    standby_usage_hours_per_week numeric,
+    note text,
+    kg_co2eq numeric,
+    equipment_category text not null,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.equipment_it (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    equipment_id text not null,
+    name text not null,
+    -- (class, sub_class) as keyed in dbt/seeds/seed_equipment_power.csv (validation resolves aliases and case)
+    equipment_class text not null,
+    sub_class text,
+    -- blank hours are kept: the row is EQUIP_HOURS_MISSING in dbt, not refused
+    active_usage_hours_per_week numeric,
+    standby_usage_hours_per_week numeric,
+    note text,
+    kg_co2eq numeric,
+    equipment_category text not null,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.equipment_other (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    equipment_id text not null,
+    name text not null,
+    -- (class, sub_class) as keyed in dbt/seeds/seed_equipment_power.csv (validation resolves aliases and case)
+    equipment_class text not null,
+    sub_class text,
+    -- blank hours are kept: the row is EQUIP_HOURS_MISSING in dbt, not refused
+    active_usage_hours_per_week numeric,
+    standby_usage_hours_per_week numeric,
+    note text,
+    kg_co2eq numeric,
+    equipment_category text not null,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);

@@ -1,11 +1,14 @@
-"""Write a whole synthetic institution: the unit tree and, per year, headcount and travel files."""
+"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment and
+process-emission files."""
 
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
+from ingest.synthetic.process import process_emissions_frame, process_labs
 from ingest.synthetic.travel import (
     home_stations,
     load_train_stations,
@@ -23,11 +26,13 @@ LAB_TRAVEL_PROPENSITY_SIGMA = 0.6
 def generate_institution(
     out_dir: Path, *, scale: float = 1.0, seed: int = 42, years: tuple[int, ...] = DEFAULT_YEARS
 ) -> list[Path]:
-    """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv` and
-    `travel_trains_<year>.csv` into `out_dir` (back-office template format); return the written paths.
+    """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
+    `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
+    `processemissions_<year>.csv` into `out_dir` (back-office template format); return the written paths.
 
-    The same `seed` gives byte-identical files; labs, people and travel rows grow linearly with `scale`
-    (500 labs, ~8 000 people, ~12 000 flight rows and ~15 000 train rows per year at scale 1).
+    The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
+    `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
+    per year at scale 1).
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
@@ -54,6 +59,14 @@ def generate_institution(
             rng, roster, people, tree.lab_ids, lab_propensity, lab_home_station, stations
         )
         written.append(_write(trains, out_dir / f"travel_trains_{roster.year}.csv"))
+    # Drawn after travel, from the same generator, so that adding these modules left the travel files as they were.
+    equipment = equipment_frames(rng, rosters, tree.lab_ids)
+    cooling_labs, gas_labs = process_labs(rng, lab_count)
+    for roster in rosters:
+        for category, frame in equipment[roster.year].items():
+            written.append(_write(frame, out_dir / f"equipment_{category}_{roster.year}.csv"))
+        process = process_emissions_frame(rng, roster.year, tree.lab_ids, cooling_labs, gas_labs)
+        written.append(_write(process, out_dir / f"processemissions_{roster.year}.csv"))
     return written
 
 

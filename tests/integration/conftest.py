@@ -20,6 +20,10 @@ WORKED_EXAMPLE_FILES = {
     "headcount/headcount_2025.csv": "headcount_2025.csv",
     "travel_planes/worked_examples_2025.csv": "travel_planes_2025.csv",
     "travel_trains/worked_examples_2025.csv": "travel_trains_2025.csv",
+    "equipment_scientific/worked_examples_2025.csv": "equipment_scientific_2025.csv",
+    "equipment_it/worked_examples_2025.csv": "equipment_it_2025.csv",
+    "equipment_other/worked_examples_2025.csv": "equipment_other_2025.csv",
+    "processemissions/worked_examples_2025.csv": "processemissions_2025.csv",
 }
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import airportsdata
 import pytest
 
-from ingest.contracts import HEADCOUNT, TRAVEL_PLANES, TRAVEL_TRAINS, UNITS
-from ingest.reference import epfl_template_header
+from ingest.contracts import HEADCOUNT, SOURCES, TRAVEL_PLANES, TRAVEL_TRAINS, UNITS
+from ingest.read import read_delivered_file
+from ingest.reference import StationIndex, epfl_template_header
 from ingest.synthetic import generate_institution
 from ingest.synthetic.travel import (
     FALLBACK_DESTINATION,
@@ -19,6 +20,7 @@ from ingest.synthetic.travel import (
     STATION_WEIGHTS,
     TRAIN_STATIONS_CSV,
 )
+from ingest.validate import Lookups, validate_rows
 
 SCALE = 0.05
 YEARS = (2023, 2024, 2025)
@@ -60,10 +62,15 @@ def stations() -> list[dict[str, str]]:
     return _read(TRAIN_STATIONS_CSV)
 
 
-def test_generator_returns_the_units_file_and_three_files_per_year(institution: Path) -> None:
+def test_generator_returns_the_units_file_and_seven_files_per_year(institution: Path) -> None:
     written = generate_institution(institution / "again", scale=SCALE, seed=42, years=YEARS)
     expected = ["units.csv"] + [
         f"{kind}_{year}.csv" for year in YEARS for kind in ("headcount", "travel_planes", "travel_trains")
+    ]
+    expected += [
+        f"{kind}_{year}.csv"
+        for year in YEARS
+        for kind in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions")
     ]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
@@ -343,3 +350,52 @@ def test_every_station_the_generator_names_exists_in_the_table(stations: list[di
     ids = {station["station_id"] for station in stations}
     named = {*HOME_STATION_SHARES, *STATION_WEIGHTS, FALLBACK_DESTINATION, FALLBACK_DESTINATION_FROM_BERN}
     assert named <= ids, named - ids
+
+
+def test_equipment_and_process_files_pass_validation_with_their_back_office_headers(
+    institution: Path,
+) -> None:
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    lookups = Lookups(frozenset(labs), frozenset(), StationIndex(by_name={}, names_by_country={}))
+    for year in YEARS:
+        for source in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions"):
+            contract = SOURCES[source]
+            path = institution / f"{source}_{year}.csv"
+            assert _header(path) == list(contract.column_names)
+            delivered = read_delivered_file(path, contract, path.read_bytes())
+            _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
+            assert problems == [], (path.name, problems[:3])
+
+
+def test_equipment_inventories_carry_over_with_hours_for_most_items(institution: Path) -> None:
+    before = {row["equipment_id"]: row for row in _read(institution / "equipment_it_2024.csv")}
+    after = {row["equipment_id"]: row for row in _read(institution / "equipment_it_2025.csv")}
+    kept = set(before) & set(after)
+    assert 0.85 <= len(kept) / len(before) <= 0.97
+    assert all(
+        before[i]["active_usage_hours_per_week"] == after[i]["active_usage_hours_per_week"] for i in kept
+    )
+    rows = [
+        row
+        for source in ("scientific", "it", "other")
+        for row in _read(institution / f"equipment_{source}_2025.csv")
+    ]
+    blank = sum(row["active_usage_hours_per_week"] == "" for row in rows) / len(rows)
+    assert 0.02 <= blank <= 0.15
+    freezers = [
+        row
+        for row in rows
+        if row["sub_class"] == "Recent -80C freezers (<12yo)" and row["active_usage_hours_per_week"]
+    ]
+    assert freezers and all(float(row["active_usage_hours_per_week"]) == 168 for row in freezers)
+
+
+def test_most_labs_own_it_equipment_and_a_minority_top_up_refrigerants(institution: Path) -> None:
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    it_owners = {row["unit_institutional_id"] for row in _read(institution / "equipment_it_2025.csv")}
+    assert len(it_owners) / len(labs) > 0.9
+    process = _read(institution / "processemissions_2025.csv")
+    refrigerant_labs = {row["unit_institutional_id"] for row in process if row["category"] == "Refrigerant"}
+    assert 0 < len(refrigerant_labs) / len(labs) < 0.3
+    assert {row["category"] for row in process} <= {"CO2", "CH4", "N2O", "Refrigerant"}
+    assert all(float(row["quantity"]) > 0 for row in process)

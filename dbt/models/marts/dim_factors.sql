@@ -1,11 +1,20 @@
 {#- Every shipped factor row in one long table (METHODOLOGY.md §4.2), for provenance and catalogue pages.
-    Module-specific keys stay in key_json. -#}
+    Module-specific keys stay in key_json. The electricity factor serves every electric use (equipment now,
+    buildings later): its submodule is NULL. -#}
 with flight_factors as (
     select * from {{ ref('seed_factors__flights') }}
 ),
 
 rail_factors as (
     select * from {{ ref('seed_factors__rail') }}
+),
+
+electricity_factors as (
+    select * from {{ ref('seed_factors__electricity') }}
+),
+
+gwp_factors as (
+    select * from {{ ref('seed_factors__gwp') }}
 ),
 
 final as (
@@ -50,6 +59,47 @@ final as (
         source_ref,
         notes
     from rail_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'equipment' as module_code,
+        null::text as submodule_code,
+        jsonb_build_object('region_code', region_code, 'mix_code', mix_code) as key_json,
+        region_code,
+        'kWh' as activity_unit,
+        value_kg_co2e_per_kwh as factor_value,
+        'kg_co2e_per_kwh' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from electricity_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'process_emissions' as module_code,
+        case
+            when gas_code in ('CO2', 'CH4', 'N2O') then lower(gas_code)
+            else 'refrigerants'
+        end as submodule_code,
+        jsonb_build_object(
+            'gas_code', gas_code, 'gwp_basis', gwp_basis, 'horizon_years', horizon_years, 'is_blend', is_blend
+        ) as key_json,
+        null::text as region_code,
+        'kg' as activity_unit,
+        value_kg_co2e_per_kg as factor_value,
+        'kg_co2e_per_kg' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from gwp_factors
 )
 
 select * from final

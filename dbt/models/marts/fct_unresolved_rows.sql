@@ -3,6 +3,22 @@ with travel_rows as (
     select * from {{ ref('int_travel__rows_unresolved') }}
 ),
 
+equipment_rows as (
+    select * from {{ ref('int_equipment__rows_unresolved') }}
+),
+
+process_rows as (
+    select * from {{ ref('int_process__rows_unresolved') }}
+),
+
+unioned as (
+    select * from travel_rows
+    union all
+    select * from equipment_rows
+    union all
+    select * from process_rows
+),
+
 final as (
     select
         activity_row_id,
@@ -12,7 +28,7 @@ final as (
         module_code,
         submodule_code,
         status_code
-    from travel_rows
+    from unioned
 )
 
 select * from final

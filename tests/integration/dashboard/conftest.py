@@ -19,6 +19,7 @@ class LabPair:
     reporting_year: int
     visible_unit_id: str
     visible_t_co2e: float
+    visible_travel_t_co2e: float
     hidden_unit_id: str
     hidden_t_co2e: float
     institution_t_co2e: float
@@ -33,7 +34,10 @@ def lab_pair(warehouse_url: str) -> LabPair:
         ).scalar_one()
         labs = connection.execute(
             sa.text("""
-                select unit_id, sum(t_co2e)::float8 as t_co2e
+                select
+                    unit_id,
+                    sum(t_co2e)::float8 as t_co2e,
+                    (sum(t_co2e) filter (where module_code = 'travel'))::float8 as travel_t_co2e
                 from reporting.rpt_footprint__unit_year
                 where reporting_year = :year
                 group by unit_id
@@ -49,6 +53,7 @@ def lab_pair(warehouse_url: str) -> LabPair:
         reporting_year=reporting_year,
         visible_unit_id=visible.unit_id,
         visible_t_co2e=visible.t_co2e,
+        visible_travel_t_co2e=visible.travel_t_co2e or 0.0,
         hidden_unit_id=hidden.unit_id,
         hidden_t_co2e=hidden.t_co2e,
         institution_t_co2e=sum(lab.t_co2e for lab in labs),

@@ -37,6 +37,11 @@ def emission(url: str, table: str, note: str) -> sa.Row:
         ("travel_planes", "W2", "ges1p5_ademe_flights_2022", 901.152556),
         ("travel_trains", "W5", "mobitool_v3_transport", 2.920262),
         ("travel_trains", "W6", "mobitool_v3_transport", 6.106857),
+        ("equipment_scientific", "W7", "bafu_2025_electricity", 406.748160),
+        ("equipment_it", "W8", "bafu_2025_electricity", 12.509120),
+        ("processemissions", "W14a", "ipcc_ar5_gwp100", 4810.0),
+        ("processemissions", "W14b", "ipcc_ar5_gwp100", 3350.0),
+        ("processemissions", "W14c", "ipcc_ar5_gwp100", 2650.0),
     ],
 )
 def test_default_profile_reproduces_the_worked_examples(
@@ -88,8 +93,46 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
             sa.text("select sum(t_co2e) from reporting.rpt_footprint__unit_year")
         ).scalar()
     engine.dispose()
-    expected_t = (130.009256 + 901.152556 + 420.5 + 2.920262 + 6.106857) / 1000
+    travel_t = (130.009256 + 901.152556 + 420.5 + 2.920262 + 6.106857) / 1000
     assert float(fact_t) == pytest.approx(float(report_t), rel=1e-9)
     # W3 (ZRH→LAX first, 3 trips) also counts under the default profile: the ADEME long band, class weight 1.
     w3_t = (9629.115377 * 3 * 0.152) / 1000
-    assert float(report_t) == pytest.approx(expected_t + w3_t, rel=1e-6)
+    # W7 and W8, the server's 120.5 kg override, and the bench-top autoclave of the `other` fixture:
+    # (570 W x 10 h + 20 W x 20 h) x 52 / 1000 = 317.2 kWh x 0.097.
+    equipment_t = (406.748160 + 12.509120 + 120.5 + 317.2 * 0.097) / 1000
+    process_t = (4810 + 3350 + 2650) / 1000
+    assert float(report_t) == pytest.approx(travel_t + w3_t + equipment_t + process_t, rel=1e-6)
+
+
+def test_equipment_without_hours_or_power_is_kept_and_reported_unmatched(worked_examples_url):
+    engine = sa.create_engine(worked_examples_url)
+    with engine.connect() as connection:
+        statuses = connection.execute(
+            sa.text(
+                "select q.status_code, r.note from reporting.rpt_quality__unmatched_rows as q "
+                "join raw.equipment_scientific as r "
+                "on q.activity_row_id = 'equipment_scientific:' || r._load_id || ':' || r._row_number "
+                "order by q.status_code"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in statuses] == [
+        ("EQUIP_HOURS_MISSING", "hours not known yet"),
+        ("EQUIP_NO_POWER", "no power in the table"),
+    ]
+
+
+def test_blank_template_lines_and_missing_sub_classes_are_rejected_with_their_reason(worked_examples_url):
+    engine = sa.create_engine(worked_examples_url)
+    with engine.connect() as connection:
+        rejects = connection.execute(
+            sa.text(
+                "select source_code, row_number, reason_code from ops.rejects "
+                "where source_code in ('processemissions', 'equipment_other') order by source_code"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in rejects] == [
+        ("equipment_other", 2, "EQUIP_SUBCLASS_REQUIRED"),
+        ("processemissions", 5, "ROW_BLANK_TEMPLATE_LINE"),
+    ]

@@ -22,6 +22,10 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/headcount",
         "raw/travel_planes",
         "raw/travel_trains",
+        "raw/processemissions",
+        "raw/equipment_scientific",
+        "raw/equipment_it",
+        "raw/equipment_other",
     }
 
 
