@@ -212,12 +212,13 @@ def run_demo(settings: Settings, console: Console) -> int:
         if not (data / "units.csv").exists():
             console.print(f"· generating the demo institution into {data}")
             generate_institution(data, scale=settings.demo_scale, seed=DEMO_SEED)
-        run_pipeline(settings, database_url, data, on_step=lambda step: console.print(f"· {step}"))
-        print_totals(console, database_url)
-        dagster_instance(settings)
         env = child_env(settings, database_url)
+        # The login provider and the dashboard only read: they start while the pipeline runs. Dagster waits
+        # for it, since both write the same local instance storage.
         start_login_provider(supervisor, settings, env)
         start_dashboard(supervisor, settings, env)
+        run_pipeline(settings, database_url, data, on_step=lambda step: console.print(f"· {step}"))
+        print_totals(console, database_url)
         start_dagster(supervisor, settings, env)
         console.print(f"[green]Ready in {time.monotonic() - started:.0f} s.[/green]")
         console.print(f"Dashboard: http://127.0.0.1:{settings.dashboard_port}")

@@ -2,7 +2,10 @@
     number of the dashboard is a sum over these rows; each names its activity row (load and line), factor and
     factor-set version. Columns that belong to one module (cabin_class, distance_km, origin_code... for
     travel) are NULL on the others; leg_parameters holds the other constants a leg applied (§1.3
-    `parameters`). -#}
+    `parameters`). The column list is the macro emission_leg_columns. -#}
+{% set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
+    "origin_code", "destination_code"] %}
+
 with travel_legs as (
     select * from {{ ref('int_travel__legs_unioned') }}
 ),
@@ -16,103 +19,13 @@ process_legs as (
 ),
 
 legs as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        leg_code,
-        ghg_scope,
-        ghg_category_code,
-        cabin_class,
-        activity_quantity,
-        activity_unit,
-        distance_km,
-        number_of_trips,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        rf_multiplier,
-        class_weight,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        is_additional_category,
-        flags,
-        origin_code,
-        destination_code,
-        null::jsonb as leg_parameters
+    select {{ emission_leg_columns(absent=["leg_parameters"]) }}
     from travel_legs
     union all
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        leg_code,
-        ghg_scope,
-        ghg_category_code,
-        null::text as cabin_class,
-        activity_quantity,
-        activity_unit,
-        null::numeric as distance_km,
-        null::integer as number_of_trips,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        null::numeric as rf_multiplier,
-        null::numeric as class_weight,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        is_additional_category,
-        flags,
-        null::text as origin_code,
-        null::text as destination_code,
-        leg_parameters
+    select {{ emission_leg_columns(absent=travel_only) }}
     from equipment_legs
     union all
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        leg_code,
-        ghg_scope,
-        ghg_category_code,
-        null::text as cabin_class,
-        activity_quantity,
-        activity_unit,
-        null::numeric as distance_km,
-        null::integer as number_of_trips,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        null::numeric as rf_multiplier,
-        null::numeric as class_weight,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        is_additional_category,
-        flags,
-        null::text as origin_code,
-        null::text as destination_code,
-        leg_parameters
+    select {{ emission_leg_columns(absent=travel_only) }}
     from process_legs
 ),
 
