@@ -14,16 +14,15 @@ from pipelines.warehouse import dbt_connection_env
 from tests.conftest import create_database, drop_database, pipeline_settings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-# Fixture file -> the name the pipeline routes to its source (ingest.contracts file patterns).
+# Fixture file -> the name the pipeline routes to its source (ingest.contracts file patterns): the unit tree
+# and headcount, then every `<source>/worked_examples_2025.csv`.
 WORKED_EXAMPLE_FILES = {
     "units/small_institution.csv": "units.csv",
     "headcount/headcount_2025.csv": "headcount_2025.csv",
-    "travel_planes/worked_examples_2025.csv": "travel_planes_2025.csv",
-    "travel_trains/worked_examples_2025.csv": "travel_trains_2025.csv",
-    "equipment_scientific/worked_examples_2025.csv": "equipment_scientific_2025.csv",
-    "equipment_it/worked_examples_2025.csv": "equipment_it_2025.csv",
-    "equipment_other/worked_examples_2025.csv": "equipment_other_2025.csv",
-    "processemissions/worked_examples_2025.csv": "processemissions_2025.csv",
+    **{
+        f"{path.parent.name}/{path.name}": f"{path.parent.name}_2025.csv"
+        for path in sorted(FIXTURES.glob("*/worked_examples_2025.csv"))
+    },
 }
 
 
