@@ -5,6 +5,16 @@ create schema if not exists raw;
 create schema if not exists ops;
 create schema if not exists reference;
 
+-- The secret that turns a person's institutional id into a pseudonymous person_key (dbt macro
+-- person_key): one random value per warehouse, made here, never written to a file or a log, in `ops`, which
+-- the dashboard's role cannot read. Without it a person_key could be reversed by hashing every id.
+create table if not exists ops.person_key_secrets (
+    secret_key text primary key default encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex'),
+    created_at timestamptz not null default now()
+);
+insert into ops.person_key_secrets (created_at)
+select now() where not exists (select from ops.person_key_secrets);
+
 create table if not exists ops.loads (
     load_id bigserial primary key,
     source_code text not null,

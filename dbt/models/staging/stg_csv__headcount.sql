@@ -11,7 +11,7 @@ final as (
         _row_number as source_row_number,
         reporting_year,
         unit_institutional_id as unit_id,
-        md5(user_institutional_id) as person_key,
+        {{ person_key('user_institutional_id') }} as person_key,
         sius_code,
         fte,
         note

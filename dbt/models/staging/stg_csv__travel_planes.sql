@@ -11,7 +11,7 @@ final as (
         unit_institutional_id as unit_id,
         origin_iata as origin_code,
         destination_iata as destination_code,
-        md5(user_institutional_id) as person_key,
+        {{ person_key('user_institutional_id') }} as person_key,
         departure_date,
         number_of_trips,
         cabin_class,

@@ -15,7 +15,7 @@ final as (
         destination_station_id as destination_code,
         destination_name,
         destination_country_code,
-        md5(user_institutional_id) as person_key,
+        {{ person_key('user_institutional_id') }} as person_key,
         departure_date,
         number_of_trips,
         cabin_class,
