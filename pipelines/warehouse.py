@@ -3,7 +3,7 @@
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from config.settings import Settings
+from config.settings import Settings, get_settings
 
 
 def engine_for(database_url: str) -> Engine:
@@ -11,7 +11,8 @@ def engine_for(database_url: str) -> Engine:
 
 
 def dbt_connection_env(database_url: str) -> dict[str, str]:
-    """The variables `dbt/profiles.yml` reads, for a dbt process pointed at `database_url`."""
+    """The variables the dbt project reads, for a dbt process pointed at `database_url`: the connection
+    (`dbt/profiles.yml`) and the dashboard's role that the reporting models grant to (`Settings`)."""
     url = make_url(database_url)
     return {
         "CO2CALC_DBT_HOST": url.host or "127.0.0.1",
@@ -19,6 +20,7 @@ def dbt_connection_env(database_url: str) -> dict[str, str]:
         "CO2CALC_DBT_USER": url.username or "postgres",
         "CO2CALC_DBT_PASSWORD": url.password or "",
         "CO2CALC_DBT_DBNAME": url.database or "postgres",
+        "CO2CALC_DBT_DASHBOARD_DB_ROLE": get_settings().dashboard_db_role,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }

@@ -25,8 +25,8 @@
     dashboard query that forgets its scope, not a person holding the role's password. -#}
 
 {% macro dashboard_db_role() -%}
-    {#- The same variable `config/settings.py` reads (`Settings.dashboard_db_role`). -#}
-    {%- set role = env_var('CO2CALC_DASHBOARD_DB_ROLE', 'co2calc_dashboard') -%}
+    {#- `Settings.dashboard_db_role`, handed over by pipelines.warehouse.dbt_connection_env. -#}
+    {%- set role = env_var('CO2CALC_DBT_DASHBOARD_DB_ROLE', 'co2calc_dashboard') -%}
     {%- if not modules.re.fullmatch('[a-z_][a-z0-9_]*', role) -%}
         {{ exceptions.raise_compiler_error(
             "CO2CALC_DASHBOARD_DB_ROLE must be a lower-case SQL identifier, got '" ~ role ~ "'"
