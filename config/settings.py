@@ -79,6 +79,20 @@ class Settings(BaseSettings):
     # Size of the institution `co2calc demo` generates (1 = ~500 labs); the demo test makes it small.
     demo_scale: float = 1.0
 
+    # Where a failed Dagster run is announced (pipelines/defs/alerts): a webhook receiving a JSON POST (Slack,
+    # Teams, Mattermost or any HTTP endpoint) and/or e-mail through an SMTP server. Unset: logged only.
+    alert_webhook_url: str | None = None
+    alert_smtp_host: str | None = None
+    alert_smtp_port: int = 25
+    alert_smtp_starttls: bool = False
+    alert_smtp_user: str | None = None
+    alert_smtp_password: str | None = None
+    alert_email_from: str = "co2calc@localhost"
+    # Recipients, as a JSON list: CO2CALC_ALERT_EMAIL_TO='["steward@example.org"]'.
+    alert_email_to: tuple[str, ...] = ()
+    # Public address of the Dagster UI, for links in alerts; unset: the local UI on `dagster_port`.
+    dagster_public_url: str | None = None
+
     # Bounded caches of the dashboard (seconds, entries); with Redis, the TTL of every key.
     dashboard_cache_ttl_s: int = 600
     dashboard_cache_max_entries: int = 256

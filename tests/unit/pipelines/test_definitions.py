@@ -59,7 +59,11 @@ def test_year_partitioned_sources_and_their_blocking_check(repository):
 
 
 def test_jobs_schedules_and_sensors(repository):
-    assert {s.name for s in repository.sensor_defs} == {"inbox_sensor", "dbt_after_raw_load_sensor"}
+    assert {s.name for s in repository.sensor_defs} == {
+        "inbox_sensor",
+        "dbt_after_raw_load_sensor",
+        "run_failure_alert_sensor",
+    }
     assert {s.name: s.cron_schedule for s in repository.schedule_defs} == {
         "daily_dbt_build_job_schedule": "0 5 * * *"
     }
