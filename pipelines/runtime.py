@@ -6,16 +6,15 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import yaml
 from dagster._core.instance.ref import InstanceRef
 
 from config.settings import Settings
+from pipelines.json_logs import dagster_handler_config
 from pipelines.local_postgres import LocalPostgres
 from pipelines.warehouse import dbt_connection_env
 
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-"""
+RUN_LOG_FILE = "logs/runs.jsonl"
 
 
 def embedded_postgres(settings: Settings) -> LocalPostgres:
@@ -43,5 +42,10 @@ def ensure_dbt_manifest(settings: Settings, database_url: str) -> Path:
 def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    (home / RUN_LOG_FILE).parent.mkdir(exist_ok=True)
+    config = {
+        "telemetry": {"enabled": False},
+        "python_logs": {"dagster_handler_config": dagster_handler_config(home / RUN_LOG_FILE)},
+    }
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
