@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +16,11 @@ from pipelines.local_postgres import LocalPostgres
 from pipelines.warehouse import dbt_connection_env
 
 RUN_LOG_FILE = "logs/runs.jsonl"
+# Dagster marks YAML-configured log handlers as beta and says so on every run; the CLI's console is for the
+# steward, and the JSON-lines file is covered by tests/unit/pipelines/test_json_logs.py.
+warnings.filterwarnings(
+    "ignore", message="Handling yaml-defined logging configuration", category=dg.BetaWarning
+)
 
 
 def embedded_postgres(settings: Settings) -> LocalPostgres:
