@@ -1,0 +1,212 @@
+"""The PDF report of one unit and year: headline totals, a chart and table by module, methodology notes.
+
+Built with fpdf2 (a real PDF, not the browser's print of the page) from the same frames the pages show, so
+the report and the page cannot disagree. Pure: frames and labels in, bytes out; the page adds the download
+button. Labels come from the caller so the report speaks the viewer's language. The PDF core fonts cover
+Latin-1 (French and German included); other characters are written in their closest Latin-1 form.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from dashboard.components.headline import Headline
+
+# Okabe-Ito, the colour-blind-safe palette of the dashboard's charts (RGB).
+BAR_COLOURS = [(0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0)]
+LATIN_1_SUBSTITUTES = {
+    "₂": "2",
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "…": "...",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "€": "EUR",
+}
+PAGE_WIDTH_MM = 180
+
+
+@dataclass(frozen=True)
+class ReportLabels:
+    """Every string of the report, English by default; the dashboard passes its translations."""
+
+    title: str = "Greenhouse-gas footprint"
+    reporting_year: str = "Reporting year"
+    generated: str = "Generated on {date} from dbt build {build_id}"
+    headline: str = "Headline"
+    total: str = "Total (t CO2e)"
+    per_fte: str = "Per FTE (t CO2e)"
+    fte: str = "FTE"
+    previous_year: str = "Previous year (t CO2e)"
+    overrides: str = "From per-row overrides"
+    uncertainty: str = "95 % interval (t CO2e)"
+    by_module: str = "By module"
+    module: str = "Module"
+    submodule: str = "Sub-module"
+    scope: str = "Scope"
+    share: str = "Share"
+    additional: str = "Additional categories (reported beside, not in the total)"
+    methodology: str = "Methodology"
+    factor_set: str = "Factor set"
+    publisher: str = "Publisher"
+    version: str = "Version"
+    licence: str = "Licence"
+    notes: tuple[str, ...] = (
+        "GHG Protocol Corporate Standard; scope 2 location-based; emissions in t CO2e (AR5 GWP100 unless a "
+        "set says otherwise).",
+        "Additional categories (commuting, food, waste, construction) are estimates from institution-wide "
+        "averages and are excluded from the total, per-FTE figures and targets.",
+        "Per FTE = total / FTE of the unit (staff and students), never an average of unit ratios.",
+    )
+    not_available: str = "n/a"
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    unit_label: str
+    reporting_year: int
+    build_id: str
+    headline: Headline
+    # One row per module_code, submodule_code, ghg_scope: t_co2e, is_additional_category.
+    breakdown: pd.DataFrame
+    # rpt_factor_sets__in_use rows of the year: factor_set_id, publisher, version, licence.
+    factor_sets: pd.DataFrame
+    # σ of the headline total as the reporting layer aggregates it (METHODOLOGY.md §1.6: rows sharing a factor
+    # are correlated, so it cannot be recombined from the breakdown's rows); None when not known.
+    sigma_t_co2e: float | None = None
+
+
+def latin_1(text: str) -> str:
+    for character, substitute in LATIN_1_SUBSTITUTES.items():
+        text = text.replace(character, substitute)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def number(value: float | None, labels: ReportLabels, decimals: int = 1) -> str:
+    return labels.not_available if value is None or pd.isna(value) else f"{value:,.{decimals}f}"
+
+
+class _Report(FPDF):
+    def heading(self, text: str) -> None:
+        self.ln(4)
+        self.set_font("helvetica", "B", 13)
+        self.cell(0, 8, latin_1(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_font("helvetica", size=10)
+
+    def key_values(self, rows: list[tuple[str, str]]) -> None:
+        with self.table(
+            col_widths=(90, 60), text_align=("LEFT", "RIGHT"), first_row_as_headings=False
+        ) as table:
+            for key, value in rows:
+                table.row([latin_1(key), latin_1(value)])
+
+    def frame_table(self, header: list[str], rows: list[list[str]], align: tuple[str, ...]) -> None:
+        bold = FontFace(emphasis="BOLD")
+        with self.table(text_align=align, headings_style=bold) as table:
+            table.row([latin_1(h) for h in header])
+            for row in rows:
+                table.row([latin_1(cell) for cell in row])
+
+    def bar_chart(self, values: pd.Series, labels: ReportLabels) -> None:
+        """Horizontal bars, one per module, longest first, value written after each bar."""
+        largest = float(values.max()) if len(values) else 0.0
+        label_width, bar_room = 50, PAGE_WIDTH_MM - 50 - 25
+        for index, (code, value) in enumerate(values.items()):
+            y = self.get_y()
+            self.set_font("helvetica", size=9)
+            self.cell(label_width, 6, latin_1(labels.name(str(code))))
+            width = bar_room * float(value) / largest if largest > 0 else 0
+            self.set_fill_color(*BAR_COLOURS[index % len(BAR_COLOURS)])
+            self.rect(self.l_margin + label_width, y + 1, max(width, 0.3), 4, style="F")
+            self.set_xy(self.l_margin + label_width + width + 2, y)
+            self.cell(25, 6, number(float(value), labels), new_x="LMARGIN", new_y="NEXT")
+        self.set_font("helvetica", size=10)
+
+
+def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> bytes:
+    labels = labels or ReportLabels()
+    headline = report.headline
+    breakdown = report.breakdown
+    headline_rows = breakdown[~breakdown["is_additional_category"].astype(bool)]
+    additional_rows = breakdown[breakdown["is_additional_category"].astype(bool)]
+
+    pdf = _Report(format="A4")
+    pdf.set_title(latin_1(f"{labels.title} - {report.unit_label} - {report.reporting_year}"))
+    pdf.set_creator("co2calc")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 9, latin_1(f"{labels.title}: {report.unit_label}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 6, latin_1(f"{labels.reporting_year} {report.reporting_year}"), new_x="LMARGIN", new_y="NEXT")
+    generated = labels.generated.format(date=date.today().isoformat(), build_id=report.build_id)
+    pdf.cell(0, 6, latin_1(generated), new_x="LMARGIN", new_y="NEXT")
+
+    pdf.heading(labels.headline)
+    rows = [
+        (labels.total, number(headline.t_co2e, labels)),
+        (labels.per_fte, number(headline.t_co2e_per_fte, labels, 2)),
+        (labels.fte, number(headline.fte, labels)),
+        (labels.previous_year, number(headline.previous_t_co2e, labels)),
+        (labels.overrides, f"{number(headline.override_t_co2e, labels)}"),
+    ]
+    if report.sigma_t_co2e is not None:
+        low = max(headline.t_co2e - 1.96 * report.sigma_t_co2e, 0.0)
+        high = headline.t_co2e + 1.96 * report.sigma_t_co2e
+        rows.append((labels.uncertainty, f"{number(low, labels)} - {number(high, labels)}"))
+    pdf.key_values(rows)
+
+    pdf.heading(labels.by_module)
+    by_module = headline_rows.groupby("module_code")["t_co2e"].sum().sort_values(ascending=False)
+    pdf.bar_chart(by_module, labels)
+    pdf.ln(3)
+    total = float(headline_rows["t_co2e"].sum())
+    detail = headline_rows.sort_values(["module_code", "submodule_code", "ghg_scope"])
+    pdf.frame_table(
+        [labels.module, labels.submodule, labels.scope, labels.total, labels.share],
+        [
+            [
+                labels.name(row.module_code),
+                labels.name(row.submodule_code),
+                str(row.ghg_scope),
+                number(row.t_co2e, labels, 2),
+                f"{100 * row.t_co2e / total:.1f} %" if total else labels.not_available,
+            ]
+            for row in detail.itertuples(index=False)
+        ],
+        ("LEFT", "LEFT", "CENTER", "RIGHT", "RIGHT"),
+    )
+    if not additional_rows.empty:
+        pdf.heading(labels.additional)
+        pdf.frame_table(
+            [labels.submodule, labels.total],
+            [
+                [labels.name(code), number(value, labels, 2)]
+                for code, value in additional_rows.groupby("submodule_code")["t_co2e"].sum().items()
+            ],
+            ("LEFT", "RIGHT"),
+        )
+
+    pdf.heading(labels.methodology)
+    for note in labels.notes:
+        pdf.multi_cell(0, 5, latin_1(f"- {note}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    sets = report.factor_sets.drop_duplicates("factor_set_id").sort_values("factor_set_id")
+    pdf.frame_table(
+        [labels.factor_set, labels.publisher, labels.version, labels.licence],
+        [
+            [str(row.factor_set_id), str(row.publisher), str(row.version), str(row.licence)]
+            for row in sets.itertuples(index=False)
+        ],
+        ("LEFT", "LEFT", "LEFT", "LEFT"),
+    )
+    return bytes(pdf.output())
