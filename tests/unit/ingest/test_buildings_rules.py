@@ -27,16 +27,11 @@ LOOKUPS = Lookups(
 )
 
 
-def check(
-    contract: SourceContract, lookups: Lookups = LOOKUPS, **cells: str | None
-) -> tuple[dict, list[str]]:
-    row = {name: None for name in contract.column_names} | cells
-    if "unit_institutional_id" in contract.column_names:
-        row = {"unit_institutional_id": "11110"} | {
-            k: v for k, v in row.items() if v is not None or k in cells
-        }
+def check(contract: SourceContract, **cells: str | None) -> tuple[dict, list[str]]:
+    unit = {"unit_institutional_id": "11110"} if "unit_institutional_id" in contract.column_names else {}
+    row = {name: None for name in contract.column_names} | unit | cells
     frame = pl.DataFrame([row], schema={name: pl.String for name in contract.column_names})
-    checked, problems = validate_rows(frame, contract, reporting_year=2025, lookups=lookups)
+    checked, problems = validate_rows(frame, contract, reporting_year=2025, lookups=LOOKUPS)
     return checked.row(0, named=True), [p.reason_code for p in problems]
 
 
