@@ -1,6 +1,7 @@
-{#- The factor of each energy carrier in the set bound to each reporting year (METHODOLOGY.md §3.3 (c), (d)):
-    electricity from the electricity family (Swiss consumption mix, location-based), fuels from the fuels family.
-    District heat has no Swiss default: its carriers have no row here, so their legs are FACTOR_MISSING. -#}
+{#- The factor of each energy carrier in the set bound to each reporting year (METHODOLOGY.md §3.3 (c),
+    (d)): electricity from the electricity family (Swiss consumption mix, location-based), fuels from the
+    fuels family. District heat has no Swiss default: its carriers have no row here, so their legs are
+    FACTOR_MISSING. -#}
 with electricity_sets as (
     select * from {{ ref('int_factors__sets_bound') }}
     where factor_family = 'electricity'

@@ -1,6 +1,6 @@
-{#- One row per computed combustion row (overrides excluded): kg CO2e = quantity x the bound factor of the fuel in
-    its unit (METHODOLOGY.md §3.3 (b)); scope 1. A fuel without a factor in the bound set (propane in the Swiss
-    defaults, W11c) or a year without a bound set is kept as FACTOR_MISSING. -#}
+{#- One row per computed combustion row (overrides excluded): kg CO2e = quantity x the bound factor of the
+    fuel in its unit (METHODOLOGY.md §3.3 (b)); scope 1. A fuel without a factor in the bound set (propane
+    in the Swiss defaults, W11c) or a year without a bound set is kept as FACTOR_MISSING. -#}
 with combustions as (
     select * from {{ ref('stg_csv__building_energycombustions') }}
     where override_kg_co2e is null
@@ -26,7 +26,8 @@ final as (
         carrier_factors.factor_unit,
         combustions.quantity * carrier_factors.factor_value as kg_co2e,
         carrier_factors.uncertainty_rel,
-        abs(combustions.quantity * carrier_factors.factor_value) * carrier_factors.uncertainty_rel as sigma_kg,
+        abs(combustions.quantity * carrier_factors.factor_value)
+        * carrier_factors.uncertainty_rel as sigma_kg,
         case when carrier_factors.factor_id is null then 'FACTOR_MISSING' else 'MATCHED' end as status_code
     from combustions
     left join carrier_factors

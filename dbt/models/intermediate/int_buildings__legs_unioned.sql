@@ -1,8 +1,9 @@
-{#- Every buildings emission leg in the emission-row shape of METHODOLOGY.md §1.3: one leg per computed room end use
-    (lighting, cooling, ventilation, heating_elec, heating_thermal), one leg per combustion row (the fuel's name),
-    and one `override` leg per row that brought its own kg_co2eq (rooms scope 2, combustion scope 1; §1.4). A unit
-    heating rooms through intensities and burning fuel in its own boilers in the same year may count the same heat
-    twice: both legs get BLDG_POSSIBLE_DOUBLE_HEATING. Unresolved rows are in int_buildings__rows_unresolved. -#}
+{#- Every buildings emission leg in the emission-row shape of METHODOLOGY.md §1.3: one leg per computed room
+    end use (lighting, cooling, ventilation, heating_elec, heating_thermal), one leg per combustion row (the
+    fuel's name), and one `override` leg per row that brought its own kg_co2eq (rooms scope 2, combustion
+    scope 1; §1.4). A unit heating rooms through intensities and burning fuel in its own boilers in the same
+    year may count the same heat twice: both legs get BLDG_POSSIBLE_DOUBLE_HEATING. Unresolved rows are in
+    int_buildings__rows_unresolved. -#}
 with room_energy as (
     select * from {{ ref('int_buildings__room_energy_computed') }}
     where status_code = 'MATCHED'

@@ -1,10 +1,11 @@
-{#- One row per computed room x end use (overrides and rooms without a surface excluded), METHODOLOGY.md §3.3 (b):
-    carrier_quantity = allocated_surface_m2 x intensity_kwh_per_m2 x conversion_factor, then x the bound factor of
-    the carrier. Intensities of the room's building and type are used as a set; a building without any row for
-    the type falls back to the `default` building's rows (BLDG_DEFAULT_INTENSITY). An end use whose intensity is 0
-    gives no row (no zero legs). Heating is `heating_elec` (scope 2) on electricity, `heating_thermal` on a fuel
-    burnt on site (scope 1) or on purchased district heat (scope 2); lighting, cooling and ventilation are
-    electric, scope 2. A carrier without a factor in the bound sets is FACTOR_MISSING. -#}
+{#- One row per computed room x end use (overrides and rooms without a surface excluded), METHODOLOGY.md
+    §3.3 (b): carrier_quantity = allocated_surface_m2 x intensity_kwh_per_m2 x conversion_factor, then x the
+    bound factor of the carrier. Intensities of the room's building and type are used as a set; a building
+    without any row for the type falls back to the `default` building's rows (BLDG_DEFAULT_INTENSITY). An
+    end use whose intensity is 0 gives no row (no zero legs). Heating is `heating_elec` (scope 2) on
+    electricity, `heating_thermal` on a fuel burnt on site (scope 1) or on purchased district heat (scope
+    2); lighting, cooling and ventilation are electric, scope 2. A carrier without a factor in the bound
+    sets is FACTOR_MISSING. -#}
 with rooms as (
     select * from {{ ref('int_buildings__rooms_resolved') }}
     where not is_override and status_code = 'RESOLVED'
@@ -30,8 +31,8 @@ rooms_keyed as (
     select
         rooms.*,
         coalesce(own_intensities.building_name, default_intensities.building_name) as intensity_building_name,
-        own_intensities.building_name is null and default_intensities.building_name is not null
-        as is_default_intensity
+        (own_intensities.building_name is null and default_intensities.building_name is not null)
+            as is_default_intensity
     from rooms
     left join intensity_keys as own_intensities
         on
@@ -69,8 +70,12 @@ end_uses as (
             when intensities.carrier_code = 'electricity' then 'heating_elec'
             else 'heating_thermal'
         end as leg_code,
+        rooms_keyed.allocated_surface_m2 * intensities.intensity_kwh_per_m2 as energy_demand_kwh,
+        rooms_keyed.allocated_surface_m2 * intensities.intensity_kwh_per_m2 * intensities.conversion_factor
+            as carrier_quantity,
         case
-            when intensities.carrier_code = 'electricity' or intensities.carrier_code like 'district_heat%' then 2
+            when intensities.carrier_code = 'electricity' then 2
+            when intensities.carrier_code like 'district_heat%' then 2
             else 1
         end as ghg_scope
     from rooms_keyed
@@ -101,26 +106,21 @@ final as (
         end_uses.conversion_factor,
         end_uses.leg_code,
         end_uses.ghg_scope,
-        end_uses.allocated_surface_m2 * end_uses.intensity_kwh_per_m2 as energy_demand_kwh,
-        end_uses.allocated_surface_m2 * end_uses.intensity_kwh_per_m2 * end_uses.conversion_factor
-        as carrier_quantity,
+        end_uses.energy_demand_kwh,
+        end_uses.carrier_quantity,
         coalesce(carrier_factors.activity_unit, 'kWh') as carrier_unit,
         carrier_factors.factor_id,
         carrier_factors.factor_set_id,
         carrier_factors.factor_set_version,
         carrier_factors.factor_value,
         carrier_factors.factor_unit,
-        end_uses.allocated_surface_m2 * end_uses.intensity_kwh_per_m2 * end_uses.conversion_factor
-        * carrier_factors.factor_value as kg_co2e,
+        end_uses.carrier_quantity * carrier_factors.factor_value as kg_co2e,
         carrier_factors.uncertainty_rel,
-        abs(
-            end_uses.allocated_surface_m2 * end_uses.intensity_kwh_per_m2 * end_uses.conversion_factor
-            * carrier_factors.factor_value
-        )
+        abs(end_uses.carrier_quantity * carrier_factors.factor_value)
         * carrier_factors.uncertainty_rel as sigma_kg,
-        end_uses.room_flags
-        || case when end_uses.is_default_intensity then array['BLDG_DEFAULT_INTENSITY'] else array[]::text[] end
-        as flags,
+        end_uses.room_flags || case
+            when end_uses.is_default_intensity then array['BLDG_DEFAULT_INTENSITY'] else array[]::text[]
+        end as flags,
         case when carrier_factors.factor_id is null then 'FACTOR_MISSING' else 'MATCHED' end as status_code
     from end_uses
     left join carrier_factors

@@ -1,8 +1,9 @@
-{#- One row per room a unit occupies in a year (overrides included), with the surface of the room reference and
-    the unit's allocated share of it: allocated_surface_m2 = surface_m2 x room_allocation_ratio (METHODOLOGY.md
-    §3.3 (a)). The reference's room type wins over the declared one (BLDG_TYPE_MISMATCH); the ratios of one room
-    summed over every unit of the year may not exceed 1 (BLDG_OVERALLOCATED). This is the room inventory later
-    models start from (room energy here; construction and research facilities from surfaces). -#}
+{#- One row per room a unit occupies in a year (overrides included), with the surface of the room reference
+    and the unit's allocated share of it: allocated_surface_m2 = surface_m2 x room_allocation_ratio
+    (METHODOLOGY.md §3.3 (a)). The reference's room type wins over the declared one (BLDG_TYPE_MISMATCH);
+    the ratios of one room summed over every unit of the year may not exceed 1 (BLDG_OVERALLOCATED). This is
+    the room inventory later models start from (room energy here; construction and research facilities from
+    surfaces). -#}
 with rooms as (
     select * from {{ ref('stg_csv__building_rooms') }}
 ),

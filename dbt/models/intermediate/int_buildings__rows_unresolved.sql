@@ -1,7 +1,8 @@
 {#- Buildings rows kept without (all of) their emission (METHODOLOGY.md §1.5, §3.3 (e)), one status per row:
-    BLDG_UNKNOWN_ROOM (the room left the reference after the rooms file was loaded), BLDG_NO_SURFACE (reference
-    surface NULL or <= 0), INTENSITY_MISSING (no intensity for the building and type, and no `default` row), or
-    FACTOR_MISSING (a carrier or fuel without a factor in the bound set: a room's other legs are still written). -#}
+    BLDG_UNKNOWN_ROOM (the room left the reference after the rooms file was loaded), BLDG_NO_SURFACE
+    (reference surface NULL or <= 0), INTENSITY_MISSING (no intensity for the building and type, and no
+    `default` row), or FACTOR_MISSING (a carrier or fuel without a factor in the bound set: a room's other
+    legs are still written). -#}
 with rooms as (
     select * from {{ ref('int_buildings__rooms_resolved') }}
     where not is_override
