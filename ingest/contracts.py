@@ -73,6 +73,15 @@ class SourceContract:
     # A row whose cell here is blank (and that brings no kg_co2eq) is a pre-filled template line, skipped
     # with ROW_BLANK_TEMPLATE_LINE.
     blank_template_column: str | None = None
+    # (building column, room column) that must name a room of the room reference (BLDG_UNKNOWN_ROOM).
+    room_columns: tuple[str, str] | None = None
+    # (fuel column, unit column): the unit must be the unit of the fuel's factor (BLDG_UNIT_MISMATCH).
+    fuel_unit_columns: tuple[str, str] | None = None
+    # (end-use column, carrier column): only heating may use another carrier than electricity.
+    end_use_carrier_columns: tuple[str, str] | None = None
+    # A reference replaced wholesale: a new file whose share of rows without a positive value in this column is
+    # higher than the active load's is refused as a whole (REF_DEGRADED, METHODOLOGY.md §3.3 (e)).
+    degradation_guard_column: str | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -245,6 +254,122 @@ def equipment_contract(equipment_category: str) -> SourceContract:
 
 EQUIPMENT_SCIENTIFIC, EQUIPMENT_IT, EQUIPMENT_OTHER = (equipment_contract(c) for c in EQUIPMENT_CATEGORIES)
 
+ROOM_TYPES = ("office", "laboratories", "archives", "libraries", "auditoriums", "miscellaneous")
+# The unit of each fuel's factor (METHODOLOGY.md §3.3 (a), (d)): gaseous and liquid fuels in kWh on the net
+# calorific basis, wood fuels in kg. Propane has no factor in the Swiss default set; its unit is the template's.
+FUEL_UNITS = {
+    "natural_gas": "kWh",
+    "heating_oil": "kWh",
+    "biomethane": "kWh",
+    "propane": "kWh",
+    "pellets": "kg",
+    "forest_chips": "kg",
+    "wood_logs": "kg",
+}
+ROOM_END_USES = ("lighting", "cooling", "ventilation", "heating")
+ELECTRICITY_CARRIER = "electricity"
+# A room intensity's carrier: electricity, a fuel burnt in a plant the institution runs, or purchased district
+# heat of one network (`district_heat_<network>`).
+CARRIER_PATTERN = rf"^(?:{ELECTRICITY_CARRIER}|{'|'.join(FUEL_UNITS)}|district_heat(?:_[a-z0-9_]+)?)$"
+DEFAULT_BUILDING = "default"
+
+# The institution's room reference (EPFL's comes from its facility database): the current state of the rooms,
+# replaced wholesale by each load like the unit tree, hence no reporting year (a `_YYYY` suffix is ignored).
+BUILDING_ROOMS_REFERENCE = SourceContract(
+    source_code="building_rooms_reference",
+    raw_table="raw.building_rooms_reference",
+    columns=(
+        Column("building_location"),
+        Column("building_name", required=True),
+        Column("room_name", required=True),
+        Column("room_type", required=True, allowed=ROOM_TYPES),
+        # NULL or <= 0 is kept (BLDG_NO_SURFACE in dbt), but may not grow from one load to the next.
+        Column("room_surface_square_meter", "decimal"),
+    ),
+    file_pattern=r"building_rooms_reference" + YEAR_SUFFIX,
+    has_reporting_year=False,
+    unique_key=("building_name", "room_name"),
+    known_units_column=None,
+    degradation_guard_column="room_surface_square_meter",
+)
+
+BUILDING_ROOMS = SourceContract(
+    source_code="building_rooms",
+    raw_table="raw.building_rooms",
+    columns=(
+        UNIT,
+        Column("building_location"),
+        Column("building_name", required=True),
+        Column("room_name", required=True),
+        Column("room_type", required=True, allowed=ROOM_TYPES),
+        NOTE,
+        # Accepted by the reference back-office format although the template does not show it.
+        Column(
+            "room_allocation_ratio",
+            "decimal",
+            minimum=0,
+            minimum_exclusive=True,
+            maximum=1,
+            default="1",
+            optional_in_header=True,
+        ),
+        OVERRIDE,
+    ),
+    file_pattern=r"building_rooms" + YEAR_SUFFIX,
+    unique_key=("unit_institutional_id", "building_name", "room_name"),
+    room_columns=("building_name", "room_name"),
+)
+
+BUILDING_ENERGYCOMBUSTIONS = SourceContract(
+    source_code="building_energycombustions",
+    raw_table="raw.building_energycombustions",
+    columns=(
+        UNIT,
+        Column("name", required=True, allowed=tuple(FUEL_UNITS)),
+        Column("unit", required=True, allowed=("kWh", "kg")),
+        Column("quantity", "decimal", minimum=0),
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"building_energycombustions" + YEAR_SUFFIX,
+    fuel_unit_columns=("name", "unit"),
+    blank_template_column="quantity",
+)
+
+# Room energy intensities are institution data (METHODOLOGY.md §3.3 (d)): none ship as defaults. One file per
+# reporting year for the whole institution; `building_name` = `default` is the fallback of a room type.
+BUILDING_ROOM_INTENSITIES = SourceContract(
+    source_code="building_room_intensities",
+    raw_table="raw.building_room_intensities",
+    columns=(
+        Column("building_name", required=True),
+        Column("room_type", required=True, allowed=ROOM_TYPES),
+        Column("end_use", required=True, allowed=ROOM_END_USES),
+        Column("intensity_kwh_per_m2", "decimal", required=True, minimum=0),
+        Column(
+            "carrier_code",
+            required=True,
+            pattern=CARRIER_PATTERN,
+            pattern_description=(
+                f"{ELECTRICITY_CARRIER}, a fuel ({', '.join(FUEL_UNITS)}) or district_heat_<network>"
+            ),
+        ),
+        Column(
+            "conversion_factor",
+            "decimal",
+            minimum=0,
+            minimum_exclusive=True,
+            default="1",
+            optional_in_header=True,
+        ),
+        NOTE,
+    ),
+    file_pattern=r"building_room_intensities" + YEAR_SUFFIX,
+    unique_key=("building_name", "room_type", "end_use"),
+    known_units_column=None,
+    end_use_carrier_columns=("end_use", "carrier_code"),
+)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -256,6 +381,10 @@ SOURCES: dict[str, SourceContract] = {
         EQUIPMENT_SCIENTIFIC,
         EQUIPMENT_IT,
         EQUIPMENT_OTHER,
+        BUILDING_ROOMS_REFERENCE,
+        BUILDING_ROOMS,
+        BUILDING_ENERGYCOMBUSTIONS,
+        BUILDING_ROOM_INTENSITIES,
     )
 }
 

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from ingest.contracts import SOURCES, SourceContract, year_in_file_name
 from ingest.read import DeliveredFile, FileRefused, read_delivered_file
 from ingest.reference import StationIndex, airports_frame, stations_frame
-from ingest.validate import Lookups, Problem, validate_rows
+from ingest.validate import Lookups, Problem, room_key, validate_rows
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "sql" / "schema.sql"
 ALL_UNITS = "*"
@@ -95,10 +95,39 @@ def _lookups(connection: sa.Connection) -> Lookups:
     units = connection.execute(
         sa.text("select distinct unit_institutional_id from raw.units where unit_level = 4")
     ).scalars()
+    rooms = connection.execute(
+        sa.text("select building_name, room_name from raw.building_rooms_reference")
+    ).all()
     return Lookups(
         unit_ids=frozenset(units),
         airport_codes=frozenset(airports_frame()["iata_code"]),
         stations=StationIndex.from_frame(stations_frame()),
+        rooms={room_key(building, room): (building, room) for building, room in rooms},
+    )
+
+
+def _degradation(connection: sa.Connection, contract: SourceContract, frame: pl.DataFrame) -> str | None:
+    """Why a new reference file would degrade the active one (a larger share of rows without a positive value in
+    the guarded column), or None. The reference calculator's typo nulled every room surface while the job
+    reported success (its incident #1545, METHODOLOGY.md §3.3 (f))."""
+    column = contract.degradation_guard_column
+    if column is None or frame.height == 0:
+        return None
+    active_without, active_rows = connection.execute(
+        sa.text(
+            f"select count(*) filter (where not coalesce({column} > 0, false)), count(*) from {contract.raw_table}"
+        )
+    ).one()
+    if active_rows == 0:
+        return None
+    values = frame[column].cast(pl.Float64, strict=False)
+    new_without = int((values.is_null() | (values <= 0)).sum())
+    if new_without / frame.height <= active_without / active_rows:
+        return None
+    return (
+        f"REF_DEGRADED: {new_without} of {frame.height} rows ({new_without / frame.height:.1%}) have no positive "
+        f"{column}, against {active_without} of {active_rows} ({active_without / active_rows:.1%}) in the active "
+        f"{contract.source_code}; the file is not applied (check the {column} column, then load a corrected file)"
     )
 
 
@@ -244,6 +273,8 @@ def load_file(
             lookups=_lookups(connection),
             unit_default=unit_institutional_id,
         )
+        if degraded := _degradation(connection, contract, frame):
+            return refuse(degraded, frame.height)
         if unit_scope != ALL_UNITS:
             problems = sorted(problems + _rows_of_other_units(frame, unit_scope), key=lambda p: p.row_index)
         rejected = tuple(

@@ -15,7 +15,15 @@ import great_expectations.expectations as gxe
 import pandas as pd
 import polars as pl
 
-from ingest.contracts import HOURS_PER_WEEK, TYPE_DESCRIPTIONS, TYPE_PATTERNS, Column, SourceContract
+from ingest.contracts import (
+    ELECTRICITY_CARRIER,
+    FUEL_UNITS,
+    HOURS_PER_WEEK,
+    TYPE_DESCRIPTIONS,
+    TYPE_PATTERNS,
+    Column,
+    SourceContract,
+)
 from ingest.reference import (
     EquipmentPowerIndex,
     StationIndex,
@@ -43,6 +51,8 @@ class Lookups:
     # The dbt seeds the models join (seed_equipment_power, seed_factors__gwp), read from the same files.
     equipment_power: EquipmentPowerIndex = field(default_factory=shipped_equipment_power)
     gas_codes: Mapping[str, str] = field(default_factory=shipped_gas_codes)
+    # The active room reference: (folded building, folded room) -> (building_name, room_name) as spelled there.
+    rooms: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -212,7 +222,7 @@ def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str 
     expressions = []
     for column in contract.columns:
         if column.name not in cells.columns:
-            fill = unit_default if column.name == "unit_institutional_id" else None
+            fill = unit_default if column.name == "unit_institutional_id" else column.default
             expressions.append(pl.lit(fill, dtype=pl.String).alias(column.name))
             continue
         value = pl.col(column.name)
@@ -330,6 +340,65 @@ def _gas(
     ]
 
 
+def room_key(building_name: str, room_name: str) -> tuple[str, str]:
+    """Case-, accent- and spacing-insensitive key of a room (`aab 0 01` is `AAB 0 01`)."""
+    return fold(building_name), fold(room_name)
+
+
+def _rooms(
+    frame: pl.DataFrame, columns: tuple[str, str], rooms: Mapping[tuple[str, str], tuple[str, str]]
+) -> tuple[pl.DataFrame, list[_Rule]]:
+    """A room must be in the room reference, whose spelling replaces the file's. A row that brings its own
+    kg_co2eq needs no surface: its unknown room is not an error (METHODOLOGY.md §1.4; flagged in dbt)."""
+    building_column, room_column = columns
+    overrides = frame["kg_co2eq"] if "kg_co2eq" in frame.columns else pl.Series([None] * frame.height)
+    buildings, names, unknown = [], [], []
+    for building, room, override in zip(frame[building_column], frame[room_column], overrides, strict=True):
+        known = rooms.get(room_key(building, room)) if building is not None and room is not None else None
+        buildings.append(known[0] if known else building)
+        names.append(known[1] if known else room)
+        missing = building is not None and room is not None and known is None and override is None
+        unknown.append(
+            f"room {room!r} of building {building!r} is not in the room reference"
+            + ("" if rooms else " (no room reference is loaded: load building_rooms_reference.csv first)")
+            if missing
+            else None
+        )
+    frame = frame.with_columns(
+        pl.Series(building_column, buildings, dtype=pl.String),
+        pl.Series(room_column, names, dtype=pl.String),
+        pl.Series("__unknown_room", unknown, dtype=pl.String),
+    )
+    return frame, [_message_rule("__unknown_room", "BLDG_UNKNOWN_ROOM", room_column)]
+
+
+def _fuel_units(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[_Rule]]:
+    """The unit of a combustion row must be the unit of its fuel's factor (pellets in kg, gas in kWh)."""
+    fuel_column, unit_column = columns
+    mismatch = [
+        f"{unit_column} {unit!r} is not the unit of {fuel}, which is counted in {FUEL_UNITS[fuel]}"
+        if fuel in FUEL_UNITS and unit is not None and unit != FUEL_UNITS[fuel]
+        else None
+        for fuel, unit in zip(frame[fuel_column], frame[unit_column], strict=True)
+    ]
+    frame = frame.with_columns(pl.Series("__fuel_unit_mismatch", mismatch, dtype=pl.String))
+    return frame, [_message_rule("__fuel_unit_mismatch", "BLDG_UNIT_MISMATCH", unit_column)]
+
+
+def _end_use_carriers(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[_Rule]]:
+    """Lighting, cooling and ventilation are electric (METHODOLOGY.md §3.3 (b)); only heating burns a fuel or buys
+    district heat."""
+    end_use_column, carrier_column = columns
+    not_electric = [
+        f"{carrier_column} {carrier!r} is not {ELECTRICITY_CARRIER}, the only carrier of {end_use}"
+        if end_use not in (None, "heating") and carrier is not None and carrier != ELECTRICITY_CARRIER
+        else None
+        for end_use, carrier in zip(frame[end_use_column], frame[carrier_column], strict=True)
+    ]
+    frame = frame.with_columns(pl.Series("__carrier_not_electric", not_electric, dtype=pl.String))
+    return frame, [_message_rule("__carrier_not_electric", "ROW_ENUM", carrier_column)]
+
+
 def _resolution_columns(
     frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
 ) -> tuple[pl.DataFrame, list[_Rule]]:
@@ -343,6 +412,15 @@ def _resolution_columns(
     if contract.gas_columns:
         frame, gas_rules = _gas(frame, contract.gas_columns, lookups.gas_codes)
         rules += gas_rules
+    if contract.room_columns:
+        frame, room_rules = _rooms(frame, contract.room_columns, lookups.rooms)
+        rules += room_rules
+    if contract.fuel_unit_columns:
+        frame, fuel_rules = _fuel_units(frame, contract.fuel_unit_columns)
+        rules += fuel_rules
+    if contract.end_use_carrier_columns:
+        frame, carrier_rules = _end_use_carriers(frame, contract.end_use_carrier_columns)
+        rules += carrier_rules
     if contract.weekly_hours_columns:
         *_, last = contract.weekly_hours_columns
         # Only hours that are each in range are summed (an out-of-range cell is EQUIP_HOURS_RANGE already); a

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from config.settings import Settings
-from ingest.contracts import source_for_file
+from ingest.contracts import SOURCES, source_for_file
 from pipelines.runtime import dagster_instance, ensure_dbt_manifest
 
 # The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
@@ -28,8 +28,8 @@ class FileRun:
 
 
 def delivered_files(folder: Path) -> tuple[list[tuple[Path, str, int | None]], list[Path]]:
-    """Files of `folder` that route to a source (units first: the others are checked against them),
-    and the files whose name routes to none."""
+    """Files of `folder` that route to a source (units first, then the other references without a year such as
+    the room reference: yearly files are checked against them), and the files whose name routes to none."""
     routed, unrouted = [], []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         match = source_for_file(path.name)
@@ -37,8 +37,11 @@ def delivered_files(folder: Path) -> tuple[list[tuple[Path, str, int | None]], l
             unrouted.append(path)
             continue
         contract, year = match
-        routed.append((path, contract.source_code, year))
-    return sorted(routed, key=lambda item: (item[1] != "units", item[0].name)), unrouted
+        # A reference without a year (units, room reference) ignores a `_YYYY` suffix, as load_file does.
+        routed.append((path, contract.source_code, year if contract.has_reporting_year else None))
+    return sorted(
+        routed, key=lambda item: (item[1] != "units", SOURCES[item[1]].has_reporting_year, item[0].name)
+    ), unrouted
 
 
 def run_pipeline(

@@ -208,3 +208,69 @@ create table if not exists raw.equipment_other (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+
+-- The institution's room reference: the current rooms, replaced wholesale by each load (no reporting year).
+create table if not exists raw.building_rooms_reference (
+    building_location text,
+    building_name text not null,
+    room_name text not null,
+    room_type text not null,
+    -- NULL or <= 0 is kept (BLDG_NO_SURFACE in dbt); a load that raises their share is refused (REF_DEGRADED)
+    room_surface_square_meter numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.building_rooms (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    building_location text,
+    -- (building_name, room_name) spelled as in raw.building_rooms_reference (validation resolves case and spacing)
+    building_name text not null,
+    room_name text not null,
+    -- as declared by the unit; the reference's room type wins in dbt (BLDG_TYPE_MISMATCH)
+    room_type text not null,
+    note text,
+    -- share of the room the unit occupies, 0 < r <= 1 (1 when the file has no such column)
+    room_allocation_ratio numeric not null,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.building_energycombustions (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    -- fuel code of the EPFL template (natural_gas, heating_oil, biomethane, propane, pellets, forest_chips, wood_logs)
+    name text not null,
+    -- kWh (net calorific basis) or kg: always the unit of the fuel's factor (BLDG_UNIT_MISMATCH otherwise)
+    unit text not null,
+    -- NULL only on a row that brings its own kg_co2eq
+    quantity numeric,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+-- Institution data, one file per reporting year: kWh per m2 and year by (building or `default`, room type, end use).
+create table if not exists raw.building_room_intensities (
+    reporting_year integer not null,
+    building_name text not null,
+    room_type text not null,
+    end_use text not null,
+    intensity_kwh_per_m2 numeric not null,
+    carrier_code text not null,
+    conversion_factor numeric not null,
+    note text,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);

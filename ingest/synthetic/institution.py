@@ -1,11 +1,12 @@
-"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment and
-process-emission files."""
+"""Write a whole synthetic institution: the unit tree, the room reference and, per year, headcount, travel,
+equipment, process-emission and buildings files."""
 
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from ingest.synthetic.buildings import building_frames
 from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
@@ -28,7 +29,9 @@ def generate_institution(
 ) -> list[Path]:
     """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
     `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
-    `processemissions_<year>.csv` into `out_dir` (back-office template format); return the written paths.
+    `processemissions_<year>.csv` into `out_dir`, then `building_rooms_reference.csv` and, for each year,
+    `building_room_intensities_<year>.csv`, `building_rooms_<year>.csv` and `building_energycombustions_<year>.csv`
+    (back-office template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -67,6 +70,12 @@ def generate_institution(
             written.append(_write(frame, out_dir / f"equipment_{category}_{roster.year}.csv"))
         process = process_emissions_frame(rng, roster.year, tree.lab_ids, cooling_labs, gas_labs)
         written.append(_write(process, out_dir / f"processemissions_{roster.year}.csv"))
+    # Drawn last, so that adding buildings left every earlier file as it was.
+    room_reference, buildings = building_frames(rng, rosters, tree.lab_ids)
+    written.append(_write(room_reference, out_dir / "building_rooms_reference.csv"))
+    for year, frames in buildings.items():
+        for source, frame in frames.items():
+            written.append(_write(frame, out_dir / f"{source}_{year}.csv"))
     return written
 
 

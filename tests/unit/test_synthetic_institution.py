@@ -20,7 +20,7 @@ from ingest.synthetic.travel import (
     STATION_WEIGHTS,
     TRAIN_STATIONS_CSV,
 )
-from ingest.validate import Lookups, validate_rows
+from ingest.validate import Lookups, room_key, validate_rows
 
 SCALE = 0.05
 YEARS = (2023, 2024, 2025)
@@ -71,6 +71,11 @@ def test_generator_returns_the_units_file_and_seven_files_per_year(institution: 
         f"{kind}_{year}.csv"
         for year in YEARS
         for kind in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions")
+    ]
+    expected += ["building_rooms_reference.csv"] + [
+        f"{kind}_{year}.csv"
+        for year in YEARS
+        for kind in ("building_room_intensities", "building_rooms", "building_energycombustions")
     ]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
@@ -399,3 +404,58 @@ def test_most_labs_own_it_equipment_and_a_minority_top_up_refrigerants(instituti
     assert 0 < len(refrigerant_labs) / len(labs) < 0.3
     assert {row["category"] for row in process} <= {"CO2", "CH4", "N2O", "Refrigerant"}
     assert all(float(row["quantity"]) > 0 for row in process)
+
+
+def test_building_files_pass_validation_against_the_generated_room_reference(institution: Path) -> None:
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    reference = _read(institution / "building_rooms_reference.csv")
+    rooms = {
+        room_key(r["building_name"], r["room_name"]): (r["building_name"], r["room_name"]) for r in reference
+    }
+    lookups = Lookups(
+        frozenset(labs), frozenset(), StationIndex(by_name={}, names_by_country={}), rooms=rooms
+    )
+    files = [("building_rooms_reference", institution / "building_rooms_reference.csv", None)] + [
+        (source, institution / f"{source}_{year}.csv", year)
+        for year in YEARS
+        for source in ("building_room_intensities", "building_rooms", "building_energycombustions")
+    ]
+    for source, path, year in files:
+        contract = SOURCES[source]
+        assert _header(path) == list(contract.column_names)
+        delivered = read_delivered_file(path, contract, path.read_bytes())
+        _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
+        assert problems == [], (path.name, problems[:3])
+
+
+def test_every_lab_occupies_offices_some_share_rooms_and_no_room_is_overallocated(institution: Path) -> None:
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    rooms = _read(institution / "building_rooms_2025.csv")
+    offices = {row["unit_institutional_id"] for row in rooms if row["room_type"] == "office"}
+    assert offices == labs
+    ratio_by_room: dict[tuple[str, str], float] = {}
+    for row in rooms:
+        key = (row["building_name"], row["room_name"])
+        ratio_by_room[key] = ratio_by_room.get(key, 0) + float(row["room_allocation_ratio"])
+    assert all(total <= 1 for total in ratio_by_room.values())
+    assert any(float(row["room_allocation_ratio"]) < 1 for row in rooms)
+    surfaces = [
+        row["room_surface_square_meter"] for row in _read(institution / "building_rooms_reference.csv")
+    ]
+    assert all(surface == "" or float(surface) > 0 for surface in surfaces)
+
+
+def test_intensities_are_labelled_demo_data_with_a_default_row_per_room_type(institution: Path) -> None:
+    intensities = _read(institution / "building_room_intensities_2025.csv")
+    assert all("synthetic demo" in row["note"] for row in intensities)
+    defaults = {
+        (row["room_type"], row["end_use"]) for row in intensities if row["building_name"] == "default"
+    }
+    assert {room_type for room_type, _ in defaults} == {
+        "office",
+        "laboratories",
+        "archives",
+        "libraries",
+        "auditoriums",
+        "miscellaneous",
+    }

@@ -17,6 +17,10 @@ gwp_factors as (
     select * from {{ ref('seed_factors__gwp') }}
 ),
 
+fuel_factors as (
+    select * from {{ ref('seed_factors__fuels') }}
+),
+
 final as (
     select
         factor_id,
@@ -100,6 +104,26 @@ final as (
         source_ref,
         notes
     from gwp_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'buildings' as module_code,
+        null::text as submodule_code,
+        jsonb_build_object(
+            'fuel_code', fuel_code, 'calorific_basis', calorific_basis, 'factor_boundary', factor_boundary
+        ) as key_json,
+        null::text as region_code,
+        activity_unit,
+        value_kg_co2e_per_unit as factor_value,
+        'kg_co2e_per_' || lower(activity_unit) as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from fuel_factors
 )
 
 select * from final

@@ -11,12 +11,18 @@ process_rows as (
     select * from {{ ref('int_process__rows_unresolved') }}
 ),
 
+buildings_rows as (
+    select * from {{ ref('int_buildings__rows_unresolved') }}
+),
+
 unioned as (
     select * from travel_rows
     union all
     select * from equipment_rows
     union all
     select * from process_rows
+    union all
+    select * from buildings_rows
 ),
 
 final as (

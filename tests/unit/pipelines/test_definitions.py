@@ -26,6 +26,10 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/equipment_scientific",
         "raw/equipment_it",
         "raw/equipment_other",
+        "raw/building_rooms_reference",
+        "raw/building_rooms",
+        "raw/building_energycombustions",
+        "raw/building_room_intensities",
     }
 
 
