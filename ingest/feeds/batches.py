@@ -33,6 +33,7 @@ class FeedRunResult:
     cursor_after: str | None
     batches: int = 0
     loads: tuple[LoadResult, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
     @property
     def rows_accepted(self) -> int:

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from config.feeds import SqlFeed
 from config.settings import secret_from_environment
 from ingest.feeds.batches import (
-    FeedError,
     FeedRunResult,
     cell_text,
     commit_batch,
@@ -42,8 +41,24 @@ def _watermark_value(feed: SqlFeed, stored: str) -> Any:
 
 def _query(feed: SqlFeed, above_watermark: bool) -> sa.TextClause:
     column = f"feed_rows.{feed.watermark.column}"
-    where = f" where {column} > :watermark" if above_watermark else ""
-    return sa.text(f"select * from ({feed.query}) as feed_rows{where} order by {column}")
+    above = f" and {column} > :watermark" if above_watermark else ""
+    return sa.text(
+        f"select * from ({feed.query}) as feed_rows where {column} is not null{above} order by {column}"
+    )
+
+
+def _rows_without_watermark(feed: SqlFeed, connection: sa.Connection) -> list[str]:
+    """Rows the watermark cannot place are never pulled: say so on every run rather than skip them silently."""
+    count = connection.execute(
+        sa.text(
+            f"select count(*) from ({feed.query}) as feed_rows where feed_rows.{feed.watermark.column} is null"
+        )
+    ).scalar_one()
+    if not count:
+        return []
+    return [
+        f"FEED_WATERMARK_MISSING: {count} rows of feed {feed.name} have no {feed.watermark.column}; not pulled"
+    ]
 
 
 def _batches(feed: SqlFeed, rows: Iterator[Mapping[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -51,8 +66,6 @@ def _batches(feed: SqlFeed, rows: Iterator[Mapping[str, Any]]) -> Iterator[list[
     batch: list[dict[str, Any]] = []
     for row in rows:
         record = dict(row)
-        if record.get(column) is None:
-            raise FeedError(f"feed {feed.name}: a row has no watermark ({column} is null): {record}")
         if len(batch) >= feed.batch_size and record[column] != batch[-1][column]:
             yield batch
             batch = []
@@ -75,6 +88,7 @@ def run_sql_feed(
             batches = 0
             params = {"watermark": _watermark_value(feed, cursor_before)} if cursor_before is not None else {}
             with source.connect() as connection:
+                warnings = _rows_without_watermark(feed, connection)
                 result = connection.execution_options(stream_results=True, yield_per=feed.batch_size).execute(
                     _query(feed, cursor_before is not None), params
                 )
@@ -95,4 +109,4 @@ def run_sql_feed(
                     batches += 1
     finally:
         source.dispose()
-    return FeedRunResult(feed.name, cursor_before, cursor, batches, tuple(loads))
+    return FeedRunResult(feed.name, cursor_before, cursor, batches, tuple(loads), tuple(warnings))
