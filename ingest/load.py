@@ -11,6 +11,8 @@ scope is `*` for a back-office file covering every unit, or the one unit an end-
   the year (correct that file instead), so no row is ever counted twice.
 - A file refused as a whole (wrong header, encoding, a year that contradicts its name) or whose every
   row is refused loads nothing and replaces nothing: it is recorded as `refused`, with its rejects.
+- A system feed's batch (`FeedBatch`, ingest.feeds) adds to the feed's earlier batches and replaces the
+  end-user files of its year; it is refused while a back-office file covers the year (ingest/README.md).
 """
 
 import hashlib
