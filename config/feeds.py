@@ -99,6 +99,12 @@ class HttpFeed(_Feed):
     retry: Retry = Retry()
     timeout_s: float = 30.0
 
+    @model_validator(mode="after")
+    def _csv_pages_name_the_next_page_in_a_header(self) -> "HttpFeed":
+        if self.format == "csv" and getattr(self.pagination, "next_cursor_field", None) is not None:
+            raise ValueError(f"feed {self.name}: a CSV page has no body field; use next_cursor_header")
+        return self
+
 
 class Watermark(_Strict):
     """Rows are pulled in ascending `column` order, above the largest value already loaded."""

@@ -53,6 +53,12 @@ def test_cursor_pagination_needs_one_place_for_the_next_cursor():
         FeedsFile.model_validate({"feeds": [http_feed(pagination={"style": "cursor"})]})
 
 
+def test_csv_pages_take_the_next_cursor_from_a_header():
+    cursor_in_body = {"style": "cursor", "next_cursor_field": "next"}
+    with pytest.raises(ValidationError, match="a CSV page has no body field; use next_cursor_header"):
+        HttpFeed.model_validate(http_feed(format="csv", pagination=cursor_in_body))
+
+
 def test_feed_names_are_unique():
     with pytest.raises(ValidationError, match="feed names must be unique: bookings"):
         FeedsFile.model_validate({"feeds": [http_feed(), http_feed()]})
