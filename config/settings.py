@@ -5,6 +5,7 @@ prefix `CO2CALC_` (for example `CO2CALC_DATABASE_URL`). Nothing else in the code
 `os.environ`: other modules take a `Settings` object, usually from `get_settings()`.
 """
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class Settings(BaseSettings):
     dbt_project_dir: Path = REPO_ROOT / "dbt"
     roles_file: Path = CONFIG_DIR / "roles.yaml"
     demo_users_file: Path = CONFIG_DIR / "demo_users.yaml"
+    # System feeds (HTTP APIs, SQL databases) pulled on schedules; secrets are named there, never written.
+    feeds_file: Path = CONFIG_DIR / "feeds.yaml"
 
     # Dashboard login (OpenID Connect through st.login). Unset metadata URL: the demo provider on `oidc_port`.
     oidc_metadata_url: str | None = None
@@ -126,6 +129,16 @@ class Settings(BaseSettings):
     def dashboard_redirect_uri(self) -> str:
         base_url = self.dashboard_public_url or f"http://127.0.0.1:{self.dashboard_port}"
         return f"{base_url.rstrip('/')}/oauth2callback"
+
+
+def secret_from_environment(variable: str) -> str:
+    """The value of a secret that configuration names by its environment variable (config/feeds.yaml)."""
+    value = os.environ.get(variable)
+    if not value:
+        raise ValueError(
+            f"environment variable {variable} is not set (a secret named in the feed configuration)"
+        )
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -11,11 +11,14 @@ scope is `*` for a back-office file covering every unit, or the one unit an end-
   the year (correct that file instead), so no row is ever counted twice.
 - A file refused as a whole (wrong header, encoding, a year that contradicts its name) or whose every
   row is refused loads nothing and replaces nothing: it is recorded as `refused`, with its rejects.
+- A system feed's batch (`FeedBatch`, ingest.feeds) adds to the feed's earlier batches and replaces the
+  end-user files of its year; it is refused while a back-office file covers the year (ingest/README.md).
 """
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +61,32 @@ class LoadResult:
     message: str | None = None
     rejected_rows: tuple[RejectedRow, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FeedBatch:
+    """Rows a system feed pulled (ingest.feeds), identified by the feed and the cursor range they cover.
+
+    A feed batch adds to its scope instead of replacing it (the feed's cursor guarantees each row comes
+    once); precedence against files is in ingest/README.md.
+    """
+
+    feed_name: str
+    cursor_from: str | None
+    cursor_to: str
+
+    @property
+    def label(self) -> str:
+        return f"feed {self.feed_name} cursor ({self.cursor_from or 'start'}, {self.cursor_to}]"
+
+
+@contextmanager
+def _transaction(engine: sa.Engine, in_transaction: sa.Connection | None) -> Iterator[sa.Connection]:
+    if in_transaction is not None:
+        yield in_transaction
+        return
+    with engine.begin() as connection:
+        yield connection
 
 
 def ensure_schema(engine: sa.Engine) -> None:
@@ -182,30 +211,44 @@ def load_file(
     loaded_by: str,
     dagster_run_id: str | None = None,
     on_progress: Callable[[str], None] = lambda _step: None,
+    feed: FeedBatch | None = None,
+    in_transaction: sa.Connection | None = None,
 ) -> LoadResult:
-    """Load `path` as `source_code`; see the module docstring for the semantics."""
+    """Load `path` as `source_code`; see the module docstring for the semantics.
+
+    `in_transaction`: run inside the caller's transaction (a feed commits a page with its cursor advance),
+    whose caller has run `ensure_schema`.
+    """
     contract = SOURCES[source_code]
     if contract.has_reporting_year and reporting_year is None:
         raise ValueError(f"{path.name}: {source_code} needs a reporting year (--year, or a _YYYY suffix)")
     year = reporting_year if contract.has_reporting_year else None
     unit_scope = unit_institutional_id or ALL_UNITS
-    ensure_schema(engine)
+    if in_transaction is None:
+        ensure_schema(engine)
     started_at = datetime.now(UTC)
     raw = path.read_bytes()
     sha256 = hashlib.sha256(raw).hexdigest()
-    with engine.begin() as connection:
+    with _transaction(engine, in_transaction) as connection:
         # One load per source and year at a time: scopes of the same year interact (module docstring).
         connection.execute(
             sa.text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{source_code}/{year}"}
         )
         active = connection.execute(
             sa.text(
-                "select load_id, unit_scope, file_name, file_sha256 from ops.loads where source_code = :source "
+                "select load_id, unit_scope, file_name, file_sha256, feed_name from ops.loads where source_code = :source "
                 "and reporting_year is not distinct from :year and load_status = 'active' order by load_id"
             ),
             {"source": source_code, "year": year},
         ).all()
-        same_scope = next((load for load in active if load.unit_scope == unit_scope), None)
+        same_scope = next(
+            (
+                load
+                for load in active
+                if load.unit_scope == unit_scope and feed is None and load.feed_name is None
+            ),
+            None,
+        )
         if same_scope is not None and same_scope.file_sha256 == sha256:
             return LoadResult(
                 source_code,
@@ -228,6 +271,7 @@ def load_file(
                 dagster_run_id,
                 started_at,
                 message=message,
+                feed=feed,
             )
             if rejected:
                 _copy(
@@ -251,13 +295,31 @@ def load_file(
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {path.name} is named for {named_year}, loaded as {year}")
         back_office = next((load for load in active if load.unit_scope == ALL_UNITS), None)
+        if unit_scope != ALL_UNITS and back_office is not None and back_office.feed_name is not None:
+            return refuse(
+                f"FILE_SCOPE_CONFLICT: {back_office.file_name} (load {back_office.load_id}) already loads every "
+                f"unit for {year}; {path.name} for unit {unit_scope} would count its rows twice"
+            )
         if unit_scope != ALL_UNITS and back_office is not None:
             return refuse(
                 f"FILE_SCOPE_CONFLICT: {back_office.file_name} (load {back_office.load_id}) already covers every "
                 f"unit for {year}; correct that back-office file instead of loading {path.name} for unit "
                 f"{unit_scope}"
             )
-        replaced = active if unit_scope == ALL_UNITS else [same_scope] if same_scope else []
+        back_office_file = next(
+            (load for load in active if load.unit_scope == ALL_UNITS and load.feed_name is None), None
+        )
+        if feed is not None and back_office_file is not None:
+            return refuse(
+                f"FEED_SCOPE_CONFLICT: {back_office_file.file_name} (load {back_office_file.load_id}) covers every "
+                f"unit for {year}; the rows of {feed.label} for {year} are not loaded (delete that load to hand "
+                "the year back to the feed)"
+            )
+        if feed is not None:
+            # A feed replaces the end-user files of its year, never its own earlier batches.
+            replaced = [load for load in active if load.feed_name is None]
+        else:
+            replaced = active if unit_scope == ALL_UNITS else [same_scope] if same_scope else []
         on_progress("reading")
         try:
             delivered = read_delivered_file(
@@ -303,6 +365,7 @@ def load_file(
             loaded_by,
             dagster_run_id,
             started_at,
+            feed=feed,
         )
         cursor = connection.connection.cursor()
         for load in replaced:
@@ -394,8 +457,9 @@ def _record_load(
     dagster_run_id: str | None,
     started_at: datetime,
     message: str | None = None,
+    feed: FeedBatch | None = None,
 ) -> int:
-    return connection.execute(
+    load_id = connection.execute(
         sa.text(
             "insert into ops.loads (source_code, reporting_year, unit_scope, file_name, file_sha256, load_status, "
             "refusal_message, loaded_by, dagster_run_id, started_at, finished_at) values (:source, :year, :scope, "
@@ -415,3 +479,18 @@ def _record_load(
             "started": started_at,
         },
     ).scalar_one()
+    if feed is not None:
+        connection.execute(
+            sa.text(
+                "update ops.loads set file_name = :label, feed_name = :feed, cursor_from = :cursor_from, "
+                "cursor_to = :cursor_to where load_id = :id"
+            ),
+            {
+                "label": feed.label,
+                "feed": feed.feed_name,
+                "cursor_from": feed.cursor_from,
+                "cursor_to": feed.cursor_to,
+                "id": load_id,
+            },
+        )
+    return load_id

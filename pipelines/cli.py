@@ -99,6 +99,32 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command("delete-load")
+def delete_load(
+    load_id: Annotated[int, typer.Argument(help="The load to delete (ops.loads.load_id).")],
+    reason: Annotated[str, typer.Option(help="Why: recorded in ops.audit_log.")],
+    by: Annotated[str | None, typer.Option(help="Who deletes it; default: the system user name.")] = None,
+) -> None:
+    """Delete an active load's rows from raw (atomic, audited); the load stays in ops.loads as `deleted`."""
+    import getpass
+
+    from ingest.steward import LoadNotDeletable
+    from ingest.steward import delete_load as delete
+    from pipelines.warehouse import engine_for
+
+    engine = engine_for(_database_url(get_settings()))
+    try:
+        deleted = delete(engine, load_id, reason=reason, deleted_by=by or getpass.getuser())
+    except LoadNotDeletable as refused:
+        console.print(f"[red]{refused}[/red]")
+        raise typer.Exit(1) from None
+    year = f" {deleted.reporting_year}" if deleted.reporting_year is not None else ""
+    console.print(
+        f"deleted load {deleted.load_id} ({deleted.source_code}{year}, {deleted.file_name}): "
+        f"{deleted.rows_deleted} rows removed from raw; recorded in ops.audit_log"
+    )
+
+
 @app.command()
 def run(
     data: Annotated[Path, typer.Option(exists=True, file_okay=False, help="Folder of delivered CSV files.")],

@@ -23,8 +23,9 @@ create table if not exists ops.loads (
     unit_scope text not null default '*',
     file_name text not null,
     file_sha256 text not null,
-    -- active: its rows are in raw; replaced: a corrected file took its place; refused: the whole file was rejected
-    load_status text not null check (load_status in ('active', 'replaced', 'refused')),
+    -- active: its rows are in raw; replaced: a corrected file took its place; refused: the whole file was rejected;
+    -- deleted: a steward deleted it (co2calc delete-load)
+    load_status text not null check (load_status in ('active', 'replaced', 'refused', 'deleted')),
     rows_read integer not null default 0,
     rows_accepted integer not null default 0,
     rows_rejected integer not null default 0,
@@ -274,3 +275,93 @@ create table if not exists raw.building_room_intensities (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+-- System feeds (ingest/feeds): a feed batch's load names the feed and the cursor range it covers (its
+-- file_name is a label); a steward's deletion names who, when and why.
+alter table ops.loads add column if not exists feed_name text;
+alter table ops.loads add column if not exists cursor_from text;
+alter table ops.loads add column if not exists cursor_to text;
+alter table ops.loads add column if not exists deleted_by text;
+alter table ops.loads add column if not exists deleted_at timestamptz;
+alter table ops.loads add column if not exists deletion_reason text;
+
+-- Where each feed resumes: the largest cursor (HTTP) or watermark (SQL) value loaded, advanced in the
+-- transaction that loads the page or batch it ends.
+create table if not exists ops.feed_cursors (
+    feed_name text primary key,
+    source_code text not null,
+    cursor_value text not null,
+    updated_at timestamptz not null,
+    updated_by text not null,
+    dagster_run_id text
+);
+
+-- Every load, refusal, replacement and deletion, written by a trigger on ops.loads so no code path can
+-- skip it: who (user, schedule or sensor), when, the file hash or feed cursor range, the row counts and
+-- the Dagster run.
+create table if not exists ops.audit_log (
+    audit_id bigserial primary key,
+    audit_action text not null check (audit_action in ('loaded', 'refused', 'replaced', 'deleted')),
+    load_id bigint not null references ops.loads (load_id),
+    source_code text not null,
+    reporting_year integer,
+    unit_scope text not null,
+    acted_by text not null,
+    acted_at timestamptz not null,
+    file_name text not null,
+    file_sha256 text not null,
+    feed_name text,
+    cursor_from text,
+    cursor_to text,
+    rows_accepted integer not null,
+    rows_rejected integer not null,
+    dagster_run_id text,
+    audit_reason text
+);
+create index if not exists audit_log_load_idx on ops.audit_log (load_id);
+
+create or replace function ops.audit_load_change() returns trigger language plpgsql as $$
+declare
+    replacing ops.loads;
+begin
+    if old.finished_at is null and new.finished_at is not null then
+        insert into ops.audit_log (
+            audit_action, load_id, source_code, reporting_year, unit_scope, acted_by, acted_at, file_name,
+            file_sha256, feed_name, cursor_from, cursor_to, rows_accepted, rows_rejected, dagster_run_id,
+            audit_reason
+        ) values (
+            case when new.load_status = 'refused' then 'refused' else 'loaded' end,
+            new.load_id, new.source_code, new.reporting_year, new.unit_scope, new.loaded_by, new.finished_at,
+            new.file_name, new.file_sha256, new.feed_name, new.cursor_from, new.cursor_to, new.rows_accepted,
+            new.rows_rejected, new.dagster_run_id, new.refusal_message
+        );
+    end if;
+    if old.load_status = 'active' and new.load_status = 'replaced' then
+        select * into replacing from ops.loads where load_id = new.replaced_by_load_id;
+        insert into ops.audit_log (
+            audit_action, load_id, source_code, reporting_year, unit_scope, acted_by, acted_at, file_name,
+            file_sha256, feed_name, cursor_from, cursor_to, rows_accepted, rows_rejected, dagster_run_id,
+            audit_reason
+        ) values (
+            'replaced', new.load_id, new.source_code, new.reporting_year, new.unit_scope, replacing.loaded_by,
+            replacing.started_at, new.file_name, new.file_sha256, new.feed_name, new.cursor_from, new.cursor_to,
+            new.rows_accepted, new.rows_rejected, replacing.dagster_run_id,
+            'replaced by load ' || replacing.load_id || ' (' || replacing.file_name || ')'
+        );
+    end if;
+    if old.load_status <> 'deleted' and new.load_status = 'deleted' then
+        insert into ops.audit_log (
+            audit_action, load_id, source_code, reporting_year, unit_scope, acted_by, acted_at, file_name,
+            file_sha256, feed_name, cursor_from, cursor_to, rows_accepted, rows_rejected, dagster_run_id,
+            audit_reason
+        ) values (
+            'deleted', new.load_id, new.source_code, new.reporting_year, new.unit_scope, new.deleted_by,
+            new.deleted_at, new.file_name, new.file_sha256, new.feed_name, new.cursor_from, new.cursor_to,
+            new.rows_accepted, new.rows_rejected, null, new.deletion_reason
+        );
+    end if;
+    return new;
+end;
+$$;
+
+create or replace trigger loads_audit after update on ops.loads
+for each row execute function ops.audit_load_change();

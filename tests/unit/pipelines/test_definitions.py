@@ -69,6 +69,22 @@ def test_jobs_schedules_and_sensors(repository):
         "run_failure_alert_sensor",
     }
     assert {s.name: s.cron_schedule for s in repository.schedule_defs} == {
-        "daily_dbt_build_job_schedule": "0 5 * * *"
+        "daily_dbt_build_job_schedule": "0 5 * * *",
+        "pull_travel_agency_bookings_job_schedule": "15 * * * *",
+        "pull_hr_headcount_job_schedule": "0 6 * * *",
+        "pull_expense_flights_job_schedule": "30 * * * *",
     }
     assert "daily_dbt_build_job" in {j.name for j in repository.get_all_jobs()}
+
+
+def test_every_feed_of_config_feeds_yaml_is_an_asset_with_a_stopped_schedule(repository):
+    assert keys_of_group(repository, "feeds") == {
+        "raw/feeds/travel_agency_bookings",
+        "raw/feeds/hr_headcount",
+        "raw/feeds/expense_flights",
+    }
+    schedule = repository.get_schedule_def("pull_hr_headcount_job_schedule")
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    assert repository.get_job("pull_hr_headcount_job").asset_layer.selected_asset_keys == {
+        dg.AssetKey(["raw", "feeds", "hr_headcount"])
+    }
