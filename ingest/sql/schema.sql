@@ -18,6 +18,8 @@ create table if not exists ops.loads (
     rows_read integer not null default 0,
     rows_accepted integer not null default 0,
     rows_rejected integer not null default 0,
+    -- rows skipped on purpose (severity INFO, METHODOLOGY.md §1.8): neither loaded nor refused
+    rows_skipped integer not null default 0,
     refusal_message text,
     loaded_by text not null,
     dagster_run_id text,
@@ -34,9 +36,14 @@ create table if not exists ops.rejects (
     column_name text not null,
     reason_code text not null,
     reason_message text not null,
+    -- error: the row was refused; info: the row was skipped on purpose (blank template line, out of year)
+    severity text not null default 'error' check (severity in ('error', 'info')),
     original_line text not null,
     primary key (load_id, row_number, reason_code, column_name)
 );
+-- Warehouses created before rows were skipped rather than refused get the two columns here.
+alter table ops.loads add column if not exists rows_skipped integer not null default 0;
+alter table ops.rejects add column if not exists severity text not null default 'error';
 
 create table if not exists reference.airports (
     iata_code text primary key,
