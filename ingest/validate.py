@@ -115,7 +115,7 @@ def _column_rules(column: Column) -> list[_Rule]:
         rules.append(
             _Rule(
                 gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(column.allowed)),
-                "ROW_ENUM",
+                column.enum_code,
                 name,
                 lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}",
             )

@@ -205,3 +205,39 @@ create table if not exists raw.equipment_other (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+
+create table if not exists raw.external_clouds (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    -- storage, compute or virtualisation (reported under compute)
+    service_type text not null,
+    provider text not null,
+    -- amount paid in `currency`; NULL only on a row that brings its own kg_co2eq
+    spent_amount numeric,
+    -- CHF, EUR or USD; a blank cell was loaded as EUR
+    currency text not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.external_ai (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    provider text not null,
+    -- text, code or image
+    usage_type text not null,
+    -- band code 1_5, 5_20, 20_100 or gt_100; NULL only on a row that brings its own kg_co2eq
+    requests_per_user_per_day text,
+    -- people using the service; NULL = the unit's member FTE (defaulted in dbt)
+    fte_count numeric,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
