@@ -18,6 +18,10 @@ process_legs as (
     select * from {{ ref('int_process__legs_unioned') }}
 ),
 
+cloud_ai_legs as (
+    select * from {{ ref('int_cloud_ai__legs_unioned') }}
+),
+
 legs as (
     select {{ emission_leg_columns(absent=["leg_parameters"]) }}
     from travel_legs
@@ -27,6 +31,9 @@ legs as (
     union all
     select {{ emission_leg_columns(absent=travel_only) }}
     from process_legs
+    union all
+    select {{ emission_leg_columns(absent=travel_only) }}
+    from cloud_ai_legs
 ),
 
 final as (

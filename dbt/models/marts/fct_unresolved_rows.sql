@@ -11,12 +11,18 @@ process_rows as (
     select * from {{ ref('int_process__rows_unresolved') }}
 ),
 
+cloud_ai_rows as (
+    select * from {{ ref('int_cloud_ai__rows_unresolved') }}
+),
+
 unioned as (
     select * from travel_rows
     union all
     select * from equipment_rows
     union all
     select * from process_rows
+    union all
+    select * from cloud_ai_rows
 ),
 
 final as (
