@@ -101,7 +101,13 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
     # (570 W x 10 h + 20 W x 20 h) x 52 / 1000 = 317.2 kWh x 0.097.
     equipment_t = (406.748160 + 12.509120 + 120.5 + 317.2 * 0.097) / 1000
     process_t = (4810 + 3350 + 2650) / 1000
-    assert float(report_t) == pytest.approx(travel_t + w3_t + equipment_t + process_t, rel=1e-6)
+    # W15a, W15b, the CHF virtualisation row and the 12.5 kg override; W16a-c, the defaulted-FTE row (2.5 FTE)
+    # and the 0.75 kg override (tests/fixtures/external_clouds/, external_ai/).
+    cloud_t = (2292.069881 + 1603.728 + 1000 / 0.937031 * 0.259 + 12.5) / 1000
+    ai_t = (12.5 * 235 * 3 * 7.5e-6 + 8.46 + 7.05 + 3 * 235 * 2.5 * 7.5e-6 + 0.75) / 1000
+    assert float(report_t) == pytest.approx(
+        travel_t + w3_t + equipment_t + process_t + cloud_t + ai_t, rel=1e-6
+    )
 
 
 def test_equipment_without_hours_or_power_is_kept_and_reported_unmatched(worked_examples_url):
