@@ -1,7 +1,8 @@
-{#- One row per computed cloud-spend row (overrides excluded): amount_EUR = amount / annual mean ECB rate of the
-    reporting year (EUR -> 1), kg CO2e = amount_EUR x the bound cloud factor, with no deflation since the factor's
-    price year is not published (METHODOLOGY.md §3.7 (b)). A provider's or service's own factor row wins over an
-    `any` row. No bound factor -> FACTOR_MISSING; no rate for (currency, year) -> FX_MISSING; rows are kept. -#}
+{#- One row per computed cloud-spend row (overrides excluded): amount_EUR = amount / annual mean ECB rate of
+    the reporting year (EUR -> 1), kg CO2e = amount_EUR x the bound cloud factor, with no deflation since the
+    factor's price year is not published (METHODOLOGY.md §3.7 (b)). A provider's or service's own factor row
+    wins over an `any` row. No bound factor -> FACTOR_MISSING; no rate for (currency, year) -> FX_MISSING;
+    rows are kept. -#}
 with spends as (
     select * from {{ ref('stg_csv__external_clouds') }}
     where override_kg_co2e is null

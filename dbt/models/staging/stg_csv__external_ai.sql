@@ -1,5 +1,5 @@
-{#- The provider is the leaf of the AI chart (METHODOLOGY.md §3.7 (b)): submodule_code is its spelling in snake
-    case (`Claude (Anthropic)` -> `claude_anthropic`). -#}
+{#- The provider is the leaf of the AI chart (METHODOLOGY.md §3.7 (b)): submodule_code is its spelling in
+    snake case (`Claude (Anthropic)` -> `claude_anthropic`). -#}
 with source as (
     select * from {{ source('raw', 'external_ai') }}
 ),

@@ -1,4 +1,5 @@
-{#- Virtualisation is reported under compute (METHODOLOGY.md §3.7 (a)); service_type keeps the file's word. -#}
+{#- Virtualisation is reported under compute (METHODOLOGY.md §3.7 (a)); service_type keeps the file's
+    word. -#}
 with source as (
     select * from {{ source('raw', 'external_clouds') }}
 ),
