@@ -1,11 +1,12 @@
-"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment and
-process-emission files."""
+"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment,
+process-emission, external cloud and generative AI files."""
 
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from ingest.synthetic.cloud_ai import cloud_ai_labs, external_ai_frame, external_clouds_frame
 from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
@@ -27,8 +28,9 @@ def generate_institution(
     out_dir: Path, *, scale: float = 1.0, seed: int = 42, years: tuple[int, ...] = DEFAULT_YEARS
 ) -> list[Path]:
     """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
-    `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
-    `processemissions_<year>.csv` into `out_dir` (back-office template format); return the written paths.
+    `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other),
+    `processemissions_<year>.csv`, `external_clouds_<year>.csv` and `external_ai_<year>.csv` into `out_dir`
+    (back-office template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -67,6 +69,14 @@ def generate_institution(
             written.append(_write(frame, out_dir / f"equipment_{category}_{roster.year}.csv"))
         process = process_emissions_frame(rng, roster.year, tree.lab_ids, cooling_labs, gas_labs)
         written.append(_write(process, out_dir / f"processemissions_{roster.year}.csv"))
+    # Drawn after every other module, so that adding cloud and AI left the files above as they were.
+    cloud_ai = cloud_ai_labs(rng, lab_count)
+    for roster in rosters:
+        clouds = external_clouds_frame(rng, tree.lab_ids, cloud_ai)
+        written.append(_write(clouds, out_dir / f"external_clouds_{roster.year}.csv"))
+        written.append(
+            _write(external_ai_frame(rng, tree.lab_ids, cloud_ai), out_dir / f"external_ai_{roster.year}.csv")
+        )
     return written
 
 
