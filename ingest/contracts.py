@@ -34,6 +34,8 @@ class Column:
     # or upper case when `upper`.
     allowed: tuple[str, ...] | None = None
     upper: bool = False
+    # Reason code of a value outside `allowed` (a module may name its own, e.g. AI_BAND_INVALID).
+    enum_code: str = "ROW_ENUM"
     minimum: float | None = None
     maximum: float | None = None
     # Minimum excluded (`> minimum`) rather than included.
@@ -370,6 +372,62 @@ BUILDING_ROOM_INTENSITIES = SourceContract(
     end_use_carrier_columns=("end_use", "carrier_code"),
 )
 
+CLOUD_SERVICE_TYPES = ("storage", "compute", "virtualisation")
+CLOUD_PROVIDERS = ("AWS", "GCP", "Azure", "OVH", "Huawei", "Alibaba", "Wasabi", "Other")
+CLOUD_CURRENCIES = ("CHF", "EUR", "USD")
+
+EXTERNAL_CLOUDS = SourceContract(
+    source_code="external_clouds",
+    raw_table="raw.external_clouds",
+    columns=(
+        UNIT,
+        # `virtualisation` is accepted and reported under compute (METHODOLOGY.md §3.7 (a)).
+        Column("service_type", required=True, allowed=CLOUD_SERVICE_TYPES),
+        Column("provider", required=True, allowed=CLOUD_PROVIDERS),
+        Column("spent_amount", "decimal", minimum=0),
+        Column(
+            "currency",
+            allowed=CLOUD_CURRENCIES,
+            upper=True,
+            enum_code="PURCH_CURRENCY_UNSUPPORTED",
+            default="EUR",
+        ),
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"external_clouds" + YEAR_SUFFIX,
+    blank_template_column="spent_amount",
+)
+
+AI_PROVIDERS = (
+    "Gemini (Google)",
+    "Mistral AI",
+    "Claude (Anthropic)",
+    "ChatGPT (OpenAI)",
+    "Copilot (Microsoft)",
+    "Copilot (GitHub)",
+    "Other",
+)
+AI_USAGE_TYPES = ("text", "code", "image")
+AI_BANDS = ("1_5", "5_20", "20_100", "gt_100")
+
+EXTERNAL_AI = SourceContract(
+    source_code="external_ai",
+    raw_table="raw.external_ai",
+    columns=(
+        UNIT,
+        Column("provider", required=True, allowed=AI_PROVIDERS),
+        Column("usage_type", required=True, allowed=AI_USAGE_TYPES),
+        Column("requests_per_user_per_day", allowed=AI_BANDS, enum_code="AI_BAND_INVALID"),
+        # Blank: the unit's member FTE, in dbt (flag AI_FTE_DEFAULTED).
+        Column("fte_count", "decimal", minimum=0.1),
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"external_ai" + YEAR_SUFFIX,
+    blank_template_column="requests_per_user_per_day",
+)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -385,6 +443,8 @@ SOURCES: dict[str, SourceContract] = {
         BUILDING_ROOMS,
         BUILDING_ENERGYCOMBUSTIONS,
         BUILDING_ROOM_INTENSITIES,
+        EXTERNAL_CLOUDS,
+        EXTERNAL_AI,
     )
 }
 

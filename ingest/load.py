@@ -13,6 +13,9 @@ scope is `*` for a back-office file covering every unit, or the one unit an end-
   row is refused loads nothing and replaces nothing: it is recorded as `refused`, with its rejects.
 - A system feed's batch (`FeedBatch`, ingest.feeds) adds to the feed's earlier batches and replaces the
   end-user files of its year; it is refused while a back-office file covers the year (ingest/README.md).
+- Rows skipped on purpose (severity INFO: blank pre-filled template lines, rows dated outside the year) are
+  neither loaded nor refused: they are listed in `ops.rejects` with severity `info` and counted in
+  `rows_skipped`. A file whose rows are all skipped is accepted with 0 rows (a template sent back untouched).
 """
 
 import hashlib
@@ -41,6 +44,8 @@ class RejectedRow:
     column_name: str | None
     reason_code: str
     reason_message: str
+    # `error`: the row is refused; `info`: the row is skipped on purpose (ingest.validate.SKIP_CODES).
+    severity: str = "error"
 
     def __str__(self) -> str:
         column = f", column {self.column_name}" if self.column_name else ""
@@ -58,6 +63,7 @@ class LoadResult:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
+    rows_skipped: int = 0
     message: str | None = None
     rejected_rows: tuple[RejectedRow, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
@@ -258,7 +264,9 @@ def load_file(
                 message=f"{path.name} is identical to load {same_scope.load_id}; nothing changed",
             )
 
-        def refuse(message: str, rows_read: int = 0, rejected: tuple[RejectedRow, ...] = ()) -> LoadResult:
+        def refuse(
+            message: str, rows_read: int = 0, rejected: tuple[RejectedRow, ...] = (), rows_skipped: int = 0
+        ) -> LoadResult:
             load_id = _record_load(
                 connection,
                 contract,
@@ -279,14 +287,16 @@ def load_file(
                     "ops.rejects",
                     _rejects_frame(rejected, load_id, contract, delivered),
                 )
-            _record_counts(connection, load_id, rows_read, 0, len({r.line_number for r in rejected}))
+            rows_rejected = rows_read - rows_skipped if rejected else 0
+            _record_counts(connection, load_id, rows_read, 0, rows_rejected, rows_skipped)
             return LoadResult(
                 source_code,
                 path.name,
                 "refused",
                 load_id,
                 rows_read=rows_read,
-                rows_rejected=len({r.line_number for r in rejected}),
+                rows_rejected=rows_rejected,
+                rows_skipped=rows_skipped,
                 message=message,
                 rejected_rows=rejected,
             )
@@ -340,19 +350,28 @@ def load_file(
         if unit_scope != ALL_UNITS:
             problems = sorted(problems + _rows_of_other_units(frame, unit_scope), key=lambda p: p.row_index)
         rejected = tuple(
-            RejectedRow(delivered.line_numbers[p.row_index], p.column_name, p.reason_code, p.reason_message)
+            RejectedRow(
+                delivered.line_numbers[p.row_index],
+                p.column_name,
+                p.reason_code,
+                p.reason_message,
+                p.severity,
+            )
             for p in problems
         )
-        refused_rows = sorted({p.row_index for p in problems})
-        if len(refused_rows) == frame.height:
+        # A row with an error is refused even when it is also a skipped line: the error is what it reports.
+        refused_rows = sorted({p.row_index for p in problems if p.severity == "error"})
+        skipped_rows = sorted({p.row_index for p in problems} - set(refused_rows))
+        if refused_rows and len(refused_rows) + len(skipped_rows) == frame.height:
             return refuse(
-                f"ROWS_ALL_REFUSED: every row of {path.name} was refused; nothing was replaced",
+                f"ROWS_ALL_REFUSED: every row of {path.name} was refused or skipped; nothing was replaced",
                 frame.height,
                 rejected,
+                len(skipped_rows),
             )
         accepted = pl.Series([True] * frame.height)
-        if refused_rows:
-            accepted = accepted.scatter(refused_rows, False)
+        if refused_rows or skipped_rows:
+            accepted = accepted.scatter(refused_rows + skipped_rows, False)
         on_progress("copying")
         load_id = _record_load(
             connection,
@@ -381,8 +400,8 @@ def load_file(
         )
         if rejected:
             _copy(cursor, "ops.rejects", _rejects_frame(rejected, load_id, contract, delivered))
-        rows_accepted = frame.height - len(refused_rows)
-        _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows))
+        rows_accepted = frame.height - len(refused_rows) - len(skipped_rows)
+        _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows), len(skipped_rows))
     return LoadResult(
         source_code,
         path.name,
@@ -391,6 +410,7 @@ def load_file(
         rows_read=frame.height,
         rows_accepted=rows_accepted,
         rows_rejected=len(refused_rows),
+        rows_skipped=len(skipped_rows),
         rejected_rows=rejected,
         warnings=tuple(delivered.warnings),
     )
@@ -411,17 +431,23 @@ def _rows_of_other_units(frame: pl.DataFrame, unit_scope: str) -> list[Problem]:
 
 
 def _record_counts(
-    connection: sa.Connection, load_id: int, rows_read: int, rows_accepted: int, rows_rejected: int
+    connection: sa.Connection,
+    load_id: int,
+    rows_read: int,
+    rows_accepted: int,
+    rows_rejected: int,
+    rows_skipped: int,
 ) -> None:
     connection.execute(
         sa.text(
             "update ops.loads set rows_read = :read, rows_accepted = :accepted, rows_rejected = :rejected, "
-            "finished_at = :now where load_id = :id"
+            "rows_skipped = :skipped, finished_at = :now where load_id = :id"
         ),
         {
             "read": rows_read,
             "accepted": rows_accepted,
             "rejected": rows_rejected,
+            "skipped": rows_skipped,
             "now": datetime.now(UTC),
             "id": load_id,
         },
@@ -440,6 +466,7 @@ def _rejects_frame(
             "column_name": [r.column_name or "" for r in rejected],
             "reason_code": [r.reason_code for r in rejected],
             "reason_message": [r.reason_message for r in rejected],
+            "severity": [r.severity for r in rejected],
             "original_line": [original_by_line[r.line_number] for r in rejected],
         }
     )

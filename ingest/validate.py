@@ -33,6 +33,9 @@ from ingest.reference import (
 )
 
 REFRIGERANT_CATEGORY = "Refrigerant"
+# Codes of severity INFO (METHODOLOGY.md §1.8, "row skipped on purpose"): the row is neither loaded nor refused,
+# and is still listed in ops.rejects (severity `info`) so that stewards see what was left out.
+SKIP_CODES = frozenset({"ROW_BLANK_TEMPLATE_LINE", "ROW_OUT_OF_YEAR"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ class Problem:
     column_name: str | None
     reason_code: str
     reason_message: str
+
+    @property
+    def severity(self) -> str:
+        """`info` for a row skipped on purpose, `error` for a refused row."""
+        return "info" if self.reason_code in SKIP_CODES else "error"
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ def _column_rules(column: Column) -> list[_Rule]:
         rules.append(
             _Rule(
                 gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(column.allowed)),
-                "ROW_ENUM",
+                column.enum_code,
                 name,
                 lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}",
             )

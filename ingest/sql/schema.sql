@@ -29,6 +29,8 @@ create table if not exists ops.loads (
     rows_read integer not null default 0,
     rows_accepted integer not null default 0,
     rows_rejected integer not null default 0,
+    -- rows skipped on purpose (severity INFO, METHODOLOGY.md §1.8): neither loaded nor refused
+    rows_skipped integer not null default 0,
     refusal_message text,
     loaded_by text not null,
     dagster_run_id text,
@@ -45,9 +47,14 @@ create table if not exists ops.rejects (
     column_name text not null,
     reason_code text not null,
     reason_message text not null,
+    -- error: the row was refused; info: the row was skipped on purpose (blank template line, out of year)
+    severity text not null default 'error' check (severity in ('error', 'info')),
     original_line text not null,
     primary key (load_id, row_number, reason_code, column_name)
 );
+-- Warehouses created before rows were skipped rather than refused get the two columns here.
+alter table ops.loads add column if not exists rows_skipped integer not null default 0;
+alter table ops.rejects add column if not exists severity text not null default 'error';
 
 create table if not exists reference.airports (
     iata_code text primary key,
@@ -252,6 +259,16 @@ create table if not exists raw.building_energycombustions (
     unit text not null,
     -- NULL only on a row that brings its own kg_co2eq
     quantity numeric,
+create table if not exists raw.external_clouds (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    -- storage, compute or virtualisation (reported under compute)
+    service_type text not null,
+    provider text not null,
+    -- amount paid in `currency`; NULL only on a row that brings its own kg_co2eq
+    spent_amount numeric,
+    -- CHF, EUR or USD; a blank cell was loaded as EUR
+    currency text not null,
     note text,
     kg_co2eq numeric,
     _load_id bigint not null,
@@ -270,6 +287,18 @@ create table if not exists raw.building_room_intensities (
     carrier_code text not null,
     conversion_factor numeric not null,
     note text,
+create table if not exists raw.external_ai (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    provider text not null,
+    -- text, code or image
+    usage_type text not null,
+    -- band code 1_5, 5_20, 20_100 or gt_100; NULL only on a row that brings its own kg_co2eq
+    requests_per_user_per_day text,
+    -- people using the service; NULL = the unit's member FTE (defaulted in dbt)
+    fte_count numeric,
+    note text,
+    kg_co2eq numeric,
     _load_id bigint not null,
     _source_file text not null,
     _row_number integer not null,

@@ -7,7 +7,8 @@ invented institution ("Ecole polytechnique synthétique": 5 schools, 26 institut
   parent_unit_institutional_id` (levels 1 institution, 2 school, 3 institute, 4 lab; METHODOLOGY.md §2.1);
 - per year, in EPFL's back-office template format (`unit_institutional_id` + the template columns, travel
   files ending with an optional `kg_co2eq`): `headcount_<year>.csv`, `travel_planes_<year>.csv`,
-  `travel_trains_<year>.csv` (METHODOLOGY.md §3.1, §3.2).
+  `travel_trains_<year>.csv` (METHODOLOGY.md §3.1, §3.2), then equipment, process-emission, external cloud and
+  generative AI files (`cloud_ai`: §3.7).
 
 The data are valid by construction: real IATA codes from `airportsdata`, station names from
 `ingest/reference_data/train_stations.csv`, every traveller a member of the lab in that year, every date

@@ -1,5 +1,5 @@
-"""Write a whole synthetic institution: the unit tree, the room reference and, per year, headcount, travel,
-equipment, process-emission and buildings files."""
+"""Write a whole synthetic institution: the unit tree, the room reference and, per year, the files of every
+module (headcount, travel, equipment, process emissions, buildings, external cloud and generative AI)."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ import numpy as np
 import polars as pl
 
 from ingest.synthetic.buildings import building_frames
+from ingest.synthetic.cloud_ai import cloud_ai_labs, external_ai_frame, external_clouds_frame
 from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
@@ -30,8 +31,9 @@ def generate_institution(
     """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
     `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
     `processemissions_<year>.csv` into `out_dir`, then `building_rooms_reference.csv` and, for each year,
-    `building_room_intensities_<year>.csv`, `building_rooms_<year>.csv` and `building_energycombustions_<year>.csv`
-    (back-office template format); return the written paths.
+    `building_room_intensities_<year>.csv`, `building_rooms_<year>.csv`, `building_energycombustions_<year>.csv`,
+    `external_clouds_<year>.csv` and `external_ai_<year>.csv` (back-office template format); return the
+    written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -76,6 +78,14 @@ def generate_institution(
     for year, frames in buildings.items():
         for source, frame in frames.items():
             written.append(_write(frame, out_dir / f"{source}_{year}.csv"))
+    # Drawn after every other module, so that adding cloud and AI left the files above as they were.
+    cloud_ai = cloud_ai_labs(rng, lab_count)
+    for roster in rosters:
+        clouds = external_clouds_frame(rng, tree.lab_ids, cloud_ai)
+        written.append(_write(clouds, out_dir / f"external_clouds_{roster.year}.csv"))
+        written.append(
+            _write(external_ai_frame(rng, tree.lab_ids, cloud_ai), out_dir / f"external_ai_{roster.year}.csv")
+        )
     return written
 
 

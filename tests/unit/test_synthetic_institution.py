@@ -62,7 +62,7 @@ def stations() -> list[dict[str, str]]:
     return _read(TRAIN_STATIONS_CSV)
 
 
-def test_generator_returns_the_units_file_and_seven_files_per_year(institution: Path) -> None:
+def test_generator_returns_the_units_file_and_nine_files_per_year(institution: Path) -> None:
     written = generate_institution(institution / "again", scale=SCALE, seed=42, years=YEARS)
     expected = ["units.csv"] + [
         f"{kind}_{year}.csv" for year in YEARS for kind in ("headcount", "travel_planes", "travel_trains")
@@ -77,6 +77,7 @@ def test_generator_returns_the_units_file_and_seven_files_per_year(institution: 
         for year in YEARS
         for kind in ("building_room_intensities", "building_rooms", "building_energycombustions")
     ]
+    expected += [f"{kind}_{year}.csv" for year in YEARS for kind in ("external_clouds", "external_ai")]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
 
@@ -357,13 +358,20 @@ def test_every_station_the_generator_names_exists_in_the_table(stations: list[di
     assert named <= ids, named - ids
 
 
-def test_equipment_and_process_files_pass_validation_with_their_back_office_headers(
+def test_equipment_process_cloud_and_ai_files_pass_validation_with_their_back_office_headers(
     institution: Path,
 ) -> None:
     labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
     lookups = Lookups(frozenset(labs), frozenset(), StationIndex(by_name={}, names_by_country={}))
     for year in YEARS:
-        for source in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions"):
+        for source in (
+            "equipment_scientific",
+            "equipment_it",
+            "equipment_other",
+            "processemissions",
+            "external_clouds",
+            "external_ai",
+        ):
             contract = SOURCES[source]
             path = institution / f"{source}_{year}.csv"
             assert _header(path) == list(contract.column_names)
@@ -459,3 +467,27 @@ def test_intensities_are_labelled_demo_data_with_a_default_row_per_room_type(ins
         "auditoriums",
         "miscellaneous",
     }
+
+
+def test_a_minority_of_labs_pays_a_cloud_and_most_labs_report_ai_use(institution: Path) -> None:
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    clouds = _read(institution / "external_clouds_2025.csv")
+    ai = _read(institution / "external_ai_2025.csv")
+    assert 0 < len({row["unit_institutional_id"] for row in clouds}) / len(labs) < 0.5
+    assert len({row["unit_institutional_id"] for row in ai}) / len(labs) > 0.6
+    assert {row["currency"] for row in clouds} <= {"CHF", "EUR", "USD"}
+    assert all(float(row["spent_amount"]) > 0 for row in clouds)
+    assert {row["requests_per_user_per_day"] for row in ai} <= {"1_5", "5_20", "20_100", "gt_100"}
+    fte_given = [row["fte_count"] for row in ai if row["fte_count"]]
+    assert 0 < len(fte_given) < len(ai)
+    assert all(float(fte) >= 0.1 for fte in fte_given)
+
+
+def test_cloud_accounts_are_kept_from_year_to_year(institution: Path) -> None:
+    def accounts(year: int) -> set[tuple[str, str, str, str]]:
+        return {
+            (row["unit_institutional_id"], row["service_type"], row["provider"], row["currency"])
+            for row in _read(institution / f"external_clouds_{year}.csv")
+        }
+
+    assert accounts(2023) == accounts(2024) == accounts(2025)

@@ -21,6 +21,14 @@ fuel_factors as (
     select * from {{ ref('seed_factors__fuels') }}
 ),
 
+cloud_factors as (
+    select * from {{ ref('seed_factors__cloud') }}
+),
+
+ai_factors as (
+    select * from {{ ref('seed_factors__ai') }}
+),
+
 final as (
     select
         factor_id,
@@ -124,6 +132,47 @@ final as (
         source_ref,
         notes
     from fuel_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'external_cloud' as module_code,
+        nullif(service_type, 'any') as submodule_code,
+        jsonb_build_object(
+            'provider', provider,
+            'service_type', service_type,
+            'currency', currency,
+            'price_base_year', price_base_year
+        ) as key_json,
+        null::text as region_code,
+        'EUR' as activity_unit,
+        value_kg_co2e_per_eur as factor_value,
+        'kg_co2e_per_eur' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from cloud_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'generative_ai' as module_code,
+        null::text as submodule_code,
+        jsonb_build_object('usage_type', usage_type, 'provider', provider, 'per', per) as key_json,
+        null::text as region_code,
+        'request' as activity_unit,
+        value_kg_co2e_per_request as factor_value,
+        'kg_co2e_per_request' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from ai_factors
 )
 
 select * from final

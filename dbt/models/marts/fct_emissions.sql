@@ -2,38 +2,24 @@
     number of the dashboard is a sum over these rows; each names its activity row (load and line), factor and
     factor-set version. Columns that belong to one module (cabin_class, distance_km, origin_code... for
     travel) are NULL on the others; leg_parameters holds the other constants a leg applied (§1.3
-    `parameters`). The column list is the macro emission_leg_columns. -#}
+    `parameters`). The column list is the macro emission_leg_columns; a module joins the union by adding its
+    legs model to `module_legs` with the columns it does not have. -#}
 {% set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
     "origin_code", "destination_code"] %}
+{% set module_legs = [
+    ("int_travel__legs_unioned", ["leg_parameters"]),
+    ("int_equipment__legs_unioned", travel_only),
+    ("int_process__legs_unioned", travel_only),
+    ("int_buildings__legs_unioned", travel_only),
+    ("int_cloud_ai__legs_unioned", travel_only),
+] %}
 
-with travel_legs as (
-    select * from {{ ref('int_travel__legs_unioned') }}
-),
-
-equipment_legs as (
-    select * from {{ ref('int_equipment__legs_unioned') }}
-),
-
-process_legs as (
-    select * from {{ ref('int_process__legs_unioned') }}
-),
-
-buildings_legs as (
-    select * from {{ ref('int_buildings__legs_unioned') }}
-),
-
-legs as (
-    select {{ emission_leg_columns(absent=["leg_parameters"]) }}
-    from travel_legs
-    union all
-    select {{ emission_leg_columns(absent=travel_only) }}
-    from equipment_legs
-    union all
-    select {{ emission_leg_columns(absent=travel_only) }}
-    from process_legs
-    union all
-    select {{ emission_leg_columns(absent=travel_only) }}
-    from buildings_legs
+with legs as (
+    {% for model, absent in module_legs %}
+        select {{ emission_leg_columns(absent=absent) }}
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (

@@ -1,40 +1,30 @@
-{#- Activity rows kept without an emission (status FACTOR_MISSING and friends): reported, never dropped. -#}
-with travel_rows as (
-    select * from {{ ref('int_travel__rows_unresolved') }}
-),
+{#- Activity rows kept without an emission (status FACTOR_MISSING and friends): reported, never dropped. A
+    module joins by adding its unresolved-rows model to `module_rows`. -#}
+{% set module_rows = [
+    "int_travel__rows_unresolved",
+    "int_equipment__rows_unresolved",
+    "int_process__rows_unresolved",
+    "int_buildings__rows_unresolved",
+    "int_cloud_ai__rows_unresolved",
+] %}
 
-equipment_rows as (
-    select * from {{ ref('int_equipment__rows_unresolved') }}
-),
-
-process_rows as (
-    select * from {{ ref('int_process__rows_unresolved') }}
-),
-
-buildings_rows as (
-    select * from {{ ref('int_buildings__rows_unresolved') }}
-),
-
-unioned as (
-    select * from travel_rows
-    union all
-    select * from equipment_rows
-    union all
-    select * from process_rows
-    union all
-    select * from buildings_rows
+with unioned as (
+    {% for model in module_rows %}
+        select
+            activity_row_id,
+            load_id,
+            unit_id,
+            reporting_year,
+            module_code,
+            submodule_code,
+            status_code
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        status_code
-    from unioned
+    select * from unioned
 )
 
 select * from final

@@ -92,11 +92,16 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
         report_t = connection.execute(
             sa.text("select sum(t_co2e) from reporting.rpt_footprint__unit_year")
         ).scalar()
+        module_t = dict(
+            connection.execute(
+                sa.text("select module_code, sum(t_co2e) from reporting.rpt_footprint__unit_year group by 1")
+            ).all()
+        )
     engine.dispose()
-    travel_t = (130.009256 + 901.152556 + 420.5 + 2.920262 + 6.106857) / 1000
     assert float(fact_t) == pytest.approx(float(report_t), rel=1e-9)
-    # W3 (ZRH→LAX first, 3 trips) also counts under the default profile: the ADEME long band, class weight 1.
-    w3_t = (9629.115377 * 3 * 0.152) / 1000
+    # W1, W2, W4, W5, W6, and W3 (ZRH→LAX first, 3 trips) under the default profile: the ADEME long band,
+    # class weight 1.
+    travel_t = (130.009256 + 901.152556 + 420.5 + 2.920262 + 6.106857 + 9629.115377 * 3 * 0.152) / 1000
     # W7 and W8, the server's 120.5 kg override, and the bench-top autoclave of the `other` fixture:
     # (570 W x 10 h + 20 W x 20 h) x 52 / 1000 = 317.2 kWh x 0.097.
     equipment_t = (406.748160 + 12.509120 + 120.5 + 317.2 * 0.097) / 1000
@@ -114,7 +119,19 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
         + 75.25
         + (140 * 0.25 * 15 + 2 * 24 * 0.6 * 10 + 12 * 5) * 0.097
     ) / 1000
-    assert float(report_t) == pytest.approx(travel_t + w3_t + equipment_t + process_t + buildings_t, rel=1e-6)
+    # W15a, W15b, the CHF virtualisation row and the 12.5 kg override; W16a-c, the defaulted-FTE row (2.5 FTE)
+    # and the 0.75 kg override (tests/fixtures/external_clouds/, external_ai/).
+    cloud_t = (2292.069881 + 1603.728 + 1000 / 0.937031 * 0.259 + 12.5) / 1000
+    ai_t = (12.5 * 235 * 3 * 7.5e-6 + 8.46 + 7.05 + 3 * 235 * 2.5 * 7.5e-6 + 0.75) / 1000
+    expected_t = {
+        "travel": travel_t,
+        "equipment": equipment_t,
+        "process_emissions": process_t,
+        "buildings": buildings_t,
+        "external_cloud": cloud_t,
+        "generative_ai": ai_t,
+    }
+    assert {module: float(t) for module, t in module_t.items()} == pytest.approx(expected_t, rel=1e-6)
 
 
 def test_equipment_without_hours_or_power_is_kept_and_reported_unmatched(worked_examples_url):

@@ -30,6 +30,8 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/building_rooms",
         "raw/building_energycombustions",
         "raw/building_room_intensities",
+        "raw/external_clouds",
+        "raw/external_ai",
     }
 
 
