@@ -217,6 +217,7 @@ create table if not exists raw.equipment_other (
     _loaded_at timestamptz not null
 );
 
+
 -- The institution's room reference: the current rooms, replaced wholesale by each load (no reporting year).
 create table if not exists raw.building_rooms_reference (
     building_location text,
@@ -259,16 +260,6 @@ create table if not exists raw.building_energycombustions (
     unit text not null,
     -- NULL only on a row that brings its own kg_co2eq
     quantity numeric,
-create table if not exists raw.external_clouds (
-    reporting_year integer not null,
-    unit_institutional_id text not null,
-    -- storage, compute or virtualisation (reported under compute)
-    service_type text not null,
-    provider text not null,
-    -- amount paid in `currency`; NULL only on a row that brings its own kg_co2eq
-    spent_amount numeric,
-    -- CHF, EUR or USD; a blank cell was loaded as EUR
-    currency text not null,
     note text,
     kg_co2eq numeric,
     _load_id bigint not null,
@@ -287,6 +278,30 @@ create table if not exists raw.building_room_intensities (
     carrier_code text not null,
     conversion_factor numeric not null,
     note text,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.external_clouds (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    -- storage, compute or virtualisation (reported under compute)
+    service_type text not null,
+    provider text not null,
+    -- amount paid in `currency`; NULL only on a row that brings its own kg_co2eq
+    spent_amount numeric,
+    -- CHF, EUR or USD; a blank cell was loaded as EUR
+    currency text not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
 create table if not exists raw.external_ai (
     reporting_year integer not null,
     unit_institutional_id text not null,
@@ -304,6 +319,7 @@ create table if not exists raw.external_ai (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+
 -- System feeds (ingest/feeds): a feed batch's load names the feed and the cursor range it covers (its
 -- file_name is a label); a steward's deletion names who, when and why.
 alter table ops.loads add column if not exists feed_name text;
