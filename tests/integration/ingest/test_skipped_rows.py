@@ -126,3 +126,34 @@ def test_a_file_of_skipped_and_refused_rows_only_is_refused_and_keeps_the_previo
     assert bad.outcome == "refused" and bad.message.startswith("ROWS_ALL_REFUSED")
     assert (bad.rows_rejected, bad.rows_skipped) == (1, 1)
     assert load_counts(engine, good.load_id)[0] == "active"
+
+
+@pytest.mark.parametrize(
+    ("source", "template", "accepted", "skipped"),
+    [
+        # storage AWS 6192 and storage GCP 15432 (EUR) are kept; the ten lines with a blank amount are skipped.
+        ("external_clouds", "external_clouds_template.csv", 2, 10),
+        # Gemini 1_5 x 0.8, Mistral 5_20 x 3 (W16a), Claude 20_100 x 5, ChatGPT gt_100 x 0.8 (text) are kept; the
+        # fifteen lines with a blank band are skipped.
+        ("external_ai", "external_ai_template.csv", 4, 15),
+    ],
+)
+def test_the_epfl_cloud_and_ai_templates_load_as_shipped(
+    engine, tmp_path, source, template, accepted, skipped
+):
+    path = tmp_path / f"{source}_2025.csv"
+    shutil.copy(EPFL_TEMPLATES_DIR / template, path)
+    result = load_file(
+        engine, path, source, reporting_year=2025, unit_institutional_id="11110", loaded_by="test"
+    )
+    assert (result.outcome, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (
+        "loaded",
+        accepted,
+        0,
+        skipped,
+    )
+    with engine.connect() as connection:
+        units = connection.execute(
+            sa.text(f"select distinct unit_institutional_id from raw.{source}")
+        ).scalars()
+        assert list(units) == ["11110"]
