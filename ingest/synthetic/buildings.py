@@ -40,8 +40,8 @@ HEAT_PUMP_COP = (2.8, 4.0)
 GAS_BOILER_EFFICIENCY = 0.92
 # kWh per m2 and year for lighting, cooling, ventilation and heating (the heat demand, before conversion).
 DEMO_INTENSITIES_KWH_PER_M2 = {
-    "office": (12, 6, 15, 65),
-    "laboratories": (25, 45, 110, 110),
+    "office": (12, 6, 15, 75),
+    "laboratories": (30, 55, 130, 130),
     "archives": (5, 0, 5, 40),
     "libraries": (15, 8, 15, 60),
     "auditoriums": (15, 10, 25, 55),
@@ -52,7 +52,7 @@ INTENSITY_SPREAD = 0.03
 HEATING_YEAR_SPREAD = 0.06
 MEMBERS_PER_OFFICE = 2.5
 OFFICE_M2 = (12.0, 28.0)
-LAB_ROOMS_PER_LAB = 1.6
+LAB_ROOMS_PER_LAB = 2.0
 LAB_ROOM_MEDIAN_M2 = 55.0
 LAB_ROOM_SIGMA = 0.45
 LAB_ROOM_M2 = (20.0, 200.0)

@@ -1,6 +1,6 @@
 {#- Every shipped factor row in one long table (METHODOLOGY.md §4.2), for provenance and catalogue pages.
-    Module-specific keys stay in key_json. The electricity factor serves every electric use (equipment now,
-    buildings later): its submodule is NULL. -#}
+    Module-specific keys stay in key_json. The electricity factor serves every electric use (equipment and
+    buildings) and the fuel factors both room heating and combustion: their submodule is NULL. -#}
 with flight_factors as (
     select * from {{ ref('seed_factors__flights') }}
 ),

@@ -215,3 +215,17 @@ def test_a_room_listed_twice_in_the_reference_is_refused_as_duplicate():
     frame = pl.DataFrame(rows, schema={name: pl.String for name in BUILDING_ROOMS_REFERENCE.column_names})
     _, problems = validate_rows(frame, BUILDING_ROOMS_REFERENCE, reporting_year=None, lookups=LOOKUPS)
     assert [p.reason_code for p in problems] == ["ROW_DUPLICATE", "ROW_DUPLICATE"]
+
+
+@pytest.mark.parametrize(
+    ("contract", "row"),
+    [
+        (BUILDING_ROOMS, {"unit_institutional_id": "11110", **room()}),
+        (BUILDING_ROOM_INTENSITIES, intensity()),
+    ],
+)
+def test_a_room_or_an_intensity_given_twice_is_refused_as_duplicate(contract, row):
+    rows = [{name: row.get(name) for name in contract.column_names}] * 2
+    frame = pl.DataFrame(rows, schema={name: pl.String for name in contract.column_names})
+    _, problems = validate_rows(frame, contract, reporting_year=2025, lookups=LOOKUPS)
+    assert [p.reason_code for p in problems] == ["ROW_DUPLICATE", "ROW_DUPLICATE"]
