@@ -320,25 +320,28 @@ def _check_header(path: Path, header: list[str], contract: SourceContract, has_u
         )
 
 
-def _check_width(path: Path, record: _Record, width: int, delimiter: str | None) -> None:
-    cells = record.cells
-    if len(cells) > width and any(c.strip() for c in cells[width:]):
-        raise FileRefused(
-            "FILE_FORMAT",
-            f"{path.name}, line {record.line_number}: {len(cells)} cells where the header has {width} columns",
-        )
-    if len(cells) < width:
-        other = next((d for d in DELIMITERS if d != delimiter and d in "".join(cells)), None)
-        hint = (
-            f" (the line is delimited by '{other}', the header by '{delimiter}')"
-            if other and delimiter
-            else ""
-        )
-        raise FileRefused(
-            "FILE_FORMAT",
-            f"{path.name}, line {record.line_number}: {len(cells)} cells where the header has {width} columns"
-            f"{hint}",
-        )
+def _check_widths(path: Path, data: list[_Record], width: int, delimiter: str | None) -> None:
+    """Every CSV row has the header's number of cells. Blank cells past the header are tolerated only when every
+    row has them (a trailing delimiter on each line): one longer row is a shifted row (e.g. `0,5` unquoted).
+    An XLSX row may end early (its trailing cells are blank)."""
+    widths = {len(record.cells) for record in data}
+    for record in data:
+        cells = record.cells
+        extra_is_blank = not any(c.strip() for c in cells[width:])
+        if len(cells) > width and not (extra_is_blank and (delimiter is None or len(widths) == 1)):
+            raise FileRefused(
+                "FILE_FORMAT",
+                f"{path.name}, line {record.line_number}: {len(cells)} cells where the header has {width} columns"
+                + (" (an unquoted ',' inside a cell, such as a decimal comma?)" if delimiter == "," else ""),
+            )
+        if len(cells) < width and delimiter is not None:
+            other = next((d for d in DELIMITERS if d != delimiter and d in "".join(cells)), None)
+            hint = f" (the line is delimited by '{other}', the header by '{delimiter}')" if other else ""
+            raise FileRefused(
+                "FILE_FORMAT",
+                f"{path.name}, line {record.line_number}: {len(cells)} cell{'s' if len(cells) > 1 else ''} where "
+                f"the header has {width} columns{hint}",
+            )
 
 
 def _normalise_numbers(
@@ -489,11 +492,12 @@ def read_delivered_file(
     names = [h.strip() for h in header]
     width = len(names)
     columns: dict[str, list[str | None]] = {name: [] for name in names}
+    _check_widths(path, data, width, delimiter)
     for record in data:
-        _check_width(path, record, width, delimiter)
         padded = record.cells[:width] + [""] * (width - len(record.cells))
         for name, cell in zip(names, padded, strict=True):
-            value = cell.strip()
+            # A quoted line break is stored as LF whatever the file's line ends.
+            value = cell.strip().replace("\r\n", "\n")
             columns[name].append(value or None)
     problems = _overrides_not_allowed(columns, contract)
     decimal = options.decimal or _detect_decimal(columns, contract, delimiter)
