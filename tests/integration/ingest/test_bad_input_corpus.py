@@ -56,7 +56,9 @@ def engine(good_warehouse_url: str, postgres_server_url: str) -> Iterator[sa.Eng
     name = f"co2calc_corpus_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'create database "{name}" template "{make_url(good_warehouse_url).database}"')
+        connection.exec_driver_sql(
+            f'create database "{name}" template "{make_url(good_warehouse_url).database}"'
+        )
     admin.dispose()
     url = make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
     engine = sa.create_engine(url)
@@ -91,7 +93,8 @@ def active_load(connection: sa.Connection, source_code: str, year: int) -> tuple
     if row is None:
         return None
     rows = connection.execute(
-        sa.text(f"select count(*) from {SOURCES[source_code].raw_table} where _load_id = :id"), {"id": row.load_id}
+        sa.text(f"select count(*) from {SOURCES[source_code].raw_table} where _load_id = :id"),
+        {"id": row.load_id},
     ).scalar_one()
     return row.load_id, rows
 
@@ -125,9 +128,8 @@ def test_bad_input_file_gives_its_expected_reasons_and_changes_only_what_it_shou
     if "refusal" in case:
         assert result.message == case["refusal"]
     expected_rejects = [tuple(reject) for reject in case.get("rejects", [])]
-    assert [(r.line_number, r.column_name, r.reason_code, r.reason_message) for r in result.rejected_rows] == (
-        expected_rejects
-    )
+    rejects = [(r.line_number, r.column_name, r.reason_code, r.reason_message) for r in result.rejected_rows]
+    assert rejects == expected_rejects
     accepted_lines = case.get("accepted_lines", [])
     assert result.rows_accepted == len(accepted_lines)
     with engine.connect() as connection:
@@ -147,7 +149,10 @@ def test_bad_input_file_gives_its_expected_reasons_and_changes_only_what_it_shou
     assert sorted(tuple(r) for r in stored_rejects) == sorted(expected_rejects)
     assert list(loaded_lines) == accepted_lines
 
-    expected_statuses = {**statuses_before, result.load_id: "refused" if result.outcome == "refused" else "active"}
+    expected_statuses = {
+        **statuses_before,
+        result.load_id: "refused" if result.outcome == "refused" else "active",
+    }
     expected_counts = dict(counts_before)
     if result.outcome == "replaced":
         replaced_load_id, replaced_rows = previous
@@ -200,7 +205,9 @@ def loaded_rows(engine: sa.Engine, source_code: str, load_id: int) -> list[tuple
         return [
             tuple(row)
             for row in connection.execute(
-                sa.text(f"select {columns} from {contract.raw_table} where _load_id = :id order by {columns}"),
+                sa.text(
+                    f"select {columns} from {contract.raw_table} where _load_id = :id order by {columns}"
+                ),
                 {"id": load_id},
             )
         ]
@@ -209,7 +216,9 @@ def loaded_rows(engine: sa.Engine, source_code: str, load_id: int) -> list[tuple
 @pytest.mark.parametrize(
     ("source_code", "clean", "odd", "options", "read_format"), ODD_CASES, ids=[case[2] for case in ODD_CASES]
 )
-def test_odd_file_loads_the_same_rows_as_its_clean_twin(engine, source_code, clean, odd, options, read_format):
+def test_odd_file_loads_the_same_rows_as_its_clean_twin(
+    engine, source_code, clean, odd, options, read_format
+):
     odd_input = FIXTURES / "odd_input"
     clean_load = load_file(engine, odd_input / clean, source_code, reporting_year=2025, loaded_by="test")
     clean_rows = loaded_rows(engine, source_code, clean_load.load_id)
@@ -227,6 +236,24 @@ def test_odd_file_loads_the_same_rows_as_its_clean_twin(engine, source_code, cle
     assert loaded_rows(engine, source_code, odd_load.load_id) == clean_rows
     with engine.connect() as connection:
         recorded = connection.execute(
-            sa.text("select read_format, read_options from ops.loads where load_id = :id"), {"id": odd_load.load_id}
+            sa.text("select read_format, read_options from ops.loads where load_id = :id"),
+            {"id": odd_load.load_id},
         ).one()
     assert tuple(recorded) == (read_format, ReadOptions(**options).describe())
+
+
+def test_the_same_file_read_with_other_declarations_is_not_identical_to_its_load(engine):
+    path = FIXTURES / "odd_input/travel_planes_dotted_dates_cp1252.csv"
+    first = load_file(engine, path, "travel_planes", reporting_year=2025, loaded_by="test")
+    declared = ReadOptions(encoding="cp1252", date_format="dd.mm.yyyy")
+    second = load_file(
+        engine, path, "travel_planes", reporting_year=2025, loaded_by="test", read_options=declared
+    )
+    again = load_file(
+        engine, path, "travel_planes", reporting_year=2025, loaded_by="test", read_options=declared
+    )
+    assert (first.outcome, second.outcome, again.outcome) == ("replaced", "replaced", "unchanged")
+    assert first.warnings == (
+        "FILE_ENCODING_FALLBACK: travel_planes_dotted_dates_cp1252.csv is not UTF-8; read as Windows-1252",
+    )
+    assert again.load_id == second.load_id
