@@ -104,7 +104,7 @@ DEPARTURE_DATE = Column("departure_date", "date")
 NUMBER_OF_TRIPS = Column("number_of_trips", "integer", required=True, minimum=1)
 OVERRIDE = Column("kg_co2eq", "decimal", minimum=0, optional_in_header=True)
 SIUS_CODES = ("51", "52", "53", "54", "56", "57", "58", "59")
-YEAR_SUFFIX = r"(?:[_-](?P<year>\d{4}))?\.csv"
+YEAR_SUFFIX = r"(?:[_-](?P<year>\d{4}))?\.(?:csv|xlsx)"
 
 UNITS = SourceContract(
     source_code="units",
@@ -450,8 +450,8 @@ SOURCES: dict[str, SourceContract] = {
 
 
 def year_in_file_name(file_name: str) -> int | None:
-    """The reporting year a file name ends with (`..._2025.csv`), if any."""
-    match = re.search(r"[_-](\d{4})\.csv$", file_name, flags=re.IGNORECASE)
+    """The reporting year a file name ends with (`..._2025.csv`, `..._2025.xlsx`), if any."""
+    match = re.search(r"[_-](\d{4})\.(?:csv|xlsx)$", file_name, flags=re.IGNORECASE)
     return int(match.group(1)) if match else None
 
 

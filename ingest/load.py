@@ -30,7 +30,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ingest.contracts import SOURCES, SourceContract, year_in_file_name
-from ingest.read import DeliveredFile, FileRefused, read_delivered_file
+from ingest.read import DETECT_EVERYTHING, DeliveredFile, FileRefused, ReadOptions, read_delivered_file
 from ingest.reference import StationIndex, airports_frame, stations_frame
 from ingest.validate import Lookups, Problem, room_key, validate_rows
 
@@ -67,6 +67,9 @@ class LoadResult:
     message: str | None = None
     rejected_rows: tuple[RejectedRow, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+    # How the file was read (format, encoding, delimiter, decimal separator, date format, sheet), as recorded in
+    # ops.loads.read_format; None when the file was not read (unchanged, or refused before reading).
+    read_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,11 +222,14 @@ def load_file(
     on_progress: Callable[[str], None] = lambda _step: None,
     feed: FeedBatch | None = None,
     in_transaction: sa.Connection | None = None,
+    read_options: ReadOptions = DETECT_EVERYTHING,
 ) -> LoadResult:
     """Load `path` as `source_code`; see the module docstring for the semantics.
 
     `in_transaction`: run inside the caller's transaction (a feed commits a page with its cursor advance),
-    whose caller has run `ensure_schema`.
+    whose caller has run `ensure_schema`. `read_options` declares how the file is written where the reader
+    should not detect it (ingest.read); a file is identical to a load only if it was read with the same
+    declarations.
     """
     contract = SOURCES[source_code]
     if contract.has_reporting_year and reporting_year is None:
@@ -242,7 +248,8 @@ def load_file(
         )
         active = connection.execute(
             sa.text(
-                "select load_id, unit_scope, file_name, file_sha256, feed_name from ops.loads where source_code = :source "
+                "select load_id, unit_scope, file_name, file_sha256, feed_name, read_options from ops.loads "
+                "where source_code = :source "
                 "and reporting_year is not distinct from :year and load_status = 'active' order by load_id"
             ),
             {"source": source_code, "year": year},
@@ -255,7 +262,11 @@ def load_file(
             ),
             None,
         )
-        if same_scope is not None and same_scope.file_sha256 == sha256:
+        if (
+            same_scope is not None
+            and same_scope.file_sha256 == sha256
+            and same_scope.read_options == read_options.describe()
+        ):
             return LoadResult(
                 source_code,
                 path.name,
@@ -267,6 +278,7 @@ def load_file(
         def refuse(
             message: str, rows_read: int = 0, rejected: tuple[RejectedRow, ...] = (), rows_skipped: int = 0
         ) -> LoadResult:
+            read_format = delivered.detected.describe() if delivered is not None else None
             load_id = _record_load(
                 connection,
                 contract,
@@ -278,6 +290,7 @@ def load_file(
                 loaded_by,
                 dagster_run_id,
                 started_at,
+                (read_options, read_format),
                 message=message,
                 feed=feed,
             )
@@ -299,8 +312,11 @@ def load_file(
                 rows_skipped=rows_skipped,
                 message=message,
                 rejected_rows=rejected,
+                warnings=tuple(delivered.warnings) if delivered is not None else (),
+                read_format=read_format,
             )
 
+        delivered: DeliveredFile | None = None
         named_year = year_in_file_name(path.name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {path.name} is named for {named_year}, loaded as {year}")
@@ -333,7 +349,7 @@ def load_file(
         on_progress("reading")
         try:
             delivered = read_delivered_file(
-                path, contract, raw, has_unit_default=unit_institutional_id is not None
+                path, contract, raw, has_unit_default=unit_institutional_id is not None, options=read_options
             )
         except FileRefused as refused:
             return refuse(f"{refused.code}: {refused.message}")
@@ -345,6 +361,7 @@ def load_file(
             lookups=_lookups(connection),
             unit_default=unit_institutional_id,
         )
+        problems = _with_cell_problems(problems, delivered)
         if degraded := _degradation(connection, contract, frame):
             return refuse(degraded, frame.height)
         if unit_scope != ALL_UNITS:
@@ -384,6 +401,7 @@ def load_file(
             loaded_by,
             dagster_run_id,
             started_at,
+            (read_options, delivered.detected.describe()),
             feed=feed,
         )
         cursor = connection.connection.cursor()
@@ -413,7 +431,19 @@ def load_file(
         rows_skipped=len(skipped_rows),
         rejected_rows=rejected,
         warnings=tuple(delivered.warnings),
+        read_format=delivered.detected.describe(),
     )
+
+
+def _with_cell_problems(problems: list[Problem], delivered: DeliveredFile) -> list[Problem]:
+    """The reader's problems replace what the row rules found in the same cell (the rules saw the cell as
+    written, e.g. `1.500` in a decimal-comma file, which they would have read as 1.5)."""
+    cells = {(p.row_index, p.column_name) for p in delivered.cell_problems}
+    kept = [p for p in problems if (p.row_index, p.column_name) not in cells]
+    from_reader = [
+        Problem(p.row_index, p.column_name, p.reason_code, p.reason_message) for p in delivered.cell_problems
+    ]
+    return sorted(kept + from_reader, key=lambda p: (p.row_index, p.reason_code))
 
 
 def _rows_of_other_units(frame: pl.DataFrame, unit_scope: str) -> list[Problem]:
@@ -483,14 +513,17 @@ def _record_load(
     loaded_by: str,
     dagster_run_id: str | None,
     started_at: datetime,
+    read: tuple[ReadOptions, str | None],
     message: str | None = None,
     feed: FeedBatch | None = None,
 ) -> int:
+    read_options, read_format = read
     load_id = connection.execute(
         sa.text(
             "insert into ops.loads (source_code, reporting_year, unit_scope, file_name, file_sha256, load_status, "
-            "refusal_message, loaded_by, dagster_run_id, started_at, finished_at) values (:source, :year, :scope, "
-            ":file, :sha, :status, :message, :by, :run, :started, null) "
+            "refusal_message, loaded_by, dagster_run_id, started_at, finished_at, read_options, read_format) "
+            "values (:source, :year, :scope, :file, :sha, :status, :message, :by, :run, :started, null, "
+            ":read_options, :read_format) "
             "returning load_id"
         ),
         {
@@ -504,6 +537,8 @@ def _record_load(
             "by": loaded_by,
             "run": dagster_run_id,
             "started": started_at,
+            "read_options": read_options.describe(),
+            "read_format": read_format,
         },
     ).scalar_one()
     if feed is not None:

@@ -44,22 +44,43 @@ def generate(
 
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The CSV file to load.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The CSV or XLSX file to load.")],
     source: Annotated[str, typer.Option(help="units, headcount, travel_planes or travel_trains.")],
     year: Annotated[
         int | None, typer.Option(help="Reporting year; default: the _YYYY suffix of the name.")
     ] = None,
     unit: Annotated[str | None, typer.Option(help="Unit of an end-user file (no unit column).")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Encoding of a CSV file (utf-8, cp1252...); default: detected.")
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="',' or ';'; default: detected from the header.")
+    ] = None,
+    decimal: Annotated[
+        str | None,
+        typer.Option(help="Decimal separator '.' or ','; default: ',' only in a ';' file using it."),
+    ] = None,
+    date_format: Annotated[
+        str | None, typer.Option(help="'iso' or 'dd.mm.yyyy'; default: detected from the date cells.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="Sheet of an XLSX workbook; default: the first.")] = None,
 ) -> None:
-    """Load one file into the warehouse; print accepted and rejected counts and the first reasons."""
+    """Load one file into the warehouse; print how it was read, accepted and rejected counts and the first
+    reasons."""
     from ingest.contracts import SOURCES, year_in_file_name
     from ingest.load import load_file
+    from ingest.read import ReadOptions
     from pipelines.warehouse import engine_for
 
     if source not in SOURCES:
         console.print(f"[red]unknown source {source!r}[/red]; expected one of {', '.join(SOURCES)}")
         raise typer.Exit(2)
     year = year if year is not None else year_in_file_name(file.name)
+    try:
+        read_options = ReadOptions(encoding, delimiter, decimal, date_format, sheet)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
     engine = engine_for(_database_url(get_settings()))
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
@@ -74,6 +95,7 @@ def ingest(
                 unit_institutional_id=unit,
                 loaded_by="co2calc ingest",
                 on_progress=lambda step: bar.update(task, description=f"{file.name}: {step}"),
+                read_options=read_options,
             )
         except ValueError as error:
             console.print(f"[red]{error}[/red]")
@@ -82,6 +104,8 @@ def ingest(
     if result.outcome == "unchanged":
         console.print(result.message)
         return
+    if result.read_format is not None:
+        console.print(f"read as {result.read_format}", highlight=False)
     if result.outcome == "refused":
         console.print(f"[red]refused[/red] {result.message}")
     else:

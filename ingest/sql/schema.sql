@@ -39,6 +39,10 @@ create table if not exists ops.loads (
     replaced_by_load_id bigint references ops.loads (load_id)
 );
 create index if not exists loads_scope_idx on ops.loads (source_code, reporting_year, unit_scope, load_status);
+-- How the file was read: what the steward declared (`delimiter=; decimal=,`, '' when nothing) and what the
+-- reader used (format, encoding, delimiter, decimal separator, date format, sheet; ingest/read.py)
+alter table ops.loads add column if not exists read_options text not null default '';
+alter table ops.loads add column if not exists read_format text;
 
 create table if not exists ops.rejects (
     load_id bigint not null references ops.loads (load_id),

@@ -9,6 +9,7 @@ figure to watch; absolute numbers depend on the machine. Not a test: nothing her
 """
 
 import argparse
+import multiprocessing
 import resource
 import tempfile
 import time
@@ -56,7 +57,14 @@ def main() -> None:
             connection.exec_driver_sql("create database co2calc_bench")
         engine = sa.create_engine(sa.engine.make_url(url).set(database="co2calc_bench"))
         try:
-            generate_institution(folder / "files", scale=args.scale, seed=42, years=(2025,))
+            # Generated in a child process, so that this process's peak memory is the load's.
+            generator = multiprocessing.get_context("spawn").Process(
+                target=generate_institution,
+                args=(folder / "files",),
+                kwargs={"scale": args.scale, "seed": 42, "years": (2025,)},
+            )
+            generator.start()
+            generator.join()
             planes = folder / "files" / "travel_planes_2025.csv"
             rows = sum(1 for _ in planes.open()) - 1
             load_reference_data(engine)

@@ -85,6 +85,8 @@ def raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
                 "rows_read": result.rows_read,
                 "rows_accepted": result.rows_accepted,
                 "rows_rejected": result.rows_rejected,
+                # How the reader read the file (ingest/read.py): format, encoding, delimiter, decimal, dates, sheet.
+                "read_format": result.read_format or "not read",
             },
             check_results=_checks(result),
         )

@@ -77,3 +77,43 @@ def test_ingest_without_a_year_for_a_yearly_source_says_so(database_url, tmp_pat
     result = co2calc(database_url, "ingest", str(path), "--source", "travel_planes")
     assert result.returncode == 2
     assert "needs a reporting year" in result.stdout
+
+
+def test_ingest_says_how_it_read_the_file_and_takes_the_stewards_declarations(database_url, tmp_path):
+    path = tmp_path / "travel_planes_2025.csv"
+    path.write_bytes((FIXTURES / "odd_input/travel_planes_dotted_dates_cp1252.csv").read_bytes())
+    result = co2calc(
+        database_url,
+        "ingest",
+        str(path),
+        "--source",
+        "travel_planes",
+        "--encoding",
+        "cp1252",
+        "--delimiter",
+        ",",
+        "--decimal",
+        ".",
+        "--date-format",
+        "dd.mm.yyyy",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 rows accepted, 0 rejected" in result.stdout
+    assert (
+        "read as csv, encoding 'cp1252' (declared), delimiter ',' (declared), decimal '.' (declared), "
+        "date_format 'dd.mm.yyyy' (declared)"
+    ) in " ".join(result.stdout.split())
+
+
+def test_ingest_reads_a_named_sheet_and_refuses_an_unknown_declaration(database_url):
+    workbook = str(FIXTURES / "odd_input/headcount.xlsx")
+    read = co2calc(
+        database_url, "ingest", workbook, "--source", "headcount", "--year", "2025", "--sheet", "Staff"
+    )
+    assert read.returncode == 0, read.stdout + read.stderr
+    assert "read as xlsx, sheet 'Staff' (declared), decimal '.'" in read.stdout
+    wrong = co2calc(
+        database_url, "ingest", workbook, "--source", "headcount", "--year", "2025", "--delimiter", "|"
+    )
+    assert wrong.returncode == 2
+    assert "delimiter '|' is not one of ',', ';'" in wrong.stdout
