@@ -1,5 +1,5 @@
-"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment and
-process-emission files."""
+"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment,
+process-emission and research-facility files."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ import numpy as np
 import polars as pl
 
 from ingest.synthetic.equipment import equipment_frames
+from ingest.synthetic.facilities import facility_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
 from ingest.synthetic.travel import (
@@ -28,7 +29,8 @@ def generate_institution(
 ) -> list[Path]:
     """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
     `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
-    `processemissions_<year>.csv` into `out_dir` (back-office template format); return the written paths.
+    `processemissions_<year>.csv`, then the research facilities (`facility_footprints_<year>.csv`,
+    `researchfacilities_common_<year>.csv`, `researchfacilities_animals_<year>.csv`) into `out_dir` (back-office template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -67,6 +69,14 @@ def generate_institution(
             written.append(_write(frame, out_dir / f"equipment_{category}_{roster.year}.csv"))
         process = process_emissions_frame(rng, roster.year, tree.lab_ids, cooling_labs, gas_labs)
         written.append(_write(process, out_dir / f"processemissions_{roster.year}.csv"))
+    # Drawn last, for the same reason: the files above stay as they were before research facilities existed.
+    facilities = facility_frames(rng, years, tree.lab_ids)
+    for year in years:
+        written.append(_write(facilities.reference[year], out_dir / f"facility_footprints_{year}.csv"))
+        written.append(_write(facilities.common_use[year], out_dir / f"researchfacilities_common_{year}.csv"))
+        written.append(
+            _write(facilities.animal_use[year], out_dir / f"researchfacilities_animals_{year}.csv")
+        )
     return written
 
 
