@@ -155,7 +155,9 @@ computed as (
         end as factor_set_version,
         legs.factor_value,
         'kg_co2e_per_' || legs.use_unit as factor_unit,
-        case when row_statuses.status_code = 'MATCHED' then legs.use_quantity * legs.factor_value end as kg_co2e,
+        case
+            when row_statuses.status_code = 'MATCHED' then legs.use_quantity * legs.factor_value
+        end as kg_co2e,
         case
             when legs.footprint_origin <> 'per_hour_factor' then null
             when legs.per_hour_uncertainty_kind = 'rel_ci95' then legs.per_hour_uncertainty_rel / 1.96

@@ -1,10 +1,10 @@
-{#- Facility footprint F(f, y) per row of the facility reference (METHODOLOGY.md §3.6 (b)): the declared value,
-    or the sum of the facility unit's own headline legs of the year in the modules below (for an animal
+{#- Facility footprint F(f, y) per row of the facility reference (METHODOLOGY.md §3.6 (b)): the declared
+    value, or the sum of the facility unit's own headline legs of the year in the modules below (for an animal
     facility, only the legs of the row's footprint source). This runs before allocation and reads the modules'
     legs models, never fct_emissions: research-facility legs are not in the list, so there is no cycle, a
     facility's allocated use of another facility is not in its footprint (one pass, no iteration), and a
-    facility cannot allocate to itself. A computed footprint is NULL (RF_FOOTPRINT_MISSING downstream) when the
-    facility unit has no leg at all in the year; a source with no leg of a unit that has others is 0.
+    facility cannot allocate to itself. A computed footprint is NULL (RF_FOOTPRINT_MISSING downstream) when
+    the facility unit has no leg at all in the year; a source with no leg of a unit that has others is 0.
     The list of legs models is the one place to extend when a module (buildings, purchases) is added. -#}
 {%- set facility_footprint_legs_models = [
     "int_process__legs_unioned",
@@ -41,7 +41,8 @@ source_legs as (
             when module_code = 'equipment' then 'equipment'
             when module_code = 'buildings' and submodule_code = 'rooms' then 'rooms'
             when module_code = 'buildings' then 'combustion'
-            when module_code = 'purchases' and submodule_code = 'additional_purchases' then 'centralised_purchases'
+            when module_code = 'purchases' and submodule_code = 'additional_purchases'
+                then 'centralised_purchases'
             when module_code = 'purchases' then 'purchases'
         end as source_module
     from module_legs

@@ -5,6 +5,7 @@
     `parameters`). The column list is the macro emission_leg_columns. -#}
 {% set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
     "origin_code", "destination_code"] %}
+{% set facility_only = ["is_internal_reallocation", "facility_unit_id"] %}
 
 with travel_legs as (
     select * from {{ ref('int_travel__legs_unioned') }}
@@ -32,7 +33,7 @@ legs as (
     select {{ emission_leg_columns(absent=travel_only) }}
     from process_legs
     union all
-    select {{ emission_leg_columns(absent=travel_only, present=["is_internal_reallocation", "facility_unit_id"]) }}
+    select {{ emission_leg_columns(absent=travel_only, present=facility_only) }}
     from facility_legs
 ),
 

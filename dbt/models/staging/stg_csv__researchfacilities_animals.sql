@@ -1,4 +1,5 @@
-{#- Use of animal facilities per animal type, 1:1 with raw.researchfacilities_animals (METHODOLOGY.md §3.6 (a)). -#}
+{#- Use of animal facilities per animal type, 1:1 with raw.researchfacilities_animals
+    (METHODOLOGY.md §3.6 (a)). -#}
 with source as (
     select * from {{ source('raw', 'researchfacilities_animals') }}
 ),
