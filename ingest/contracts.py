@@ -33,6 +33,8 @@ class Column:
     # Allowed values after case-folding, stored in the spelling listed here (`refrigerant` -> `Refrigerant`),
     # or upper case when `upper`.
     allowed: tuple[str, ...] | None = None
+    # Other spellings accepted for an allowed value, folded to lower case: (alias, allowed value).
+    aliases: tuple[tuple[str, str], ...] = ()
     upper: bool = False
     # Reason code of a value outside `allowed` (a module may name its own, e.g. AI_BAND_INVALID).
     enum_code: str = "ROW_ENUM"
@@ -84,6 +86,11 @@ class SourceContract:
     # A reference replaced wholesale: a new file whose share of rows without a positive value in this column is
     # higher than the active load's is refused as a whole (REF_DEGRADED, METHODOLOGY.md §3.3 (e)).
     degradation_guard_column: str | None = None
+    # Research-facility use files: the facility kinds the file may name, looked up in the year's facility
+    # reference (RF_UNKNOWN_FACILITY, RF_UNIT_MISMATCH, RF_USE_GT_TOTAL, METHODOLOGY.md §3.6 (e)).
+    facility_use_kinds: tuple[str, ...] = ()
+    # The facility reference itself: the columns a row needs depend on its kind and footprint origin.
+    is_facility_reference: bool = False
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -428,6 +435,80 @@ EXTERNAL_AI = SourceContract(
     blank_template_column="requests_per_user_per_day",
 )
 
+FACILITY_KINDS = ("common", "it", "animal")
+ANIMAL_TYPES = ("mice", "fish")
+# The reference calculator's resolver expects `rodent` where its template says `mice` (METHODOLOGY.md §3.6 (f)).
+ANIMAL_TYPE_ALIASES = (("rodent", "mice"),)
+# Footprint sources of an animal facility, one leg each (METHODOLOGY.md §3.6 (b)).
+FACILITY_SOURCE_MODULES = (
+    "process",
+    "combustion",
+    "rooms",
+    "purchases",
+    "centralised_purchases",
+    "equipment",
+)
+# declared: footprint_kg given; computed: the facility unit's own legs; per_hour_factor: an HPC facility
+# allocated by core or GPU hours with the GENCI factors, no footprint needed (METHODOLOGY.md §3.6 (b), (d)).
+FOOTPRINT_ORIGINS = ("declared", "computed", "per_hour_factor")
+PER_HOUR_ALLOCATION_UNITS = ("core_hours", "gpu_hours")
+
+FACILITY_FOOTPRINTS = SourceContract(
+    source_code="facility_footprints",
+    raw_table="raw.facility_footprints",
+    columns=(
+        Column("facility_id", required=True),
+        Column("facility_unit_institutional_id"),
+        Column("facility_kind", required=True, allowed=FACILITY_KINDS),
+        Column("allocation_unit", required=True),
+        Column("total_use", "decimal", minimum=0),
+        Column("animal_type", allowed=ANIMAL_TYPES, aliases=ANIMAL_TYPE_ALIASES),
+        Column("source_module", allowed=FACILITY_SOURCE_MODULES),
+        Column("share", "decimal", minimum=0, maximum=1),
+        Column("footprint_kg", "decimal", minimum=0),
+        Column("footprint_origin", required=True, allowed=FOOTPRINT_ORIGINS),
+        NOTE,
+    ),
+    # Named so that it sorts before the use files it is checked against (inbox and `co2calc run` load by name).
+    file_pattern=r"facility_footprints" + YEAR_SUFFIX,
+    unique_key=("facility_id", "animal_type", "source_module"),
+    known_units_column="facility_unit_institutional_id",
+    is_facility_reference=True,
+)
+
+FACILITY_ID = Column("researchfacility_id", required=True)
+FACILITY_NAME = Column("researchfacility_name")
+FACILITY_USE = Column("use", "decimal", required=True, minimum=0)
+FACILITY_USE_UNIT = Column("use_unit", required=True)
+
+RESEARCH_FACILITIES_COMMON = SourceContract(
+    source_code="researchfacilities_common",
+    raw_table="raw.researchfacilities_common",
+    columns=(UNIT, FACILITY_ID, FACILITY_NAME, FACILITY_USE, FACILITY_USE_UNIT, NOTE, OVERRIDE),
+    file_pattern=r"researchfacilities_common" + YEAR_SUFFIX,
+    unique_key=("unit_institutional_id", "researchfacility_id"),
+    facility_use_kinds=("common", "it"),
+)
+
+RESEARCH_FACILITIES_ANIMALS = SourceContract(
+    source_code="researchfacilities_animals",
+    raw_table="raw.researchfacilities_animals",
+    columns=(
+        UNIT,
+        FACILITY_ID,
+        FACILITY_NAME,
+        Column("researchfacility_type", required=True, allowed=ANIMAL_TYPES, aliases=ANIMAL_TYPE_ALIASES),
+        FACILITY_USE,
+        FACILITY_USE_UNIT,
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"researchfacilities_animals" + YEAR_SUFFIX,
+    # A unit may house mice and fish at the same facility: one row per animal type.
+    unique_key=("unit_institutional_id", "researchfacility_id", "researchfacility_type"),
+    facility_use_kinds=("animal",),
+)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -445,6 +526,9 @@ SOURCES: dict[str, SourceContract] = {
         BUILDING_ROOM_INTENSITIES,
         EXTERNAL_CLOUDS,
         EXTERNAL_AI,
+        FACILITY_FOOTPRINTS,
+        RESEARCH_FACILITIES_COMMON,
+        RESEARCH_FACILITIES_ANIMALS,
     )
 }
 

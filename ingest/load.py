@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from ingest.contracts import SOURCES, SourceContract, year_in_file_name
 from ingest.read import DETECT_EVERYTHING, DeliveredFile, FileRefused, ReadOptions, read_delivered_file
 from ingest.reference import StationIndex, airports_frame, stations_frame
-from ingest.validate import Lookups, Problem, room_key, validate_rows
+from ingest.validate import FacilityReference, Lookups, Problem, room_key, validate_rows
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "sql" / "schema.sql"
 ALL_UNITS = "*"
@@ -128,7 +128,28 @@ def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
     cursor.copy_expert(f"copy {table} ({columns}) from stdin with (format csv, null '\\N')", buffer)
 
 
-def _lookups(connection: sa.Connection) -> Lookups:
+def _facilities(connection: sa.Connection, year: int | None) -> dict[str, FacilityReference]:
+    """The year's facility reference (METHODOLOGY.md §3.6): use files are checked against it, so it is loaded
+    first (its file name, facility_footprints_<year>.csv, sorts before researchfacilities_*)."""
+    rows = connection.execute(
+        sa.text(
+            "select facility_id, facility_kind, allocation_unit, animal_type, total_use "
+            "from raw.facility_footprints where reporting_year = :year order by _row_number"
+        ),
+        {"year": year},
+    ).all()
+    facilities: dict[str, FacilityReference] = {}
+    for row in rows:
+        facility = facilities.setdefault(
+            row.facility_id, FacilityReference(row.facility_kind, row.allocation_unit, {})
+        )
+        total = float(row.total_use) if row.total_use is not None else None
+        if facility.total_use_by_type.get(row.animal_type) is None:
+            facility.total_use_by_type[row.animal_type] = total
+    return facilities
+
+
+def _lookups(connection: sa.Connection, year: int | None = None) -> Lookups:
     # Activity rows belong to labs: inventories are kept at level 4 (METHODOLOGY.md §2.1).
     units = connection.execute(
         sa.text("select distinct unit_institutional_id from raw.units where unit_level = 4")
@@ -141,6 +162,7 @@ def _lookups(connection: sa.Connection) -> Lookups:
         airport_codes=frozenset(airports_frame()["iata_code"]),
         stations=StationIndex.from_frame(stations_frame()),
         rooms={room_key(building, room): (building, room) for building, room in rooms},
+        facilities=_facilities(connection, year),
     )
 
 
@@ -358,7 +380,7 @@ def load_file(
             delivered.cells,
             contract,
             reporting_year=year,
-            lookups=_lookups(connection),
+            lookups=_lookups(connection, year),
             unit_default=unit_institutional_id,
         )
         problems = _with_cell_problems(problems, delivered)

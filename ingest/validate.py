@@ -19,6 +19,7 @@ from ingest.contracts import (
     ELECTRICITY_CARRIER,
     FUEL_UNITS,
     HOURS_PER_WEEK,
+    PER_HOUR_ALLOCATION_UNITS,
     TYPE_DESCRIPTIONS,
     TYPE_PATTERNS,
     Column,
@@ -52,6 +53,16 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class FacilityReference:
+    """One facility of the year's reference (raw.facility_footprints), as use files are checked against it."""
+
+    facility_kind: str
+    allocation_unit: str
+    # Animal type (None for common and IT facilities) -> total use in the allocation unit (None when blank).
+    total_use_by_type: Mapping[str | None, float | None]
+
+
+@dataclass(frozen=True)
 class Lookups:
     unit_ids: frozenset[str]
     airport_codes: frozenset[str]
@@ -61,6 +72,8 @@ class Lookups:
     gas_codes: Mapping[str, str] = field(default_factory=shipped_gas_codes)
     # The active room reference: (folded building, folded room) -> (building_name, room_name) as spelled there.
     rooms: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # Facility id -> its reference for the reporting year (research-facility use files, METHODOLOGY.md §3.6).
+    facilities: Mapping[str, FacilityReference] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -218,7 +231,8 @@ def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str 
         if column.upper:
             value = value.str.to_uppercase()
         elif column.allowed is not None:
-            value = value.str.to_lowercase().replace({a.lower(): a for a in column.allowed})
+            spellings = {a.lower(): a for a in column.allowed} | dict(column.aliases)
+            value = value.str.to_lowercase().replace(spellings)
         if column.default is not None:
             value = value.fill_null(column.default)
         expressions.append(value.alias(column.name))
@@ -427,6 +441,141 @@ def _end_use_carriers(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl
     return frame, [_message_rule("__carrier_not_electric", "ROW_ENUM", carrier_column)]
 
 
+def _message_rules(
+    frame: pl.DataFrame, messages: Mapping[tuple[str, str], list[str | None]]
+) -> tuple[pl.DataFrame, list[_Rule]]:
+    """One helper column and one rule per (reason code, column) whose per-row messages are given."""
+    helpers = {f"__{code.lower()}__{column}": values for (code, column), values in messages.items()}
+    frame = frame.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in helpers.items())
+    rules = [
+        _message_rule(helper, code, column) for helper, (code, column) in zip(helpers, messages, strict=True)
+    ]
+    return frame, rules
+
+
+def _same_unit(first: str, second: str) -> bool:
+    return first.strip().casefold() == second.strip().casefold()
+
+
+def _facility_use(
+    frame: pl.DataFrame, kinds: tuple[str, ...], facilities: Mapping[str, FacilityReference]
+) -> tuple[pl.DataFrame, list[_Rule]]:
+    """A use row names a facility of the year's reference, of a kind its file may name, in the facility's
+    allocation unit (stored in the reference's spelling), and no more than the facility's total use
+    (METHODOLOGY.md §3.6 (e)). A total of 0 is not an error here: the row is RF_NO_TOTAL in dbt."""
+    unknown: list[str | None] = []
+    mismatch: list[str | None] = []
+    over_total: list[str | None] = []
+    units: list[str | None] = []
+    types = (
+        frame["researchfacility_type"] if "researchfacility_type" in frame.columns else [None] * frame.height
+    )
+    rows = zip(frame["researchfacility_id"], frame["use"], frame["use_unit"], types, strict=True)
+    for facility_id, use, use_unit, animal_type in rows:
+        facility = facilities.get(facility_id) if facility_id is not None else None
+        unknown_message = mismatch_message = over_message = None
+        if facility_id is not None and facility is None:
+            unknown_message = (
+                f"researchfacility_id {facility_id!r} is not a facility of the year's facility reference "
+                "(facility_footprints file)"
+            )
+        elif facility is not None and facility.facility_kind not in kinds:
+            unknown_message = (
+                f"researchfacility_id {facility_id!r} is a {facility.facility_kind} facility; this file takes "
+                f"{' or '.join(kinds)} facilities"
+            )
+        elif (
+            facility is not None and animal_type is not None and animal_type not in facility.total_use_by_type
+        ):
+            unknown_message = f"facility {facility_id!r} declares no {animal_type} in the facility reference"
+        elif facility is not None:
+            if use_unit is not None and not _same_unit(use_unit, facility.allocation_unit):
+                mismatch_message = (
+                    f"use_unit {use_unit!r} is not {facility.allocation_unit!r}, the allocation unit of "
+                    f"facility {facility_id!r}"
+                )
+            elif use_unit is not None:
+                use_unit = facility.allocation_unit
+            total = facility.total_use_by_type.get(animal_type)
+            used = _number(use)
+            if mismatch_message is None and total and used is not None and used > total:
+                over_message = (
+                    f"use {used:g} exceeds the total use {total:g} {use_unit} of facility {facility_id!r}"
+                )
+        unknown.append(unknown_message)
+        mismatch.append(mismatch_message)
+        over_total.append(over_message)
+        units.append(use_unit)
+    frame = frame.with_columns(pl.Series("use_unit", units, dtype=pl.String))
+    return _message_rules(
+        frame,
+        {
+            ("RF_UNKNOWN_FACILITY", "researchfacility_id"): unknown,
+            ("RF_UNIT_MISMATCH", "use_unit"): mismatch,
+            ("RF_USE_GT_TOTAL", "use"): over_total,
+        },
+    )
+
+
+def _number(cell: str | None) -> float | None:
+    try:
+        return float(cell) if cell is not None else None
+    except ValueError:
+        return None
+
+
+def _facility_reference(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[_Rule]]:
+    """The columns a reference row needs depend on its kind and footprint origin (METHODOLOGY.md §3.6 (c)):
+    an animal row names its animal type, footprint source and share; a declared footprint has a value; a
+    computed one names the facility unit whose legs it sums; only an IT facility allocated by core or GPU
+    hours may use the per-hour factors, and every other origin needs the facility's total use."""
+    required: dict[str, list[str | None]] = {
+        c: [] for c in ("animal_type", "source_module", "share", "footprint_kg", "total_use")
+    }
+    required["facility_unit_institutional_id"] = []
+    not_allowed: dict[str, list[str | None]] = {
+        c: [] for c in ("animal_type", "source_module", "footprint_origin")
+    }
+    for row in frame.iter_rows(named=True):
+        kind, origin = row["facility_kind"], row["footprint_origin"]
+        is_animal = kind == "animal"
+        needs = {
+            "animal_type": is_animal,
+            "source_module": is_animal,
+            "share": is_animal,
+            "footprint_kg": origin == "declared",
+            "total_use": origin in ("declared", "computed"),
+            "facility_unit_institutional_id": origin == "computed",
+        }
+        for column, needed in needs.items():
+            reason = (
+                f"a {kind} facility"
+                if column in ("animal_type", "source_module", "share")
+                else f"a {origin} footprint"
+            )
+            required[column].append(
+                f"{column} is required for {reason}" if needed and row[column] is None else None
+            )
+        for column in ("animal_type", "source_module"):
+            not_allowed[column].append(
+                f"{column} {row[column]!r} must be blank for a {kind} facility"
+                if kind is not None and not is_animal and row[column] is not None
+                else None
+            )
+        per_hour_ok = kind == "it" and row["allocation_unit"] in PER_HOUR_ALLOCATION_UNITS
+        not_allowed["footprint_origin"].append(
+            "footprint_origin 'per_hour_factor' is only for an it facility allocated by "
+            f"{' or '.join(PER_HOUR_ALLOCATION_UNITS)}"
+            if origin == "per_hour_factor" and not per_hour_ok
+            else None
+        )
+    return _message_rules(
+        frame,
+        {("ROW_REQUIRED", c): v for c, v in required.items()}
+        | {("ROW_ENUM", c): v for c, v in not_allowed.items()},
+    )
+
+
 def _resolution_columns(
     frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
 ) -> tuple[pl.DataFrame, list[_Rule]]:
@@ -449,6 +598,12 @@ def _resolution_columns(
     if contract.end_use_carrier_columns:
         frame, carrier_rules = _end_use_carriers(frame, contract.end_use_carrier_columns)
         rules += carrier_rules
+    if contract.facility_use_kinds:
+        frame, facility_rules = _facility_use(frame, contract.facility_use_kinds, lookups.facilities)
+        rules += facility_rules
+    if contract.is_facility_reference:
+        frame, reference_rules = _facility_reference(frame)
+        rules += reference_rules
     if contract.weekly_hours_columns:
         *_, last = contract.weekly_hours_columns
         # Only hours that are each in range are summed (an out-of-range cell is EQUIP_HOURS_RANGE already); a

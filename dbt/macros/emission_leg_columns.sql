@@ -1,7 +1,9 @@
 {#- The columns of one emission leg in marts.fct_emissions order (METHODOLOGY.md §1.3), for the union of
     every module's legs. `absent` names the columns a module does not have: they are selected as NULL of the
-    column's type, so each module's legs model keeps only the columns that mean something for it. -#}
-{% macro emission_leg_columns(absent=[]) %}
+    column's type, so each module's legs model keeps only the columns that mean something for it. The
+    columns of `defaults` belong to few modules: a module selects them only when it names them in `present`,
+    the others get the default (is_internal_reallocation is false, not unknown, outside research facilities). -#}
+{% macro emission_leg_columns(absent=[], present=[]) %}
     {%- set columns = [
         ("activity_row_id", "text"), ("load_id", "bigint"), ("unit_id", "text"), ("reporting_year", "integer"),
         ("module_code", "text"), ("submodule_code", "text"), ("leg_code", "text"), ("ghg_scope", "integer"),
@@ -11,10 +13,14 @@
         ("factor_value", "numeric"), ("factor_unit", "text"), ("rf_multiplier", "numeric"),
         ("class_weight", "numeric"), ("kg_co2e", "numeric"), ("uncertainty_rel", "numeric"),
         ("sigma_kg", "numeric"), ("is_override", "boolean"), ("is_additional_category", "boolean"),
+        ("is_internal_reallocation", "boolean"), ("facility_unit_id", "text"),
         ("flags", "text[]"), ("origin_code", "text"), ("destination_code", "text"), ("leg_parameters", "jsonb"),
     ] -%}
+    {%- set defaults = {"is_internal_reallocation": "false", "facility_unit_id": "null::text"} -%}
     {%- for name, data_type in columns %}
-        {% if name in absent -%} null::{{ data_type }} as {{ name }} {%- else -%} {{ name }} {%- endif -%}
+        {% if name in absent -%} null::{{ data_type }} as {{ name }}
+        {%- elif name in defaults and name not in present -%} {{ defaults[name] }} as {{ name }}
+        {%- else -%} {{ name }} {%- endif -%}
         {{- "," if not loop.last }}
     {%- endfor %}
 {% endmacro %}

@@ -324,6 +324,66 @@ create table if not exists raw.external_ai (
     _loaded_at timestamptz not null
 );
 
+-- The facility reference of a year (METHODOLOGY.md §3.6 (c)): one row per facility, or per (animal type,
+-- footprint source) of an animal facility. Institution data, loaded before the use files it checks.
+create table if not exists raw.facility_footprints (
+    reporting_year integer not null,
+    facility_id text not null,
+    -- the unit that runs the facility; NULL for a facility outside the institution
+    facility_unit_institutional_id text,
+    -- common, it or animal
+    facility_kind text not null,
+    allocation_unit text not null,
+    -- NULL only on a per_hour_factor row
+    total_use numeric,
+    -- mice or fish on an animal row, else NULL
+    animal_type text,
+    -- process, combustion, rooms, purchases, centralised_purchases or equipment on an animal row, else NULL
+    source_module text,
+    share numeric,
+    -- declared kg CO2e; NULL when computed from the facility unit's legs or per_hour_factor
+    footprint_kg numeric,
+    footprint_origin text not null,
+    note text,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.researchfacilities_common (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    researchfacility_id text not null,
+    researchfacility_name text,
+    use numeric not null,
+    -- the facility's allocation unit, in the reference's spelling (validation checked it)
+    use_unit text not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.researchfacilities_animals (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    researchfacility_id text not null,
+    researchfacility_name text,
+    -- mice or fish (`rodent` stored as mice)
+    researchfacility_type text not null,
+    use numeric not null,
+    use_unit text not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
 -- System feeds (ingest/feeds): a feed batch's load names the feed and the cursor range it covers (its
 -- file_name is a label); a steward's deletion names who, when and why.
 alter table ops.loads add column if not exists feed_name text;

@@ -1,5 +1,6 @@
 """Write a whole synthetic institution: the unit tree, the room reference and, per year, the files of every
-module (headcount, travel, equipment, process emissions, buildings, external cloud and generative AI)."""
+module (headcount, travel, equipment, process emissions, buildings, external cloud and generative AI, research
+facilities)."""
 
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import polars as pl
 from ingest.synthetic.buildings import building_frames
 from ingest.synthetic.cloud_ai import cloud_ai_labs, external_ai_frame, external_clouds_frame
 from ingest.synthetic.equipment import equipment_frames
+from ingest.synthetic.facilities import facility_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
 from ingest.synthetic.travel import (
@@ -32,8 +34,9 @@ def generate_institution(
     `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
     `processemissions_<year>.csv` into `out_dir`, then `building_rooms_reference.csv` and, for each year,
     `building_room_intensities_<year>.csv`, `building_rooms_<year>.csv`, `building_energycombustions_<year>.csv`,
-    `external_clouds_<year>.csv` and `external_ai_<year>.csv` (back-office template format); return the
-    written paths.
+    `external_clouds_<year>.csv`, `external_ai_<year>.csv`, `facility_footprints_<year>.csv`,
+    `researchfacilities_common_<year>.csv` and `researchfacilities_animals_<year>.csv` (back-office template
+    format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -85,6 +88,14 @@ def generate_institution(
         written.append(_write(clouds, out_dir / f"external_clouds_{roster.year}.csv"))
         written.append(
             _write(external_ai_frame(rng, tree.lab_ids, cloud_ai), out_dir / f"external_ai_{roster.year}.csv")
+        )
+    # Drawn after cloud and AI, so that adding research facilities left the files above as they were.
+    facilities = facility_frames(rng, years, tree.lab_ids)
+    for year in years:
+        written.append(_write(facilities.reference[year], out_dir / f"facility_footprints_{year}.csv"))
+        written.append(_write(facilities.common_use[year], out_dir / f"researchfacilities_common_{year}.csv"))
+        written.append(
+            _write(facilities.animal_use[year], out_dir / f"researchfacilities_animals_{year}.csv")
         )
     return written
 

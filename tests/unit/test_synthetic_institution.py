@@ -20,7 +20,7 @@ from ingest.synthetic.travel import (
     STATION_WEIGHTS,
     TRAIN_STATIONS_CSV,
 )
-from ingest.validate import Lookups, room_key, validate_rows
+from ingest.validate import FacilityReference, Lookups, room_key, validate_rows
 
 SCALE = 0.05
 YEARS = (2023, 2024, 2025)
@@ -62,7 +62,7 @@ def stations() -> list[dict[str, str]]:
     return _read(TRAIN_STATIONS_CSV)
 
 
-def test_generator_returns_the_units_file_and_nine_files_per_year(institution: Path) -> None:
+def test_generator_returns_the_units_file_and_every_module_file_per_year(institution: Path) -> None:
     written = generate_institution(institution / "again", scale=SCALE, seed=42, years=YEARS)
     expected = ["units.csv"] + [
         f"{kind}_{year}.csv" for year in YEARS for kind in ("headcount", "travel_planes", "travel_trains")
@@ -78,6 +78,11 @@ def test_generator_returns_the_units_file_and_nine_files_per_year(institution: P
         for kind in ("building_room_intensities", "building_rooms", "building_energycombustions")
     ]
     expected += [f"{kind}_{year}.csv" for year in YEARS for kind in ("external_clouds", "external_ai")]
+    expected += [
+        f"{kind}_{year}.csv"
+        for year in YEARS
+        for kind in ("facility_footprints", "researchfacilities_common", "researchfacilities_animals")
+    ]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
 
@@ -491,3 +496,49 @@ def test_cloud_accounts_are_kept_from_year_to_year(institution: Path) -> None:
         }
 
     assert accounts(2023) == accounts(2024) == accounts(2025)
+
+
+def test_facility_files_pass_validation_against_the_reference_of_their_year(institution: Path) -> None:
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    for year in YEARS:
+        references = _read(institution / f"facility_footprints_{year}.csv")
+        facilities: dict[str, FacilityReference] = {}
+        for row in references:
+            facility = facilities.setdefault(
+                row["facility_id"], FacilityReference(row["facility_kind"], row["allocation_unit"], {})
+            )
+            facility.total_use_by_type[row["animal_type"] or None] = float(row["total_use"] or "nan")
+        lookups = Lookups(
+            frozenset(labs), frozenset(), StationIndex(by_name={}, names_by_country={}), facilities=facilities
+        )
+        for source in ("facility_footprints", "researchfacilities_common", "researchfacilities_animals"):
+            contract = SOURCES[source]
+            path = institution / f"{source}_{year}.csv"
+            assert _header(path) == list(contract.column_names)
+            delivered = read_delivered_file(path, contract, path.read_bytes())
+            _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
+            assert problems == [], (path.name, problems[:3])
+
+
+def test_facilities_are_labs_that_never_use_themselves_and_serve_external_users_too(
+    institution: Path,
+) -> None:
+    for year in YEARS:
+        references = _read(institution / f"facility_footprints_{year}.csv")
+        hosts = {r["facility_id"]: r for r in references}
+        assert {"HPC-CPU", "HPC-GPU", "ANIMAL-01"} <= set(hosts)
+        assert {r["footprint_origin"] for r in references} == {"per_hour_factor", "computed", "declared"}
+        for kind in ("common", "animals"):
+            rows = _read(institution / f"researchfacilities_{kind}_{year}.csv")
+            assert rows
+            for row in rows:
+                assert (
+                    row["unit_institutional_id"]
+                    != hosts[row["researchfacility_id"]]["facility_unit_institutional_id"]
+                )
+        used: dict[str, float] = {}
+        for row in _read(institution / f"researchfacilities_common_{year}.csv"):
+            used[row["researchfacility_id"]] = used.get(row["researchfacility_id"], 0) + float(row["use"])
+        for facility_id, use in used.items():
+            total = hosts[facility_id]["total_use"]
+            assert not total or use < float(total)

@@ -29,6 +29,10 @@ ai_factors as (
     select * from {{ ref('seed_factors__ai') }}
 ),
 
+research_facility_factors as (
+    select * from {{ ref('seed_factors__research_facilities') }}
+),
+
 final as (
     select
         factor_id,
@@ -173,6 +177,24 @@ final as (
         source_ref,
         notes
     from ai_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'research_facilities' as module_code,
+        'it_facilities' as submodule_code,
+        jsonb_build_object('allocation_unit', allocation_unit) as key_json,
+        null::text as region_code,
+        allocation_unit as activity_unit,
+        value_kg_co2e_per_unit as factor_value,
+        'kg_co2e_per_' || allocation_unit as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from research_facility_factors
 )
 
 select * from final

@@ -6,17 +6,20 @@
     legs model to `module_legs` with the columns it does not have. -#}
 {% set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
     "origin_code", "destination_code"] %}
+{% set facility_only = ["is_internal_reallocation", "facility_unit_id"] %}
+{#- (legs model, columns it does not have, columns of few modules it does have) -#}
 {% set module_legs = [
-    ("int_travel__legs_unioned", ["leg_parameters"]),
-    ("int_equipment__legs_unioned", travel_only),
-    ("int_process__legs_unioned", travel_only),
-    ("int_buildings__legs_unioned", travel_only),
-    ("int_cloud_ai__legs_unioned", travel_only),
+    ("int_travel__legs_unioned", ["leg_parameters"], []),
+    ("int_equipment__legs_unioned", travel_only, []),
+    ("int_process__legs_unioned", travel_only, []),
+    ("int_buildings__legs_unioned", travel_only, []),
+    ("int_cloud_ai__legs_unioned", travel_only, []),
+    ("int_facilities__legs_unioned", travel_only, facility_only),
 ] %}
 
 with legs as (
-    {% for model, absent in module_legs %}
-        select {{ emission_leg_columns(absent=absent) }}
+    {% for model, absent, present in module_legs %}
+        select {{ emission_leg_columns(absent=absent, present=present) }}
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

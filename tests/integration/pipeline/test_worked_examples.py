@@ -123,6 +123,8 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
     # and the 0.75 kg override (tests/fixtures/external_clouds/, external_ai/).
     cloud_t = (2292.069881 + 1603.728 + 1000 / 0.937031 * 0.259 + 12.5) / 1000
     ai_t = (12.5 * 235 * 3 * 7.5e-6 + 8.46 + 7.05 + 3 * 235 * 2.5 * 7.5e-6 + 0.75) / 1000
+    # W18 (animal facility 1321) and W19 (GENCI core and GPU hours).
+    facilities_t = (15480 + 31.0 + 66.74) / 1000
     expected_t = {
         "travel": travel_t,
         "equipment": equipment_t,
@@ -130,6 +132,7 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
         "buildings": buildings_t,
         "external_cloud": cloud_t,
         "generative_ai": ai_t,
+        "research_facilities": facilities_t,
     }
     assert {module: float(t) for module, t in module_t.items()} == pytest.approx(expected_t, rel=1e-6)
 

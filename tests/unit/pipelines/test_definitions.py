@@ -32,6 +32,9 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/building_room_intensities",
         "raw/external_clouds",
         "raw/external_ai",
+        "raw/facility_footprints",
+        "raw/researchfacilities_common",
+        "raw/researchfacilities_animals",
     }
 
 
