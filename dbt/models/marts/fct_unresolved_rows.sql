@@ -11,12 +11,18 @@ process_rows as (
     select * from {{ ref('int_process__rows_unresolved') }}
 ),
 
+purchases_rows as (
+    select * from {{ ref('int_purchases__rows_unresolved') }}
+),
+
 unioned as (
     select * from travel_rows
     union all
     select * from equipment_rows
     union all
     select * from process_rows
+    union all
+    select * from purchases_rows
 ),
 
 final as (
