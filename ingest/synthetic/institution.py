@@ -1,5 +1,5 @@
-"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment and
-process-emission files."""
+"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment,
+process-emission and purchase files."""
 
 from pathlib import Path
 
@@ -9,6 +9,7 @@ import polars as pl
 from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
+from ingest.synthetic.purchases import purchase_frames, purchase_labs
 from ingest.synthetic.travel import (
     home_stations,
     load_train_stations,
@@ -28,7 +29,8 @@ def generate_institution(
 ) -> list[Path]:
     """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
     `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
-    `processemissions_<year>.csv` into `out_dir` (back-office template format); return the written paths.
+    `processemissions_<year>.csv`, then `purchases_<template>_<year>.csv` (the seven sub-module templates and the
+    additional one) into `out_dir` (back-office template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -67,6 +69,11 @@ def generate_institution(
             written.append(_write(frame, out_dir / f"equipment_{category}_{roster.year}.csv"))
         process = process_emissions_frame(rng, roster.year, tree.lab_ids, cooling_labs, gas_labs)
         written.append(_write(process, out_dir / f"processemissions_{roster.year}.csv"))
+    # Drawn after every other module, so that adding purchases left the other files as they were.
+    labs = purchase_labs(rng, lab_count)
+    for roster in rosters:
+        for source_code, frame in purchase_frames(rng, roster, tree.lab_ids, labs).items():
+            written.append(_write(frame, out_dir / f"{source_code}_{roster.year}.csv"))
     return written
 
 

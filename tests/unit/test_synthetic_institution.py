@@ -11,8 +11,9 @@ import pytest
 
 from ingest.contracts import HEADCOUNT, SOURCES, TRAVEL_PLANES, TRAVEL_TRAINS, UNITS
 from ingest.read import read_delivered_file
-from ingest.reference import StationIndex, epfl_template_header
+from ingest.reference import StationIndex, epfl_template_header, seeds_dir
 from ingest.synthetic import generate_institution
+from ingest.synthetic.purchases import CATALOGUE as PURCHASE_CATALOGUE
 from ingest.synthetic.travel import (
     FALLBACK_DESTINATION,
     FALLBACK_DESTINATION_FROM_BERN,
@@ -23,6 +24,8 @@ from ingest.synthetic.travel import (
 from ingest.validate import Lookups, validate_rows
 
 SCALE = 0.05
+# The sub-module purchase templates the generator writes (the common template is for mixed exports: not used).
+PURCHASE_TEMPLATES = tuple(PURCHASE_CATALOGUE)
 YEARS = (2023, 2024, 2025)
 
 
@@ -62,7 +65,7 @@ def stations() -> list[dict[str, str]]:
     return _read(TRAIN_STATIONS_CSV)
 
 
-def test_generator_returns_the_units_file_and_seven_files_per_year(institution: Path) -> None:
+def test_generator_returns_the_units_file_and_fifteen_files_per_year(institution: Path) -> None:
     written = generate_institution(institution / "again", scale=SCALE, seed=42, years=YEARS)
     expected = ["units.csv"] + [
         f"{kind}_{year}.csv" for year in YEARS for kind in ("headcount", "travel_planes", "travel_trains")
@@ -71,6 +74,9 @@ def test_generator_returns_the_units_file_and_seven_files_per_year(institution: 
         f"{kind}_{year}.csv"
         for year in YEARS
         for kind in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions")
+    ]
+    expected += [
+        f"{kind}_{year}.csv" for year in YEARS for kind in (*PURCHASE_TEMPLATES, "purchases_additional")
     ]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
@@ -352,13 +358,20 @@ def test_every_station_the_generator_names_exists_in_the_table(stations: list[di
     assert named <= ids, named - ids
 
 
-def test_equipment_and_process_files_pass_validation_with_their_back_office_headers(
+def test_equipment_process_and_purchase_files_pass_validation_with_their_back_office_headers(
     institution: Path,
 ) -> None:
     labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
     lookups = Lookups(frozenset(labs), frozenset(), StationIndex(by_name={}, names_by_country={}))
     for year in YEARS:
-        for source in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions"):
+        for source in (
+            "equipment_scientific",
+            "equipment_it",
+            "equipment_other",
+            "processemissions",
+            *PURCHASE_TEMPLATES,
+            "purchases_additional",
+        ):
             contract = SOURCES[source]
             path = institution / f"{source}_{year}.csv"
             assert _header(path) == list(contract.column_names)
@@ -399,3 +412,24 @@ def test_most_labs_own_it_equipment_and_a_minority_top_up_refrigerants(instituti
     assert 0 < len(refrigerant_labs) / len(labs) < 0.3
     assert {row["category"] for row in process} <= {"CO2", "CH4", "N2O", "Refrigerant"}
     assert all(float(row["quantity"]) > 0 for row in process)
+
+
+def test_purchases_are_mostly_in_chf_with_seed_nacres_codes_and_some_liquid_nitrogen(
+    institution: Path,
+) -> None:
+    rows = [row for source in PURCHASE_TEMPLATES for row in _read(institution / f"{source}_2025.csv")]
+    currencies = [row["currency"] for row in rows]
+    assert currencies.count("CHF") / len(rows) > 0.75
+    assert {"EUR", "USD"} <= set(currencies)
+    with (seeds_dir() / "seed_factors__purchases_monetary.csv").open(encoding="utf-8") as handle:
+        seed_codes = {row["code"] for row in csv.DictReader(handle)}
+    with_factor = sum(row["purchase_additional_code"] in seed_codes for row in rows) / len(rows)
+    assert 0.6 < with_factor < 1
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    buyers = {row["unit_institutional_id"] for row in rows}
+    assert len(buyers) / len(labs) > 0.9
+    nitrogen = _read(institution / "purchases_additional_2025.csv")
+    assert 0 < len(nitrogen) < len(labs)
+    assert {(row["name"], row["unit"], row["coef_to_kg"]) for row in nitrogen} == {
+        ("Liquid Nitrogen", "L", "0.8")
+    }

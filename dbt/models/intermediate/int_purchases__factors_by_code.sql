@@ -18,7 +18,7 @@ published as (
         code_system,
         code,
         case when code_system = 'NACRES' then 'nacres' else 'unspsc' end as match_level,
-        label,
+        label as factor_label,
         purchase_category,
         price_base_year,
         value_kg_co2e_per_eur,
@@ -39,7 +39,7 @@ mapped_nacres as (
         published.uncertainty_rel,
         row_number() over (
             partition by published.factor_set_id, crosswalk.unspsc_code
-            order by crosswalk.weight desc, published.code
+            order by crosswalk.weight desc, published.code asc
         ) as weight_rank
     from crosswalk
     inner join published
@@ -63,7 +63,7 @@ mapped as (
         'UNSPSC' as code_system,
         unspsc_code as code,
         'unspsc_mapped' as match_level,
-        'Weighted average of ' || string_agg(nacres_code, ', ' order by nacres_code) as label,
+        'Weighted average of ' || string_agg(nacres_code, ', ' order by nacres_code) as factor_label,
         max(case when weight_rank = 1 then purchase_category end) as purchase_category,
         max(price_base_year) as price_base_year,
         sum(weight * value_kg_co2e_per_eur) / sum(weight) as value_kg_co2e_per_eur,

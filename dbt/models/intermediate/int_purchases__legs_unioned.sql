@@ -15,8 +15,8 @@ mass as (
 ),
 
 spend_overrides as (
-    select * from {{ ref('int_purchases__spend_unioned') }}
-    where override_kg_co2e is not null
+    select * from {{ ref('int_purchases__spend_computed') }}
+    where status_code = 'OVERRIDE'
 ),
 
 mass_overrides as (
@@ -107,13 +107,9 @@ legs as (
         load_id,
         reporting_year,
         unit_id,
-        coalesce(template_submodule_code, 'common') as submodule_code,
+        submodule_code,
         'override' as leg_code,
-        case
-            when nacres_code like 'FC%' then 4
-            when template_submodule_code in ('scientific_equipment', 'it_equipment', 'vehicles') then 2
-            else 1
-        end as ghg_category_code,
+        ghg_category_code,
         null::numeric as activity_quantity,
         null::text as activity_unit,
         'override' as factor_id,
@@ -121,12 +117,13 @@ legs as (
         load_id::text as factor_set_version,
         null::numeric as factor_value,
         null::text as factor_unit,
-        override_kg_co2e as kg_co2e,
+        kg_co2e,
         null::numeric as uncertainty_rel,
         null::numeric as sigma_kg,
         true as is_override,
-        case when is_duplicate then array['ROW_DUPLICATE'] else array[]::text[] end as flags,
-        jsonb_build_object('institutional_code', institutional_code, 'nacres_code', nacres_code) as leg_parameters
+        flags,
+        jsonb_build_object('institutional_code', institutional_code, 'nacres_code', nacres_code)
+            as leg_parameters
     from spend_overrides
     union all
     select

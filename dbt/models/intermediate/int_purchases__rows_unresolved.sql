@@ -2,7 +2,7 @@
     DEFLATOR_MISSING for invoice lines, FACTOR_MISSING for centralised items. -#}
 with spend as (
     select * from {{ ref('int_purchases__spend_computed') }}
-    where status_code not in ('MATCHED', 'EXCLUDED_OVERLAP')
+    where status_code not in ('MATCHED', 'EXCLUDED_OVERLAP', 'OVERRIDE')
 ),
 
 mass as (

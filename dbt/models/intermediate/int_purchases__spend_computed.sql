@@ -1,4 +1,4 @@
-{#- One row per monetary invoice line (overrides excluded) with its conversion and kg CO2e (METHODOLOGY.md §3.5 (b)):
+{#- One row per monetary invoice line with its conversion and kg CO2e (METHODOLOGY.md §3.5 (b)):
     1. FX: amount_eur = amount / FX(currency, year), FX the annual mean of the ECB daily rates (EUR -> 1);
        a year not closed yet is flagged FX_PROVISIONAL.
     2. Deflation to the factor's price base year b: amount_base_eur = amount_eur x HICP(b) / HICP(y), when the
@@ -8,10 +8,11 @@
        PURCH_MATCH_LEVEL=<level>. A code of the exclusion list counts 0 kg, PURCH_EXCLUDED_OVERLAP.
     4. kg = amount_base_eur x factor. Scope 3; category 2 for scientific and IT equipment and vehicles, 4 for
        NACRES freight codes (FC*), 1 otherwise.
+    A line that brought its own kg_co2eq is kept as OVERRIDE (its value used verbatim, §1.4): it is matched too, so
+    that a common-template line is routed to its sub-module and category like the others.
     Rows are never dropped: FACTOR_MISSING, FX_MISSING or DEFLATOR_MISSING rows stay here with their status. -#}
 with lines as (
     select * from {{ ref('int_purchases__spend_unioned') }}
-    where override_kg_co2e is null
 ),
 
 purchase_sets as (
@@ -58,7 +59,8 @@ lines_with_set as (
 matched as (
     select
         lines_with_set.*,
-        coalesce(by_nacres.factor_id, by_unspsc.factor_id, by_class.factor_id, by_family.factor_id) as factor_id,
+        coalesce(by_nacres.factor_id, by_unspsc.factor_id, by_class.factor_id, by_family.factor_id)
+            as factor_id,
         case
             when by_nacres.factor_id is not null then by_nacres.match_level
             when by_unspsc.factor_id is not null then by_unspsc.match_level
@@ -73,7 +75,10 @@ matched as (
             by_family.value_kg_co2e_per_eur
         ) as factor_value,
         coalesce(
-            by_nacres.uncertainty_rel, by_unspsc.uncertainty_rel, by_class.uncertainty_rel, by_family.uncertainty_rel
+            by_nacres.uncertainty_rel,
+            by_unspsc.uncertainty_rel,
+            by_class.uncertainty_rel,
+            by_family.uncertainty_rel
         ) as published_uncertainty_rel,
         case
             when by_nacres.factor_id is not null then by_nacres.price_base_year
@@ -119,13 +124,14 @@ converted as (
         excluded.code as excluded_code,
         excluded.overlapping_module,
         case when matched.currency_code = 'EUR' then 1 else fx_rates.units_per_eur end as fx_units_per_eur,
-        case when matched.currency_code = 'EUR' then false else fx_rates.is_provisional end as fx_is_provisional,
+        case when matched.currency_code = 'EUR' then false else fx_rates.is_provisional end
+            as fx_is_provisional,
         case
             when matched.currency_code <> 'EUR' and fx_rates.units_per_eur is not null
                 then 'ecb_annual_mean:' || matched.reporting_year || ':' || matched.currency_code
         end as fx_rate_id,
         coalesce(profile_parameters.deflation_enabled, false) and matched.price_base_year is not null
-        as is_deflated,
+            as is_deflated,
         base_index.index_value as base_year_index_value,
         year_index.index_value as reporting_year_index_value
     from matched
@@ -159,12 +165,13 @@ computed as (
         total_spent_amount
         / fx_units_per_eur
         * case when is_deflated then base_year_index_value / reporting_year_index_value else 1 end
-        as amount_base_eur,
+            as amount_base_eur,
         case
             when uncertainty_kind = 'rel_ci95' then published_uncertainty_rel / 1.96
             else published_uncertainty_rel
         end as uncertainty_rel,
         case
+            when override_kg_co2e is not null then 'OVERRIDE'
             when excluded_code is not null then 'EXCLUDED_OVERLAP'
             when factor_id is null then 'FACTOR_MISSING'
             when fx_units_per_eur is null then 'FX_MISSING'
@@ -185,7 +192,8 @@ final as (
         coalesce(template_submodule_code, factor_purchase_category, 'common') as submodule_code,
         case
             when nacres_code like 'FC%' then 4
-            when coalesce(template_submodule_code, factor_purchase_category)
+            when
+                coalesce(template_submodule_code, factor_purchase_category)
                 in ('scientific_equipment', 'it_equipment', 'vehicles') then 2
             else 1
         end as ghg_category_code,
@@ -219,17 +227,30 @@ final as (
         case
             when status_code = 'MATCHED' then amount_base_eur * factor_value
             when status_code = 'EXCLUDED_OVERLAP' then 0
+            when status_code = 'OVERRIDE' then override_kg_co2e
         end as kg_co2e,
         uncertainty_rel,
-        case when status_code = 'MATCHED' then abs(amount_base_eur * factor_value) * uncertainty_rel end as sigma_kg,
+        case when status_code = 'MATCHED' then abs(amount_base_eur * factor_value) * uncertainty_rel end
+            as sigma_kg,
         array_remove(
             array[
                 case when status_code = 'EXCLUDED_OVERLAP' then 'PURCH_EXCLUDED_OVERLAP' end,
-                case when currency_source = 'default' then 'PURCH_DEFAULT_CURRENCY' end,
+                case
+                    when
+                        currency_source = 'default' and status_code <> 'OVERRIDE'
+                        then 'PURCH_DEFAULT_CURRENCY'
+                end,
                 case when is_duplicate then 'ROW_DUPLICATE' end,
-                case when match_level <> 'nacres' then 'PURCH_MATCH_LEVEL=' || match_level end,
-                case when factor_id is not null and not is_deflated then 'NO_DEFLATION' end,
-                case when fx_is_provisional then 'FX_PROVISIONAL' end
+                case
+                    when match_level <> 'nacres' and status_code <> 'OVERRIDE'
+                        then 'PURCH_MATCH_LEVEL=' || match_level
+                end,
+                case
+                    when
+                        factor_id is not null and not is_deflated and status_code <> 'OVERRIDE'
+                        then 'NO_DEFLATION'
+                end,
+                case when fx_is_provisional and status_code <> 'OVERRIDE' then 'FX_PROVISIONAL' end
             ],
             null
         ) as flags,

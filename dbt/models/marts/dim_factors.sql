@@ -119,7 +119,14 @@ final as (
         'purchases' as module_code,
         purchase_category as submodule_code,
         jsonb_build_object(
-            'code_system', code_system, 'code', code, 'match_level', match_level, 'price_base_year', price_base_year
+            'code_system',
+            code_system,
+            'code',
+            code,
+            'match_level',
+            match_level,
+            'price_base_year',
+            price_base_year
         ) as key_json,
         null::text as region_code,
         'EUR' as activity_unit,
@@ -130,7 +137,7 @@ final as (
         null::text as class_basis,
         price_base_year as source_year,
         source_ref,
-        label as notes
+        factor_label as notes
     from purchase_monetary_factors
     union all
     select
