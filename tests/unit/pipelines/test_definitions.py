@@ -26,6 +26,15 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/equipment_scientific",
         "raw/equipment_it",
         "raw/equipment_other",
+        "raw/purchases_scientificequipment",
+        "raw/purchases_itequipment",
+        "raw/purchases_consumables",
+        "raw/purchases_biological_chemical_gaseous",
+        "raw/purchases_services",
+        "raw/purchases_other",
+        "raw/purchases_vehicles",
+        "raw/purchases_common",
+        "raw/purchases_additional",
     }
 
 
