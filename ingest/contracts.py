@@ -44,12 +44,16 @@ class Column:
     minimum_exclusive: bool = False
     # Reason code of a value outside [minimum, maximum] (a module may name its own, e.g. EQUIP_HOURS_RANGE).
     range_code: str = "ROW_RANGE"
+    # Reason code of a value outside `allowed` (a module may name its own, e.g. PURCH_CURRENCY_UNSUPPORTED).
+    enum_code: str = "ROW_ENUM"
     # Value used when the cell is blank, with the warning code recorded in the load's notes.
     default: str | None = None
     # A column the header may omit (the back-office override column, for example).
     optional_in_header: bool = False
     pattern: str | None = None
     pattern_description: str | None = None
+    # Reason code of a value not matching `pattern` (e.g. PURCH_NACRES_FORMAT).
+    pattern_code: str = "ROW_TYPE"
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,9 @@ class SourceContract:
     facility_use_kinds: tuple[str, ...] = ()
     # The facility reference itself: the columns a row needs depend on its kind and footprint origin.
     is_facility_reference: bool = False
+    # (unit column, kg-per-unit column): a quantity given in kg must have a coefficient of 1
+    # (PURCH_COEF_INCONSISTENT, METHODOLOGY.md §3.5 (e)).
+    mass_coefficient_columns: tuple[str, str] | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -509,6 +516,71 @@ RESEARCH_FACILITIES_ANIMALS = SourceContract(
     facility_use_kinds=("animal",),
 )
 
+
+# Purchases (METHODOLOGY.md §3.5): source code -> the sub-module its rows belong to. The common template's
+# rows take the sub-module of the factor they match (its purchase_category), hence no sub-module here.
+PURCHASE_SUBMODULES: dict[str, str | None] = {
+    "purchases_scientificequipment": "scientific_equipment",
+    "purchases_itequipment": "it_equipment",
+    "purchases_consumables": "consumable_accessories",
+    "purchases_biological_chemical_gaseous": "biological_chemical_gaseous",
+    "purchases_services": "services",
+    "purchases_other": "other",
+    "purchases_vehicles": "vehicles",
+    "purchases_common": None,
+}
+PURCHASE_CURRENCIES = ("AUD", "CAD", "CHF", "CNY", "EUR", "GBP", "JPY", "SEK", "USD")
+
+
+def purchase_contract(source_code: str) -> SourceContract:
+    """One contract per monetary purchase template (METHODOLOGY.md §3.5 (a)): the eight share their columns
+    (the vehicles and common templates list two of them in another order, which is irrelevant) and rules. A
+    blank currency stays blank in raw: dbt reads it as CHF and flags the row PURCH_DEFAULT_CURRENCY."""
+    return SourceContract(
+        source_code=source_code,
+        raw_table=f"raw.{source_code}",
+        columns=(
+            UNIT,
+            Column("name", required=True),
+            Column("supplier"),
+            Column("quantity", "decimal", minimum=0),
+            Column("total_spent_amount", "decimal", required=True, minimum=0),
+            Column(
+                "currency", allowed=PURCHASE_CURRENCIES, upper=True, enum_code="PURCH_CURRENCY_UNSUPPORTED"
+            ),
+            Column("purchase_institutional_code", required=True),
+            Column(
+                "purchase_additional_code",
+                upper=True,
+                pattern=r"^[A-Z]{2}[0-9]{2}$",
+                pattern_description="a NACRES code, two letters and two digits (e.g. IA11)",
+                pattern_code="PURCH_NACRES_FORMAT",
+            ),
+            Column("purchase_institutional_description"),
+            NOTE,
+            OVERRIDE,
+        ),
+        file_pattern=source_code + YEAR_SUFFIX,
+    )
+
+
+PURCHASES_ADDITIONAL = SourceContract(
+    source_code="purchases_additional",
+    raw_table="raw.purchases_additional",
+    columns=(
+        UNIT,
+        Column("name", required=True),
+        Column("unit", required=True, allowed=("kg", "L", "m3")),
+        Column("annual_consumption", "decimal", required=True, minimum=0),
+        Column("coef_to_kg", "decimal", required=True, minimum=0, minimum_exclusive=True),
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"purchases_additional" + YEAR_SUFFIX,
+    mass_coefficient_columns=("unit", "coef_to_kg"),
+)
+PURCHASE_SPEND_SOURCES = tuple(purchase_contract(code) for code in PURCHASE_SUBMODULES)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -529,6 +601,8 @@ SOURCES: dict[str, SourceContract] = {
         FACILITY_FOOTPRINTS,
         RESEARCH_FACILITIES_COMMON,
         RESEARCH_FACILITIES_ANIMALS,
+        *PURCHASE_SPEND_SOURCES,
+        PURCHASES_ADDITIONAL,
     )
 }
 

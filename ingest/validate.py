@@ -121,7 +121,7 @@ def _column_rules(column: Column) -> list[_Rule]:
         rules.append(
             _Rule(
                 gxe.ExpectColumnValuesToMatchRegex(column=name, regex=column.pattern),
-                "ROW_TYPE",
+                column.pattern_code,
                 name,
                 lambda v, n=name, d=column.pattern_description: f"{n} {v!r} is not {d}",
             )
@@ -621,6 +621,23 @@ def _resolution_columns(
                 last,
                 lambda v, h=hours: f"{h} = {v:g} exceeds the {HOURS_PER_WEEK} hours of a week",
             )
+        )
+    if contract.mass_coefficient_columns:
+        unit_column, coefficient_column = contract.mass_coefficient_columns
+        coefficient = pl.col(coefficient_column).cast(pl.Float64, strict=False)
+        frame = frame.with_columns(
+            pl.when((pl.col(unit_column) == "kg") & (coefficient != 1))
+            .then(
+                pl.format(
+                    "{} is {} for a quantity in kg; kg per kg must be 1",
+                    pl.lit(coefficient_column),
+                    coefficient,
+                )
+            )
+            .alias("__mass_coefficient_problem")
+        )
+        rules.append(
+            _message_rule("__mass_coefficient_problem", "PURCH_COEF_INCONSISTENT", coefficient_column)
         )
     if contract.blank_template_column:
         name = contract.blank_template_column

@@ -384,6 +384,177 @@ create table if not exists raw.researchfacilities_animals (
     _loaded_at timestamptz not null
 );
 
+-- Purchases (METHODOLOGY.md §3.5): one table per monetary template, same columns; the common template's rows
+-- take the sub-module of the factor they match. currency is NULL when the cell was blank (read as CHF in dbt,
+-- flagged PURCH_DEFAULT_CURRENCY); purchase_additional_code is the NACRES code, upper case.
+create table if not exists raw.purchases_scientificequipment (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_itequipment (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_consumables (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_biological_chemical_gaseous (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_services (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_other (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_vehicles (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+create table if not exists raw.purchases_common (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    supplier text,
+    quantity numeric,
+    total_spent_amount numeric not null,
+    currency text,
+    purchase_institutional_code text not null,
+    purchase_additional_code text,
+    purchase_institutional_description text,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+-- Centralised purchases by mass (liquid nitrogen...): annual_consumption in `unit`, coef_to_kg kg per unit.
+create table if not exists raw.purchases_additional (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    name text not null,
+    unit text not null,
+    annual_consumption numeric not null,
+    coef_to_kg numeric not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
 -- System feeds (ingest/feeds): a feed batch's load names the feed and the cursor range it covers (its
 -- file_name is a label); a steward's deletion names who, when and why.
 alter table ops.loads add column if not exists feed_name text;

@@ -1,6 +1,6 @@
 """Write a whole synthetic institution: the unit tree, the room reference and, per year, the files of every
 module (headcount, travel, equipment, process emissions, buildings, external cloud and generative AI, research
-facilities)."""
+facilities, purchases)."""
 
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.facilities import facility_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
+from ingest.synthetic.purchases import purchase_frames, purchase_labs
 from ingest.synthetic.travel import (
     home_stations,
     load_train_stations,
@@ -35,8 +36,9 @@ def generate_institution(
     `processemissions_<year>.csv` into `out_dir`, then `building_rooms_reference.csv` and, for each year,
     `building_room_intensities_<year>.csv`, `building_rooms_<year>.csv`, `building_energycombustions_<year>.csv`,
     `external_clouds_<year>.csv`, `external_ai_<year>.csv`, `facility_footprints_<year>.csv`,
-    `researchfacilities_common_<year>.csv` and `researchfacilities_animals_<year>.csv` (back-office template
-    format); return the written paths.
+    `researchfacilities_common_<year>.csv`, `researchfacilities_animals_<year>.csv` and
+    `purchases_<template>_<year>.csv` (the seven sub-module templates and the additional one) (back-office
+    template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -97,6 +99,11 @@ def generate_institution(
         written.append(
             _write(facilities.animal_use[year], out_dir / f"researchfacilities_animals_{year}.csv")
         )
+    # Drawn after research facilities, so that adding purchases left the files above as they were.
+    labs = purchase_labs(rng, lab_count)
+    for roster in rosters:
+        for source_code, frame in purchase_frames(rng, roster, tree.lab_ids, labs).items():
+            written.append(_write(frame, out_dir / f"{source_code}_{roster.year}.csv"))
     return written
 
 

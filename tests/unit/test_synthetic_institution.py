@@ -11,8 +11,9 @@ import pytest
 
 from ingest.contracts import HEADCOUNT, SOURCES, TRAVEL_PLANES, TRAVEL_TRAINS, UNITS
 from ingest.read import read_delivered_file
-from ingest.reference import StationIndex, epfl_template_header
+from ingest.reference import StationIndex, epfl_template_header, seeds_dir
 from ingest.synthetic import generate_institution
+from ingest.synthetic.purchases import CATALOGUE as PURCHASE_CATALOGUE
 from ingest.synthetic.travel import (
     FALLBACK_DESTINATION,
     FALLBACK_DESTINATION_FROM_BERN,
@@ -23,6 +24,8 @@ from ingest.synthetic.travel import (
 from ingest.validate import FacilityReference, Lookups, room_key, validate_rows
 
 SCALE = 0.05
+# The sub-module purchase templates the generator writes (the common template is for mixed exports: not used).
+PURCHASE_TEMPLATES = tuple(PURCHASE_CATALOGUE)
 YEARS = (2023, 2024, 2025)
 
 
@@ -82,6 +85,9 @@ def test_generator_returns_the_units_file_and_every_module_file_per_year(institu
         f"{kind}_{year}.csv"
         for year in YEARS
         for kind in ("facility_footprints", "researchfacilities_common", "researchfacilities_animals")
+    ]
+    expected += [
+        f"{kind}_{year}.csv" for year in YEARS for kind in (*PURCHASE_TEMPLATES, "purchases_additional")
     ]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
@@ -363,7 +369,7 @@ def test_every_station_the_generator_names_exists_in_the_table(stations: list[di
     assert named <= ids, named - ids
 
 
-def test_equipment_process_cloud_and_ai_files_pass_validation_with_their_back_office_headers(
+def test_module_files_pass_validation_with_their_back_office_headers(
     institution: Path,
 ) -> None:
     labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
@@ -376,6 +382,8 @@ def test_equipment_process_cloud_and_ai_files_pass_validation_with_their_back_of
             "processemissions",
             "external_clouds",
             "external_ai",
+            *PURCHASE_TEMPLATES,
+            "purchases_additional",
         ):
             contract = SOURCES[source]
             path = institution / f"{source}_{year}.csv"
@@ -542,3 +550,24 @@ def test_facilities_are_labs_that_never_use_themselves_and_serve_external_users_
         for facility_id, use in used.items():
             total = hosts[facility_id]["total_use"]
             assert not total or use < float(total)
+
+
+def test_purchases_are_mostly_in_chf_with_seed_nacres_codes_and_some_liquid_nitrogen(
+    institution: Path,
+) -> None:
+    rows = [row for source in PURCHASE_TEMPLATES for row in _read(institution / f"{source}_2025.csv")]
+    currencies = [row["currency"] for row in rows]
+    assert currencies.count("CHF") / len(rows) > 0.75
+    assert {"EUR", "USD"} <= set(currencies)
+    with (seeds_dir() / "seed_factors__purchases_monetary.csv").open(encoding="utf-8") as handle:
+        seed_codes = {row["code"] for row in csv.DictReader(handle)}
+    with_factor = sum(row["purchase_additional_code"] in seed_codes for row in rows) / len(rows)
+    assert 0.6 < with_factor < 1
+    labs = {u["unit_institutional_id"] for u in _read(institution / "units.csv") if u["unit_level"] == "4"}
+    buyers = {row["unit_institutional_id"] for row in rows}
+    assert len(buyers) / len(labs) > 0.9
+    nitrogen = _read(institution / "purchases_additional_2025.csv")
+    assert 0 < len(nitrogen) < len(labs)
+    assert {(row["name"], row["unit"], row["coef_to_kg"]) for row in nitrogen} == {
+        ("Liquid Nitrogen", "L", "0.8")
+    }

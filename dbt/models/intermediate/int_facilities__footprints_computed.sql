@@ -10,6 +10,7 @@
     "int_process__legs_unioned",
     "int_equipment__legs_unioned",
     "int_buildings__legs_unioned",
+    "int_purchases__legs_unioned",
 ] -%}
 
 with reference_rows as (
@@ -32,7 +33,7 @@ module_legs as (
 
 source_legs as (
     -- The footprint sources of an animal facility (§3.6 (b)); centralised purchases are the purchases
-    -- sub-module `additional_purchases` (§3.5), every building use other than rooms is combustion.
+    -- sub-module `additional` (§3.5), every building use other than rooms is combustion.
     select
         unit_id,
         reporting_year,
@@ -42,7 +43,7 @@ source_legs as (
             when module_code = 'equipment' then 'equipment'
             when module_code = 'buildings' and submodule_code = 'rooms' then 'rooms'
             when module_code = 'buildings' then 'combustion'
-            when module_code = 'purchases' and submodule_code = 'additional_purchases'
+            when module_code = 'purchases' and submodule_code = 'additional'
                 then 'centralised_purchases'
             when module_code = 'purchases' then 'purchases'
         end as source_module

@@ -33,6 +33,18 @@ research_facility_factors as (
     select * from {{ ref('seed_factors__research_facilities') }}
 ),
 
+purchase_monetary_factors as (
+    select * from {{ ref('int_purchases__factors_by_code') }}
+),
+
+purchase_mass_factors as (
+    select * from {{ ref('seed_factors__purchases_mass') }}
+),
+
+purchase_exclusions as (
+    select * from {{ ref('seed_purchases__excluded_codes') }}
+),
+
 final as (
     select
         factor_id,
@@ -195,6 +207,71 @@ final as (
         source_ref,
         notes
     from research_facility_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'purchases' as module_code,
+        purchase_category as submodule_code,
+        jsonb_build_object(
+            'code_system',
+            code_system,
+            'code',
+            code,
+            'match_level',
+            match_level,
+            'price_base_year',
+            price_base_year
+        ) as key_json,
+        null::text as region_code,
+        'EUR' as activity_unit,
+        value_kg_co2e_per_eur as factor_value,
+        'kg_co2e_per_eur' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        price_base_year as source_year,
+        source_ref,
+        factor_label as notes
+    from purchase_monetary_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'purchases' as module_code,
+        'additional' as submodule_code,
+        jsonb_build_object('item_code', item_code) as key_json,
+        null::text as region_code,
+        'kg' as activity_unit,
+        value_kg_co2e_per_kg as factor_value,
+        'kg_co2e_per_kg' as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from purchase_mass_factors
+    union all
+    select
+        'co2calc_purchase_exclusions:purchases:' || code_system || '.' || code as factor_id,
+        'co2calc_purchase_exclusions' as factor_set_id,
+        'purchases' as module_code,
+        null::text as submodule_code,
+        jsonb_build_object(
+            'code_system', code_system, 'code', code, 'overlapping_module', overlapping_module
+        ) as key_json,
+        null::text as region_code,
+        'EUR' as activity_unit,
+        0::numeric as factor_value,
+        'kg_co2e_per_eur' as factor_unit,
+        null::numeric as uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        null::integer as source_year,
+        'dbt/seeds/seed_purchases__excluded_codes.csv' as source_ref,
+        reason as notes
+    from purchase_exclusions
 )
 
 select * from final

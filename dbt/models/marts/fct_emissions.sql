@@ -14,6 +14,7 @@
     ("int_process__legs_unioned", travel_only, []),
     ("int_buildings__legs_unioned", travel_only, []),
     ("int_cloud_ai__legs_unioned", travel_only, []),
+    ("int_purchases__legs_unioned", travel_only, []),
     ("int_facilities__legs_unioned", travel_only, facility_only),
 ] %}
 

@@ -6,6 +6,7 @@
     "int_process__rows_unresolved",
     "int_buildings__rows_unresolved",
     "int_cloud_ai__rows_unresolved",
+    "int_purchases__rows_unresolved",
     "int_facilities__rows_unresolved",
 ] %}
 

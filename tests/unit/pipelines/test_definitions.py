@@ -35,6 +35,15 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/facility_footprints",
         "raw/researchfacilities_common",
         "raw/researchfacilities_animals",
+        "raw/purchases_scientificequipment",
+        "raw/purchases_itequipment",
+        "raw/purchases_consumables",
+        "raw/purchases_biological_chemical_gaseous",
+        "raw/purchases_services",
+        "raw/purchases_other",
+        "raw/purchases_vehicles",
+        "raw/purchases_common",
+        "raw/purchases_additional",
     }
 
 

@@ -1,0 +1,1 @@
+{{ stg_csv_purchases('purchases_consumables', 'consumable_accessories') }}

@@ -1,0 +1,1 @@
+{{ stg_csv_purchases('purchases_itequipment', 'it_equipment') }}

@@ -1,0 +1,1 @@
+{{ stg_csv_purchases('purchases_services', 'services') }}
