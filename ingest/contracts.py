@@ -73,6 +73,9 @@ class SourceContract:
     # A row whose cell here is blank (and that brings no kg_co2eq) is a pre-filled template line, skipped
     # with ROW_BLANK_TEMPLATE_LINE.
     blank_template_column: str | None = None
+    # (domain, class, route, value unit) columns of an activity-intensity file: the class and unit a row may
+    # name depend on its domain, and only waste rows name an end-of-life route (METHODOLOGY.md §3.9).
+    intensity_columns: tuple[str, str, str, str] | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -245,6 +248,39 @@ def equipment_contract(equipment_category: str) -> SourceContract:
 
 EQUIPMENT_SCIENTIFIC, EQUIPMENT_IT, EQUIPMENT_OTHER = (equipment_contract(c) for c in EQUIPMENT_CATEGORIES)
 
+# Additional categories (METHODOLOGY.md §3.9): institution-wide activity per FTE, one file per reporting year
+# for every unit (no unit column). Per domain, the classes a row may name and the units its value may be in.
+ADDITIONAL_CLASSES: dict[str, tuple[str, ...]] = {
+    "commuting": ("walking", "cycling", "e_bike", "powered_two_wheeler", "train", "tram", "bus", "car"),
+    "food": ("vegetarian", "vegan", "non_vegetarian", "chicken", "beef", "white_fish", "fatty_fish"),
+}
+ADDITIONAL_VALUE_UNITS: dict[str, tuple[str, ...]] = {
+    "commuting": ("pkm",),
+    "food": ("meal", "kg"),
+    "waste": ("kg",),
+}
+WASTE_ROUTES = ("incineration", "composting", "biogas", "recycling")
+
+ADDITIONAL_INTENSITIES = SourceContract(
+    source_code="additional_intensities",
+    raw_table="raw.additional_intensities",
+    columns=(
+        Column("domain", required=True, allowed=tuple(ADDITIONAL_VALUE_UNITS)),
+        Column("population", allowed=("staff", "students", "all"), default="all"),
+        Column("sius_code", allowed=SIUS_CODES),
+        Column("activity_class", required=True),
+        Column("waste_route"),
+        Column("value_per_fte", "decimal", required=True, minimum=0),
+        Column("value_unit", required=True, allowed=("pkm", "kg", "meal")),
+        Column("source_ref"),
+        NOTE,
+    ),
+    file_pattern=r"additional_intensities" + YEAR_SUFFIX,
+    unique_key=("domain", "population", "sius_code", "activity_class", "waste_route"),
+    known_units_column=None,
+    intensity_columns=("domain", "activity_class", "waste_route", "value_unit"),
+)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -256,6 +292,7 @@ SOURCES: dict[str, SourceContract] = {
         EQUIPMENT_SCIENTIFIC,
         EQUIPMENT_IT,
         EQUIPMENT_OTHER,
+        ADDITIONAL_INTENSITIES,
     )
 }
 

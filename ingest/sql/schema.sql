@@ -198,3 +198,28 @@ create table if not exists raw.equipment_other (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+
+-- Institution-wide activity per FTE for the additional categories (METHODOLOGY.md §3.9): one file per year,
+-- no unit column. Institution data, never shipped as defaults.
+create table if not exists raw.additional_intensities (
+    reporting_year integer not null,
+    -- commuting, food or waste
+    domain text not null,
+    -- staff (headcount members), students (the student aggregate) or all
+    population text not null,
+    -- NULL = every SIUS code
+    sius_code integer,
+    -- commuting mode, diet or waste type, lower case with `_`
+    activity_class text not null,
+    -- end-of-life route of a waste row; NULL otherwise
+    waste_route text,
+    value_per_fte numeric not null,
+    -- pkm, kg or meal per FTE and year
+    value_unit text not null,
+    source_ref text,
+    note text,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);

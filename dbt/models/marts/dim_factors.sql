@@ -17,6 +17,14 @@ gwp_factors as (
     select * from {{ ref('seed_factors__gwp') }}
 ),
 
+road_factors as (
+    select * from {{ ref('seed_factors__road') }}
+),
+
+food_factors as (
+    select * from {{ ref('seed_factors__food') }}
+),
+
 final as (
     select
         factor_id,
@@ -100,6 +108,42 @@ final as (
         source_ref,
         notes
     from gwp_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'additional' as module_code,
+        'commuting' as submodule_code,
+        jsonb_build_object('mode_code', mode_code, 'vehicle_type', vehicle_type) as key_json,
+        null::text as region_code,
+        basis_code as activity_unit,
+        value_kg_co2e_per_unit as factor_value,
+        'kg_co2e_per_' || basis_code as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from road_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'additional' as module_code,
+        'food' as submodule_code,
+        jsonb_build_object('diet_code', diet_code) as key_json,
+        null::text as region_code,
+        per_unit as activity_unit,
+        value_kg_co2e_per_unit as factor_value,
+        'kg_co2e_per_' || per_unit as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from food_factors
 )
 
 select * from final

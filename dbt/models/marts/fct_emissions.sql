@@ -18,6 +18,10 @@ process_legs as (
     select * from {{ ref('int_process__legs_unioned') }}
 ),
 
+additional_legs as (
+    select * from {{ ref('int_additional__legs_unioned') }}
+),
+
 legs as (
     select {{ emission_leg_columns(absent=["leg_parameters"]) }}
     from travel_legs
@@ -27,6 +31,9 @@ legs as (
     union all
     select {{ emission_leg_columns(absent=travel_only) }}
     from process_legs
+    union all
+    select {{ emission_leg_columns(absent=travel_only) }}
+    from additional_legs
 ),
 
 final as (
