@@ -197,6 +197,27 @@ TRAVEL_TRAINS = SourceContract(
     ),
 )
 
+# Professional travel by car, bus or taxi (co2calc extension, no EPFL template; METHODOLOGY.md §3.2 road
+# travel): one row per traveller and journey, one-way road distance stated (no sourced road detour for cars).
+TRAVEL_CARS = SourceContract(
+    source_code="travel_cars",
+    raw_table="raw.travel_cars",
+    columns=(
+        UNIT,
+        USER,
+        DEPARTURE_DATE,
+        Column("distance_km", "decimal", required=True, minimum=0, minimum_exclusive=True),
+        Column(
+            "vehicle_type", required=True, allowed=("car_petrol", "car_diesel", "car_electric", "bus", "taxi")
+        ),
+        NUMBER_OF_TRIPS,
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"travel_cars" + YEAR_SUFFIX,
+    date_column="departure_date",
+)
+
 PROCESS_CATEGORIES = ("CO2", "CH4", "N2O", "Refrigerant")
 
 PROCESS_EMISSIONS = SourceContract(
@@ -293,6 +314,7 @@ SOURCES: dict[str, SourceContract] = {
         EQUIPMENT_IT,
         EQUIPMENT_OTHER,
         ADDITIONAL_INTENSITIES,
+        TRAVEL_CARS,
     )
 }
 

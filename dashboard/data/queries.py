@@ -193,7 +193,7 @@ order by travel.submodule_code, travel.cabin_class
 """,
 )
 
-# Ties on t_co2e are broken by the codes so the top N is the same on every run.
+# Ties on t_co2e are broken by the codes so the top N is the same on every run. Road journeys have no route.
 TOP_TRAVEL_ROUTES = Query(
     "top_travel_routes",
     """
@@ -214,6 +214,7 @@ from reporting.rpt_travel__routes as routes
 inner join reporting.rpt_units as units on routes.unit_id = units.unit_id
 where
     routes.reporting_year = :reporting_year
+    and routes.origin_code is not null
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
 group by

@@ -223,3 +223,21 @@ create table if not exists raw.additional_intensities (
     _row_number integer not null,
     _loaded_at timestamptz not null
 );
+
+-- Professional travel by road (METHODOLOGY.md §3.2): one-way distance per trip, vehicle type, traveller.
+create table if not exists raw.travel_cars (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    user_institutional_id text,
+    departure_date date,
+    distance_km numeric not null,
+    -- car_petrol, car_diesel, car_electric, bus or taxi
+    vehicle_type text not null,
+    number_of_trips integer not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);

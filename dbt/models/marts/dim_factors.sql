@@ -1,6 +1,6 @@
 {#- Every shipped factor row in one long table (METHODOLOGY.md §4.2), for provenance and catalogue pages.
     Module-specific keys stay in key_json. The electricity factor serves every electric use (equipment now,
-    buildings later): its submodule is NULL. -#}
+    buildings later): its submodule is NULL. Road factors serve travel by car and commuting: module NULL. -#}
 with flight_factors as (
     select * from {{ ref('seed_factors__flights') }}
 ),
@@ -112,8 +112,8 @@ final as (
     select
         factor_id,
         factor_set_id,
-        'additional' as module_code,
-        'commuting' as submodule_code,
+        null::text as module_code,
+        null::text as submodule_code,
         jsonb_build_object('mode_code', mode_code, 'vehicle_type', vehicle_type) as key_json,
         null::text as region_code,
         basis_code as activity_unit,

@@ -27,6 +27,7 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/equipment_it",
         "raw/equipment_other",
         "raw/additional_intensities",
+        "raw/travel_cars",
     }
 
 
