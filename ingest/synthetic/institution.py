@@ -1,11 +1,12 @@
-"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment and
-process-emission files."""
+"""Write a whole synthetic institution: the unit tree and, per year, headcount, travel, equipment,
+process-emission and additional-category intensity files."""
 
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from ingest.synthetic.additional import additional_intensities_frame
 from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
 from ingest.synthetic.process import process_emissions_frame, process_labs
@@ -28,7 +29,8 @@ def generate_institution(
 ) -> list[Path]:
     """Write `units.csv` and, for each year, `headcount_<year>.csv`, `travel_planes_<year>.csv`,
     `travel_trains_<year>.csv`, `equipment_<category>_<year>.csv` (scientific, it, other) and
-    `processemissions_<year>.csv` into `out_dir` (back-office template format); return the written paths.
+    `processemissions_<year>.csv` into `out_dir` (back-office template format), and the institution-wide
+    `additional_intensities_<year>.csv` (synthetic, labelled so in every row); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -67,6 +69,10 @@ def generate_institution(
             written.append(_write(frame, out_dir / f"equipment_{category}_{roster.year}.csv"))
         process = process_emissions_frame(rng, roster.year, tree.lab_ids, cooling_labs, gas_labs)
         written.append(_write(process, out_dir / f"processemissions_{roster.year}.csv"))
+    # Drawn last, so that adding them left every earlier file as it was.
+    for roster in rosters:
+        intensities = additional_intensities_frame(rng, roster.year)
+        written.append(_write(intensities, out_dir / f"additional_intensities_{roster.year}.csv"))
     return written
 
 

@@ -62,7 +62,7 @@ def stations() -> list[dict[str, str]]:
     return _read(TRAIN_STATIONS_CSV)
 
 
-def test_generator_returns_the_units_file_and_seven_files_per_year(institution: Path) -> None:
+def test_generator_returns_the_units_file_and_eight_files_per_year(institution: Path) -> None:
     written = generate_institution(institution / "again", scale=SCALE, seed=42, years=YEARS)
     expected = ["units.csv"] + [
         f"{kind}_{year}.csv" for year in YEARS for kind in ("headcount", "travel_planes", "travel_trains")
@@ -72,6 +72,7 @@ def test_generator_returns_the_units_file_and_seven_files_per_year(institution: 
         for year in YEARS
         for kind in ("equipment_scientific", "equipment_it", "equipment_other", "processemissions")
     ]
+    expected += [f"additional_intensities_{year}.csv" for year in YEARS]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
 
@@ -399,3 +400,17 @@ def test_most_labs_own_it_equipment_and_a_minority_top_up_refrigerants(instituti
     assert 0 < len(refrigerant_labs) / len(labs) < 0.3
     assert {row["category"] for row in process} <= {"CO2", "CH4", "N2O", "Refrigerant"}
     assert all(float(row["quantity"]) > 0 for row in process)
+
+
+def test_additional_intensities_pass_validation_and_say_they_are_synthetic(institution: Path) -> None:
+    contract = SOURCES["additional_intensities"]
+    lookups = Lookups(frozenset(), frozenset(), StationIndex(by_name={}, names_by_country={}))
+    for year in YEARS:
+        path = institution / f"additional_intensities_{year}.csv"
+        assert _header(path) == list(contract.column_names)
+        delivered = read_delivered_file(path, contract, path.read_bytes())
+        _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
+        assert problems == [], (path.name, problems[:3])
+        rows = _read(path)
+        assert {row["domain"] for row in rows} == {"commuting", "food", "waste"}
+        assert all(row["source_ref"].startswith("synthetic institution data") for row in rows)
