@@ -5,6 +5,7 @@ import polars as pl
 import pytest
 
 from ingest.contracts import TRAVEL_CARS, source_for_file
+from ingest.read import read_delivered_file
 from ingest.reference import StationIndex
 from ingest.validate import Lookups, validate_rows
 
@@ -72,3 +73,18 @@ def test_a_row_breaking_a_rule_is_refused_with_its_code(cells, expected):
 def test_an_override_still_needs_the_journey_described():
     _, problems = check(kg_co2eq="35.2", distance_km=None)
     assert problems == [("distance_km", "ROW_REQUIRED")]
+
+
+def test_the_end_user_file_has_no_unit_column_and_takes_the_unit_of_the_upload(tmp_path):
+    path = tmp_path / "travel_cars_2025.csv"
+    path.write_text(
+        "user_institutional_id,departure_date,distance_km,vehicle_type,number_of_trips,note\n"
+        "150322,2025-03-14,102.5,car_petrol,2,Lausanne-Bern\n",
+        encoding="utf-8",
+    )
+    delivered = read_delivered_file(path, TRAVEL_CARS, has_unit_default=True)
+    checked, problems = validate_rows(
+        delivered.cells, TRAVEL_CARS, reporting_year=2025, lookups=LOOKUPS, unit_default="11110"
+    )
+    assert problems == []
+    assert checked.row(0, named=True)["unit_institutional_id"] == "11110"
