@@ -98,6 +98,9 @@ class SourceContract:
     # (unit column, kg-per-unit column): a quantity given in kg must have a coefficient of 1
     # (PURCH_COEF_INCONSISTENT, METHODOLOGY.md §3.5 (e)).
     mass_coefficient_columns: tuple[str, str] | None = None
+    # (domain, class, route, value unit) columns of an activity-intensity file: the class and unit a row may
+    # name depend on its domain, and only waste rows name an end-of-life route (METHODOLOGY.md §3.9).
+    intensity_columns: tuple[str, str, str, str] | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -217,6 +220,27 @@ TRAVEL_TRAINS = SourceContract(
         ("origin_name", "origin_country_code"),
         ("destination_name", "destination_country_code"),
     ),
+)
+
+# Professional travel by car, bus or taxi (co2calc extension, no EPFL template; METHODOLOGY.md §3.2 road
+# travel): one row per traveller and journey, one-way road distance stated (no sourced road detour for cars).
+TRAVEL_CARS = SourceContract(
+    source_code="travel_cars",
+    raw_table="raw.travel_cars",
+    columns=(
+        UNIT,
+        USER,
+        DEPARTURE_DATE,
+        Column("distance_km", "decimal", required=True, minimum=0, minimum_exclusive=True),
+        Column(
+            "vehicle_type", required=True, allowed=("car_petrol", "car_diesel", "car_electric", "bus", "taxi")
+        ),
+        NUMBER_OF_TRIPS,
+        NOTE,
+        OVERRIDE,
+    ),
+    file_pattern=r"travel_cars" + YEAR_SUFFIX,
+    date_column="departure_date",
 )
 
 PROCESS_CATEGORIES = ("CO2", "CH4", "N2O", "Refrigerant")
@@ -581,6 +605,40 @@ PURCHASES_ADDITIONAL = SourceContract(
 )
 PURCHASE_SPEND_SOURCES = tuple(purchase_contract(code) for code in PURCHASE_SUBMODULES)
 
+
+# Additional categories (METHODOLOGY.md §3.9): institution-wide activity per FTE, one file per reporting year
+# for every unit (no unit column). Per domain, the classes a row may name and the units its value may be in.
+ADDITIONAL_CLASSES: dict[str, tuple[str, ...]] = {
+    "commuting": ("walking", "cycling", "e_bike", "powered_two_wheeler", "train", "tram", "bus", "car"),
+    "food": ("vegetarian", "vegan", "non_vegetarian", "chicken", "beef", "white_fish", "fatty_fish"),
+}
+ADDITIONAL_VALUE_UNITS: dict[str, tuple[str, ...]] = {
+    "commuting": ("pkm",),
+    "food": ("meal", "kg"),
+    "waste": ("kg",),
+}
+WASTE_ROUTES = ("incineration", "composting", "biogas", "recycling")
+
+ADDITIONAL_INTENSITIES = SourceContract(
+    source_code="additional_intensities",
+    raw_table="raw.additional_intensities",
+    columns=(
+        Column("domain", required=True, allowed=tuple(ADDITIONAL_VALUE_UNITS)),
+        Column("population", allowed=("staff", "students", "all"), default="all"),
+        Column("sius_code", allowed=SIUS_CODES),
+        Column("activity_class", required=True),
+        Column("waste_route"),
+        Column("value_per_fte", "decimal", required=True, minimum=0),
+        Column("value_unit", required=True, allowed=("pkm", "kg", "meal")),
+        Column("source_ref"),
+        NOTE,
+    ),
+    file_pattern=r"additional_intensities" + YEAR_SUFFIX,
+    unique_key=("domain", "population", "sius_code", "activity_class", "waste_route"),
+    known_units_column=None,
+    intensity_columns=("domain", "activity_class", "waste_route", "value_unit"),
+)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -603,6 +661,8 @@ SOURCES: dict[str, SourceContract] = {
         RESEARCH_FACILITIES_ANIMALS,
         *PURCHASE_SPEND_SOURCES,
         PURCHASES_ADDITIONAL,
+        ADDITIONAL_INTENSITIES,
+        TRAVEL_CARS,
     )
 }
 

@@ -16,12 +16,15 @@ import pandas as pd
 import polars as pl
 
 from ingest.contracts import (
+    ADDITIONAL_CLASSES,
+    ADDITIONAL_VALUE_UNITS,
     ELECTRICITY_CARRIER,
     FUEL_UNITS,
     HOURS_PER_WEEK,
     PER_HOUR_ALLOCATION_UNITS,
     TYPE_DESCRIPTIONS,
     TYPE_PATTERNS,
+    WASTE_ROUTES,
     Column,
     SourceContract,
 )
@@ -211,7 +214,7 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
         key = ", ".join(contract.unique_key)
         rules.append(
             _Rule(
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(contract.unique_key)),
+                gxe.ExpectColumnValuesToBeUnique(column="__unique_key"),
                 "ROW_DUPLICATE",
                 None,
                 lambda _v, k=key: f"({k}) is repeated in the file",
@@ -576,6 +579,59 @@ def _facility_reference(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[_Rule]]
     )
 
 
+def _intensity(frame: pl.DataFrame, columns: tuple[str, str, str, str]) -> tuple[pl.DataFrame, list[_Rule]]:
+    """An activity intensity names a class and a value unit of its domain, and an end-of-life route only when
+    it is waste (METHODOLOGY.md §3.9 (a)). Classes and routes are stored lower case with `_` for spaces and
+    hyphens (`E-bike` -> `e_bike`); waste types are free (the institution's own statistics name them)."""
+    domain_column, class_column, route_column, unit_column = columns
+    canonical = pl.col(class_column).str.to_lowercase().str.replace_all(r"[\s-]+", "_")
+    frame = frame.with_columns(
+        canonical.alias(class_column), pl.col(route_column).str.to_lowercase().alias(route_column)
+    )
+    classes, routes, missing_routes, units = [], [], [], []
+    rows = zip(
+        frame[domain_column], frame[class_column], frame[route_column], frame[unit_column], strict=True
+    )
+    for domain, activity_class, route, unit in rows:
+        allowed_classes = ADDITIONAL_CLASSES.get(domain)
+        classes.append(
+            f"{class_column} {activity_class!r} is not one of {', '.join(allowed_classes)} (domain {domain})"
+            if allowed_classes and activity_class is not None and activity_class not in allowed_classes
+            else None
+        )
+        is_waste = domain == "waste"
+        routes.append(
+            f"{route_column} {route!r} is not one of {', '.join(WASTE_ROUTES)}"
+            if is_waste and route is not None and route not in WASTE_ROUTES
+            else f"{route_column} {route!r} must be blank for {domain}"
+            if domain is not None and not is_waste and route is not None
+            else None
+        )
+        missing_routes.append(
+            f"{route_column} is required for waste (one of {', '.join(WASTE_ROUTES)})"
+            if is_waste and route is None
+            else None
+        )
+        allowed_units = ADDITIONAL_VALUE_UNITS.get(domain)
+        units.append(
+            f"{unit_column} {unit!r} is not a unit of {domain} (expected {', '.join(allowed_units)})"
+            if allowed_units and unit is not None and unit not in allowed_units
+            else None
+        )
+    frame = frame.with_columns(
+        pl.Series("__intensity_class", classes, dtype=pl.String),
+        pl.Series("__intensity_route", routes, dtype=pl.String),
+        pl.Series("__intensity_route_missing", missing_routes, dtype=pl.String),
+        pl.Series("__intensity_unit", units, dtype=pl.String),
+    )
+    return frame, [
+        _message_rule("__intensity_class", "ROW_ENUM", class_column),
+        _message_rule("__intensity_route", "ROW_ENUM", route_column),
+        _message_rule("__intensity_route_missing", "ROW_REQUIRED", route_column),
+        _message_rule("__intensity_unit", "ROW_ENUM", unit_column),
+    ]
+
+
 def _resolution_columns(
     frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
 ) -> tuple[pl.DataFrame, list[_Rule]]:
@@ -604,6 +660,9 @@ def _resolution_columns(
     if contract.is_facility_reference:
         frame, reference_rules = _facility_reference(frame)
         rules += reference_rules
+    if contract.intensity_columns:
+        frame, intensity_rules = _intensity(frame, contract.intensity_columns)
+        rules += intensity_rules
     if contract.weekly_hours_columns:
         *_, last = contract.weekly_hours_columns
         # Only hours that are each in range are summed (an out-of-range cell is EQUIP_HOURS_RANGE already); a
@@ -665,6 +724,12 @@ def validate_rows(
     """Check every row; return the canonical frame (with helper columns) and the problems found."""
     frame = _helper_columns(_canonical(cells, contract, unit_default), contract, lookups)
     frame, resolution_rules = _resolution_columns(frame, contract, lookups)
+    if len(contract.unique_key) > 1:
+        # One text per key, taken after the resolution rules canonicalised the cells, blank cells included: a
+        # compound-uniqueness expectation skips rows with a NULL in the key, and an optional key column (an
+        # intensity's sius_code) is usually blank.
+        key = pl.concat_str([pl.col(c).fill_null("") for c in contract.unique_key], separator="\x1f")
+        frame = frame.with_columns(key.alias("__unique_key"))
     rules = [rule for column in contract.columns for rule in _column_rules(column)]
     rules += _lookup_rules(contract, reporting_year, lookups)
     rules += resolution_rules

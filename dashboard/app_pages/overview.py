@@ -60,6 +60,27 @@ st.plotly_chart(
 )
 st.caption(PERSON_REFERENCE_NOTE)
 
+additional = loaders.additional_by_year(
+    selection.warehouse, selection.allowed_unit_ids, selection.unit_id, selection.reporting_year
+)
+with st.expander("Additional categories (not in the totals above)"):
+    st.caption(
+        "Commuting, food and waste are estimated from institution-wide averages per FTE: they say nothing about "
+        "a unit's own behaviour and are left out of the totals, the per-FTE figures and the targets. "
+        "Empty = not estimated (no intensity or no factor), not zero."
+    )
+    show_table(
+        additional,
+        key="overview_additional",
+        file_name=f"co2calc_additional_{selection.reporting_year}",
+        column_config={
+            "submodule_code": "category",
+            "t_co2e": st.column_config.NumberColumn("t CO2e", format="%.2f"),
+            "not_estimated_unit_count": "units not estimated",
+            "unit_count": "units",
+        },
+    )
+
 st.subheader("Factor sets used")
 factor_sets = loaders.factor_sets_in_use(selection.warehouse, selection.reporting_year)
 show_table(

@@ -208,5 +208,14 @@ def top_travel_routes(
 
 
 @_cached
+def additional_by_year(
+    warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str, reporting_year: int
+) -> pd.DataFrame:
+    return _read(
+        warehouse, queries.ADDITIONAL_BY_YEAR, allowed, unit_id=unit_id, reporting_year=reporting_year
+    )
+
+
+@_cached
 def factor_sets_in_use(warehouse: Warehouse, reporting_year: int) -> pd.DataFrame:
     return _read(warehouse, queries.FACTOR_SETS_IN_USE, (), reporting_year=reporting_year)

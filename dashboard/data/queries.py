@@ -123,6 +123,28 @@ order by headcount.reporting_year
 """,
 )
 
+# Commuting, food and waste, apart from the headline (METHODOLOGY.md §1.7): a category is estimated for the
+# subtree only when some lab has a number for it; `not_estimated_unit_count` counts the labs without one.
+ADDITIONAL_BY_YEAR = Query(
+    "additional_by_year",
+    """
+select
+    additional.submodule_code,
+    cast(sum(additional.t_co2e) as double precision) as t_co2e,
+    cast(count(*) filter (where additional.estimate_status = 'not_estimated') as bigint)
+        as not_estimated_unit_count,
+    cast(count(*) as bigint) as unit_count
+from reporting.rpt_additional__unit_year as additional
+inner join reporting.rpt_units as units on additional.unit_id = units.unit_id
+where
+    additional.reporting_year = :reporting_year
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
+group by additional.submodule_code
+order by additional.submodule_code
+""",
+)
+
 # One row per unit of the chosen subtree (every level), each with the sums over the level-4 units
 # below it: the drill-down and the per-FTE ranking read the same numbers.
 UNIT_TOTALS = Query(
@@ -193,7 +215,7 @@ order by travel.submodule_code, travel.cabin_class
 """,
 )
 
-# Ties on t_co2e are broken by the codes so the top N is the same on every run.
+# Ties on t_co2e are broken by the codes so the top N is the same on every run. Road journeys have no route.
 TOP_TRAVEL_ROUTES = Query(
     "top_travel_routes",
     """
@@ -214,6 +236,7 @@ from reporting.rpt_travel__routes as routes
 inner join reporting.rpt_units as units on routes.unit_id = units.unit_id
 where
     routes.reporting_year = :reporting_year
+    and routes.origin_code is not null
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
 group by

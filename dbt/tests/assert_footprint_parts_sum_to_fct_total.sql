@@ -1,7 +1,8 @@
 -- A failure means a reporting total disagrees (by more than 1e-6 t) with the sum of the emission rows it is
 -- built from, per unit, year and module: a row was lost or double-counted between marts and reporting, or
 -- fct_emissions holds rows of a unit that is not at level 4 (inventories live at level 4 and only those are
--- reported).
+-- reported). Additional categories are not in the footprint (METHODOLOGY.md §1.7): see
+-- assert_additional_totals_equal_their_emission_rows.
 with emission_totals as (
     select
         unit_id,
@@ -9,6 +10,7 @@ with emission_totals as (
         module_code,
         {{ kg_to_t('sum(kg_co2e)') }} as t_co2e
     from {{ ref('fct_emissions') }}
+    where not is_additional_category
     group by unit_id, reporting_year, module_code
 ),
 

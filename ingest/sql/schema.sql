@@ -555,6 +555,49 @@ create table if not exists raw.purchases_additional (
     _loaded_at timestamptz not null
 );
 
+-- Institution-wide activity per FTE for the additional categories (METHODOLOGY.md §3.9): one file per year,
+-- no unit column. Institution data, never shipped as defaults.
+create table if not exists raw.additional_intensities (
+    reporting_year integer not null,
+    -- commuting, food or waste
+    domain text not null,
+    -- staff (headcount members), students (the student aggregate) or all
+    population text not null,
+    -- NULL = every SIUS code
+    sius_code integer,
+    -- commuting mode, diet or waste type, lower case with `_`
+    activity_class text not null,
+    -- end-of-life route of a waste row; NULL otherwise
+    waste_route text,
+    value_per_fte numeric not null,
+    -- pkm, kg or meal per FTE and year
+    value_unit text not null,
+    source_ref text,
+    note text,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
+-- Professional travel by road (METHODOLOGY.md §3.2): one-way distance per trip, vehicle type, traveller.
+create table if not exists raw.travel_cars (
+    reporting_year integer not null,
+    unit_institutional_id text not null,
+    user_institutional_id text,
+    departure_date date,
+    distance_km numeric not null,
+    -- car_petrol, car_diesel, car_electric, bus or taxi
+    vehicle_type text not null,
+    number_of_trips integer not null,
+    note text,
+    kg_co2eq numeric,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
 -- System feeds (ingest/feeds): a feed batch's load names the feed and the cursor range it covers (its
 -- file_name is a label); a steward's deletion names who, when and why.
 alter table ops.loads add column if not exists feed_name text;

@@ -1,12 +1,13 @@
 """Write a whole synthetic institution: the unit tree, the room reference and, per year, the files of every
 module (headcount, travel, equipment, process emissions, buildings, external cloud and generative AI, research
-facilities, purchases)."""
+facilities, purchases) and the institution-wide additional-category intensities."""
 
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from ingest.synthetic.additional import additional_intensities_frame
 from ingest.synthetic.buildings import building_frames
 from ingest.synthetic.cloud_ai import cloud_ai_labs, external_ai_frame, external_clouds_frame
 from ingest.synthetic.equipment import equipment_frames
@@ -36,8 +37,9 @@ def generate_institution(
     `processemissions_<year>.csv` into `out_dir`, then `building_rooms_reference.csv` and, for each year,
     `building_room_intensities_<year>.csv`, `building_rooms_<year>.csv`, `building_energycombustions_<year>.csv`,
     `external_clouds_<year>.csv`, `external_ai_<year>.csv`, `facility_footprints_<year>.csv`,
-    `researchfacilities_common_<year>.csv`, `researchfacilities_animals_<year>.csv` and
-    `purchases_<template>_<year>.csv` (the seven sub-module templates and the additional one) (back-office
+    `researchfacilities_common_<year>.csv`, `researchfacilities_animals_<year>.csv`,
+    `purchases_<template>_<year>.csv` (the seven sub-module templates and the additional one) and the
+    institution-wide `additional_intensities_<year>.csv` (synthetic, labelled so in every row) (back-office
     template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
@@ -104,6 +106,10 @@ def generate_institution(
     for roster in rosters:
         for source_code, frame in purchase_frames(rng, roster, tree.lab_ids, labs).items():
             written.append(_write(frame, out_dir / f"{source_code}_{roster.year}.csv"))
+    # Drawn after purchases, so that adding the additional categories left the files above as they were.
+    for roster in rosters:
+        intensities = additional_intensities_frame(rng, roster.year)
+        written.append(_write(intensities, out_dir / f"additional_intensities_{roster.year}.csv"))
     return written
 
 

@@ -89,6 +89,7 @@ def test_generator_returns_the_units_file_and_every_module_file_per_year(institu
     expected += [
         f"{kind}_{year}.csv" for year in YEARS for kind in (*PURCHASE_TEMPLATES, "purchases_additional")
     ]
+    expected += [f"additional_intensities_{year}.csv" for year in YEARS]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
 
@@ -571,3 +572,17 @@ def test_purchases_are_mostly_in_chf_with_seed_nacres_codes_and_some_liquid_nitr
     assert {(row["name"], row["unit"], row["coef_to_kg"]) for row in nitrogen} == {
         ("Liquid Nitrogen", "L", "0.8")
     }
+
+
+def test_additional_intensities_pass_validation_and_say_they_are_synthetic(institution: Path) -> None:
+    contract = SOURCES["additional_intensities"]
+    lookups = Lookups(frozenset(), frozenset(), StationIndex(by_name={}, names_by_country={}))
+    for year in YEARS:
+        path = institution / f"additional_intensities_{year}.csv"
+        assert _header(path) == list(contract.column_names)
+        delivered = read_delivered_file(path, contract, path.read_bytes())
+        _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
+        assert problems == [], (path.name, problems[:3])
+        rows = _read(path)
+        assert {row["domain"] for row in rows} == {"commuting", "food", "waste"}
+        assert all(row["source_ref"].startswith("synthetic institution data") for row in rows)

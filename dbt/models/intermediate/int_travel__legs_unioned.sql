@@ -1,5 +1,5 @@
 {#- Every travel emission leg in the emission-row shape of METHODOLOGY.md §1.3: computed flights, computed
-    trains and overrides. Travel is scope 3, category 6 (business travel), and no leg is an additional
+    trains, computed road journeys (submodule car, leg = vehicle type) and overrides. Travel is scope 3, category 6 (business travel), and no leg is an additional
     category. Unresolved rows are not here: they are in int_travel__rows_unresolved. -#}
 with flights as (
     select * from {{ ref('int_travel__flight_factors_matched') }}
@@ -8,6 +8,11 @@ with flights as (
 
 trains as (
     select * from {{ ref('int_travel__train_factors_matched') }}
+    where status_code = 'MATCHED'
+),
+
+cars as (
+    select * from {{ ref('int_travel__car_factors_matched') }}
     where status_code = 'MATCHED'
 ),
 
@@ -67,6 +72,32 @@ legs as (
         false as is_override,
         flags
     from trains
+    union all
+    select
+        activity_row_id,
+        load_id,
+        reporting_year,
+        unit_id,
+        'car' as submodule_code,
+        vehicle_type as leg_code,
+        null::text as origin_code,
+        null::text as destination_code,
+        null::text as cabin_class,
+        number_of_trips,
+        distance_km,
+        activity_quantity,
+        factor_id,
+        factor_set_id,
+        factor_set_version,
+        factor_value,
+        null::numeric as rf_multiplier,
+        null::numeric as class_weight,
+        kg_co2e,
+        uncertainty_rel,
+        sigma_kg,
+        false as is_override,
+        array[]::text[] as flags
+    from cars
     union all
     select
         activity_row_id,

@@ -11,6 +11,11 @@ trains as (
     where override_kg_co2e is not null
 ),
 
+cars as (
+    select * from {{ ref('stg_csv__travel_cars') }}
+    where override_kg_co2e is not null
+),
+
 overrides as (
     select
         'plane' as submodule_code,
@@ -39,6 +44,20 @@ overrides as (
         distance_km,
         override_kg_co2e
     from trains
+    union all
+    select
+        'car' as submodule_code,
+        activity_row_id,
+        load_id,
+        reporting_year,
+        unit_id,
+        null::text as origin_code,
+        null::text as destination_code,
+        null::text as cabin_class,
+        number_of_trips,
+        distance_km,
+        override_kg_co2e
+    from cars
 ),
 
 final as (

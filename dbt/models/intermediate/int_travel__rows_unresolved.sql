@@ -9,6 +9,11 @@ trains as (
     where status_code <> 'MATCHED'
 ),
 
+cars as (
+    select * from {{ ref('int_travel__car_factors_matched') }}
+    where status_code <> 'MATCHED'
+),
+
 final as (
     select
         activity_row_id,
@@ -29,6 +34,16 @@ final as (
         'train' as submodule_code,
         status_code
     from trains
+    union all
+    select
+        activity_row_id,
+        load_id,
+        unit_id,
+        reporting_year,
+        'travel' as module_code,
+        'car' as submodule_code,
+        status_code
+    from cars
 )
 
 select * from final

@@ -45,6 +45,14 @@ purchase_exclusions as (
     select * from {{ ref('seed_purchases__excluded_codes') }}
 ),
 
+road_factors as (
+    select * from {{ ref('seed_factors__road') }}
+),
+
+food_factors as (
+    select * from {{ ref('seed_factors__food') }}
+),
+
 final as (
     select
         factor_id,
@@ -272,6 +280,42 @@ final as (
         'dbt/seeds/seed_purchases__excluded_codes.csv' as source_ref,
         reason as notes
     from purchase_exclusions
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        null::text as module_code,
+        null::text as submodule_code,
+        jsonb_build_object('mode_code', mode_code, 'vehicle_type', vehicle_type) as key_json,
+        null::text as region_code,
+        basis_code as activity_unit,
+        value_kg_co2e_per_unit as factor_value,
+        'kg_co2e_per_' || basis_code as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from road_factors
+    union all
+    select
+        factor_id,
+        factor_set_id,
+        'additional' as module_code,
+        'food' as submodule_code,
+        jsonb_build_object('diet_code', diet_code) as key_json,
+        null::text as region_code,
+        per_unit as activity_unit,
+        value_kg_co2e_per_unit as factor_value,
+        'kg_co2e_per_' || per_unit as factor_unit,
+        uncertainty_rel,
+        null::numeric as rf_included,
+        null::text as class_basis,
+        source_year,
+        source_ref,
+        notes
+    from food_factors
 )
 
 select * from final

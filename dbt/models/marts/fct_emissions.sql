@@ -16,6 +16,7 @@
     ("int_cloud_ai__legs_unioned", travel_only, []),
     ("int_purchases__legs_unioned", travel_only, []),
     ("int_facilities__legs_unioned", travel_only, facility_only),
+    ("int_additional__legs_unioned", travel_only, []),
 ] %}
 
 with legs as (

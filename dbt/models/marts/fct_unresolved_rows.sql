@@ -1,5 +1,6 @@
-{#- Activity rows kept without an emission (status FACTOR_MISSING and friends): reported, never dropped. A
-    module joins by adding its unresolved-rows model to `module_rows`. -#}
+{#- Activity rows kept without an emission (status FACTOR_MISSING and friends): reported, never dropped. One
+    row per activity row and submodule: a headcount row has one per additional category it could not
+    estimate. A module joins by adding its unresolved-rows model to `module_rows`. -#}
 {% set module_rows = [
     "int_travel__rows_unresolved",
     "int_equipment__rows_unresolved",
@@ -8,6 +9,7 @@
     "int_cloud_ai__rows_unresolved",
     "int_purchases__rows_unresolved",
     "int_facilities__rows_unresolved",
+    "int_additional__rows_unresolved",
 ] %}
 
 with unioned as (

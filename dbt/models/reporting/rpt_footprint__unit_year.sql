@@ -1,9 +1,12 @@
-{#- Footprint of each level-4 unit (inventories live at level 4, METHODOLOGY.md §2.1) per year, module,
-    submodule and scope. sigma follows §1.6: rows sharing a factor are fully correlated, so their sigmas add
-    up within the factor (sigma_kg = kg x u_f, no activity uncertainty in v1), then factors combine in
-    quadrature. NULL sigma = no row of the group has a published uncertainty. -#}
+{#- Headline footprint of each level-4 unit (inventories live at level 4, METHODOLOGY.md §2.1) per year,
+    module, submodule and scope. Additional categories (commuting, food, waste) are left out: they are
+    estimates from institution averages, excluded from headline totals, per-FTE metrics and targets (§1.7),
+    and reported apart in rpt_additional__unit_year. sigma follows §1.6: rows sharing a factor are fully
+    correlated, so their sigmas add up within the factor (sigma_kg = kg x u_f, no activity uncertainty in
+    v1), then factors combine in quadrature. NULL sigma = no row of the group has a published uncertainty. -#}
 with emissions as (
     select * from {{ ref('fct_emissions') }}
+    where not is_additional_category
 ),
 
 level_4_units as (

@@ -10,6 +10,7 @@ final as (
         reporting_year::integer as reporting_year,
         module_code::text as module_code,
         activity_row_id::text as activity_row_id,
+        submodule_code::text as submodule_code,
         status_code::text as status_code
     from unresolved
 )

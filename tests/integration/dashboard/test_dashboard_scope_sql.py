@@ -41,3 +41,18 @@ def test_the_subtree_totals_of_the_institution_match_its_labs(warehouse, lab_pai
 
     assert totals.loc[scope[0], "t_co2e"] == pytest.approx(lab_pair.institution_t_co2e, rel=1e-9)
     assert totals.loc[lab_pair.hidden_unit_id, "t_co2e"] == pytest.approx(lab_pair.hidden_t_co2e, rel=1e-9)
+
+
+def test_additional_categories_come_apart_from_the_headline_and_waste_is_not_estimated(warehouse, lab_pair):
+    scope = loaders.allowed_unit_ids(warehouse, Viewer(role="institution", unit_ids=None))
+    year = lab_pair.reporting_year
+
+    additional = loaders.additional_by_year(warehouse, scope, scope[0], year).set_index("submodule_code")
+    footprint = loaders.footprint_by_year(warehouse, scope, scope[0])
+
+    assert additional.loc["commuting", "t_co2e"] > 0
+    assert additional.loc["food", "t_co2e"] > 0
+    # No waste factor is shipped: every lab's waste is "not estimated", a NULL total rather than 0.
+    assert additional.loc["waste"].isna()["t_co2e"]
+    assert additional.loc["waste", "not_estimated_unit_count"] == additional.loc["waste", "unit_count"]
+    assert "additional" not in set(footprint["module_code"])
