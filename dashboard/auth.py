@@ -14,10 +14,28 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from dashboard.i18n import DEFAULT_LANGUAGE, Translator
+
 
 class ScopeKind(StrEnum):
     EVERYTHING = "everything"
     CLAIMED_UNITS = "claimed_units"
+    CLAIMED_SCHOOL = "claimed_school"
+
+
+class PageName(StrEnum):
+    """The dashboard's pages; `config/roles.yaml` lists which of them each role gets."""
+
+    OVERVIEW = "overview"
+    BREAKDOWN = "breakdown"
+    UNITS = "units"
+    TRENDS = "trends"
+    TRAJECTORY = "trajectory"
+    IT = "it"
+    TRAVEL = "travel"
+    METHODOLOGY = "methodology"
+    DATA_QUALITY = "data_quality"
+    OPERATIONS = "operations"
 
 
 class RoleRule(BaseModel):
@@ -26,6 +44,8 @@ class RoleRule(BaseModel):
     role: str
     scope: ScopeKind
     groups: frozenset[str] = Field(min_length=1)
+    # In the order the navigation lists them; the first is the page shown after login.
+    pages: tuple[PageName, ...] = Field(min_length=1)
 
 
 class RoleConfig(BaseModel):
@@ -33,15 +53,17 @@ class RoleConfig(BaseModel):
 
     role_claim: str
     unit_claim: str
+    school_claim: str
     roles: tuple[RoleRule, ...] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """A logged-in user's role and scope; `unit_ids` is None for a role that sees every unit."""
+    """A logged-in user's role, scope and pages; `unit_ids` is None for a role that sees every unit."""
 
     role: str
     unit_ids: tuple[str, ...] | None
+    pages: tuple[PageName, ...]
 
     @property
     def sees_everything(self) -> bool:
@@ -49,7 +71,18 @@ class Viewer:
 
 
 class AccessRefused(Exception):
-    """The claims grant no role: the message tells the user why, in words they can forward."""
+    """The claims grant no role: the message tells the user why, in words they can forward.
+
+    `key` and `fields` name the message in the dashboard's catalogues; `str()` is its English text.
+    """
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(Translator(DEFAULT_LANGUAGE)(key, **fields))
+
+    def message(self, tr: Translator) -> str:
+        return tr(self.key, **self.fields)
 
 
 def load_role_config(path: Path) -> RoleConfig:
@@ -66,19 +99,16 @@ def viewer_from_claims(claims: Mapping[str, object], config: RoleConfig) -> View
     rule = next((rule for rule in config.roles if rule.groups & groups), None)
     if rule is None:
         who = claims.get("email") or claims.get("sub") or "this account"
-        raise AccessRefused(
-            f"{who} has no co2calc role: none of its groups ({', '.join(sorted(groups)) or 'none'}) "
-            f"is mapped to a role. Ask the co2calc administrators to add you to a dashboard group."
-        )
+        raise AccessRefused("refusal.no_role", who=who, groups=", ".join(sorted(groups)) or "—")
     if rule.scope is ScopeKind.EVERYTHING:
-        return Viewer(role=rule.role, unit_ids=None)
-    unit_ids = _claim_values(claims.get(config.unit_claim))
+        return Viewer(role=rule.role, unit_ids=None, pages=rule.pages)
+    # A school's reporting staff name their school (a level-2 unit) in a claim of its own, so that a
+    # directory attribute listing the school cannot be mistaken for a lab head's cost centres.
+    claim = config.school_claim if rule.scope is ScopeKind.CLAIMED_SCHOOL else config.unit_claim
+    unit_ids = _claim_values(claims.get(claim))
     if not unit_ids:
-        raise AccessRefused(
-            f"Your role {rule.role!r} is limited to the units named in the {config.unit_claim!r} claim, "
-            f"and your login carries none. Ask the co2calc administrators to assign your units."
-        )
-    return Viewer(role=rule.role, unit_ids=unit_ids)
+        raise AccessRefused("refusal.no_units", role=rule.role, claim=claim)
+    return Viewer(role=rule.role, unit_ids=unit_ids, pages=rule.pages)
 
 
 def _claim_values(value: object) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.auth import Viewer
 from dashboard.data.loaders import Warehouse
+from dashboard.i18n import Translator
 
 SELECTION_KEY = "selection"
 
@@ -19,6 +20,11 @@ class Selection:
     reporting_year: int
     unit_id: str
     unit_label: str
+    # The chosen unit's school (level 2), None for the institution itself.
+    school_unit_id: str | None
+    tr: Translator
+    # Whether pages show the additional categories (METHODOLOGY.md §1.7), always apart from headline totals.
+    show_additional_categories: bool
 
 
 def current_selection() -> Selection:

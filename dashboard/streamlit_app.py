@@ -1,8 +1,8 @@
 """co2calc dashboard: login gate, role and scope, shared sidebar filters, then the chosen page.
 
 Run from the repository root with `co2calc dashboard`, or see dashboard/README.md to run it alone.
-An anonymous visitor gets the login page and nothing else; a logged-in user gets the pages of
-`app_pages/`, limited to the units of their role (config/roles.yaml).
+An anonymous visitor gets the login page and nothing else; a logged-in user gets the pages of their
+role (config/roles.yaml), limited to the units of their scope, in the language picked in the sidebar.
 """
 
 from pathlib import Path
@@ -11,28 +11,58 @@ import pandas as pd
 import streamlit as st
 
 from config.settings import get_settings
-from dashboard.auth import AccessRefused, Viewer, load_role_config, viewer_from_claims
+from dashboard.auth import AccessRefused, PageName, Viewer, load_role_config, viewer_from_claims
 from dashboard.data import loaders
+from dashboard.i18n import LANGUAGES, Translator, preferred_language
 from dashboard.selection import SELECTION_KEY, Selection
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+LANGUAGE_KEY = "filter_language"
 YEAR_KEY = "filter_reporting_year"
 UNIT_KEY = "filter_unit_id"
+ADDITIONAL_KEY = "filter_show_additional_categories"
+PAGE_ICONS = {
+    PageName.OVERVIEW: ":material/dashboard:",
+    PageName.BREAKDOWN: ":material/donut_large:",
+    PageName.UNITS: ":material/account_tree:",
+    PageName.TRENDS: ":material/show_chart:",
+    PageName.TRAJECTORY: ":material/trending_down:",
+    PageName.IT: ":material/computer:",
+    PageName.TRAVEL: ":material/flight:",
+    PageName.METHODOLOGY: ":material/menu_book:",
+    PageName.DATA_QUALITY: ":material/rule:",
+    PageName.OPERATIONS: ":material/settings:",
+}
 
 
-def show_login() -> None:
-    st.title("co2calc")
-    st.write(
-        "The greenhouse-gas footprint of the institution and its units. "
-        "Log in with your institution account to see the units you are responsible for."
+def browser_language() -> str:
+    return preferred_language(st.context.headers.get("Accept-Language"), st.context.locale)
+
+
+def language_picker() -> Translator:
+    """The sidebar's language, first set from the browser's preferences."""
+    if LANGUAGE_KEY not in st.session_state:
+        st.session_state[LANGUAGE_KEY] = browser_language()
+    names = {language: Translator(language)("language.name") for language in LANGUAGES}
+    language = st.sidebar.selectbox(
+        Translator(st.session_state[LANGUAGE_KEY])("sidebar.language"),
+        LANGUAGES,
+        format_func=names.__getitem__,
+        key=LANGUAGE_KEY,
     )
-    st.button("Log in", type="primary", on_click=st.login)
+    return Translator(language)
 
 
-def show_refusal(message: str) -> None:
+def show_login(tr: Translator) -> None:
+    st.title("co2calc")
+    st.write(tr("login.intro"))
+    st.button(tr("login.button"), type="primary", on_click=st.login)
+
+
+def show_refusal(message: str, tr: Translator) -> None:
     st.title("co2calc")
     st.error(message)
-    st.button("Log out", on_click=st.logout)
+    st.button(tr("sidebar.logout"), on_click=st.logout)
 
 
 def unit_labels(units: pd.DataFrame) -> dict[str, str]:
@@ -50,25 +80,26 @@ def _forget_stale_choice(key: str, options: list) -> None:
         del st.session_state[key]
 
 
-def sidebar_filters(warehouse: loaders.Warehouse, viewer: Viewer) -> Selection | None:
+def sidebar_filters(warehouse: loaders.Warehouse, viewer: Viewer, tr: Translator) -> Selection | None:
     allowed = loaders.allowed_unit_ids(warehouse, viewer)
     units = loaders.units_in_scope(warehouse, allowed)
     if units.empty:
-        st.warning(
-            f"None of your units ({', '.join(allowed) or 'none'}) is in the warehouse. "
-            "Ask the co2calc administrators to check the unit ids of your account."
-        )
+        st.warning(tr("sidebar.no_units", unit_ids=", ".join(allowed) or "—"))
         return None
     years = loaders.reporting_years(warehouse, allowed)
     if not years:
-        st.info("No footprint has been computed for your units yet.")
+        st.info(tr("sidebar.no_years"))
         return None
     labels = unit_labels(units)
     unit_ids = list(labels)
     _forget_stale_choice(YEAR_KEY, years)
     _forget_stale_choice(UNIT_KEY, unit_ids)
-    reporting_year = st.sidebar.selectbox("Reporting year", years, key=YEAR_KEY)
-    unit_id = st.sidebar.selectbox("Unit", unit_ids, format_func=labels.__getitem__, key=UNIT_KEY)
+    reporting_year = st.sidebar.selectbox(tr("sidebar.reporting_year"), years, key=YEAR_KEY)
+    unit_id = st.sidebar.selectbox(tr("sidebar.unit"), unit_ids, format_func=labels.__getitem__, key=UNIT_KEY)
+    show_additional = st.sidebar.toggle(
+        tr("sidebar.show_additional"), key=ADDITIONAL_KEY, help=tr("sidebar.show_additional_help")
+    )
+    school_unit_id = units.set_index("unit_id").loc[unit_id, "school_unit_id"]
     return Selection(
         warehouse=warehouse,
         viewer=viewer,
@@ -76,37 +107,48 @@ def sidebar_filters(warehouse: loaders.Warehouse, viewer: Viewer) -> Selection |
         reporting_year=reporting_year,
         unit_id=unit_id,
         unit_label=labels[unit_id].strip(),
+        school_unit_id=None if pd.isna(school_unit_id) else str(school_unit_id),
+        tr=tr,
+        show_additional_categories=show_additional,
     )
 
 
 def main() -> None:
     st.set_page_config(page_title="co2calc", page_icon=":material/eco:", layout="wide")
     if not st.user.get("is_logged_in", False):
-        show_login()
+        # Before login there is no sidebar: the page speaks the browser's language.
+        show_login(Translator(browser_language()))
         return
+    tr = language_picker()
     claims = st.user.to_dict()
     try:
         viewer = viewer_from_claims(claims, load_role_config(get_settings().roles_file))
     except AccessRefused as refusal:
-        show_refusal(str(refusal))
+        show_refusal(refusal.message(tr), tr)
         return
 
-    st.sidebar.caption(f"{claims.get('name') or claims.get('email') or claims.get('sub')} · {viewer.role}")
-    st.sidebar.button("Log out", on_click=st.logout)
+    who = claims.get("name") or claims.get("email") or claims.get("sub")
+    st.sidebar.caption(f"{who} · {tr.label('role', viewer.role)}")
+    st.sidebar.button(tr("sidebar.logout"), on_click=st.logout)
     try:
         warehouse = loaders.connect_warehouse()
     except loaders.WarehouseUnavailable as problem:
         st.error(str(problem))
         return
-    selection = sidebar_filters(warehouse, viewer)
+    selection = sidebar_filters(warehouse, viewer, tr)
     if selection is None:
         return
     st.session_state[SELECTION_KEY] = selection
     navigation = st.navigation(
         [
-            st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-            st.Page(PAGES_DIR / "units.py", title="Units", icon=":material/account_tree:"),
-            st.Page(PAGES_DIR / "travel.py", title="Travel", icon=":material/flight:"),
+            st.Page(
+                PAGES_DIR / f"{page}.py",
+                title=tr(f"{page}.title"),
+                icon=PAGE_ICONS[page],
+                url_path=str(page),
+                default=position == 0,
+            )
+            for position, page in enumerate(viewer.pages)
         ]
     )
     navigation.run()

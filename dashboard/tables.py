@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import Translator
+
 # Excel reads a CSV without a byte-order mark as the machine's code page, which garbles the accented
 # unit and place names (Zürich, Genève) that decision-makers open the file for.
 CSV_ENCODING = "utf-8-sig"
@@ -18,11 +20,16 @@ def table_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode(CSV_ENCODING)
 
 
-def show_table(frame: pd.DataFrame, *, key: str, file_name: str, column_config: Mapping[str, object]) -> None:
-    """`st.dataframe` of `frame` and, under it, the same frame as `<file_name>.csv`."""
+def show_table(
+    frame: pd.DataFrame, *, key: str, file_name: str, column_config: Mapping[str, object], tr: Translator
+) -> None:
+    """`st.dataframe` of `frame` and, under it, the same frame as `<file_name>.csv`.
+
+    The table also serves as the text alternative of the chart above it, where there is one.
+    """
     st.dataframe(frame, hide_index=True, column_config=dict(column_config), key=key)
     st.download_button(
-        "Download CSV",
+        tr("table.download_csv"),
         data=table_csv(frame),
         file_name=f"{file_name}.csv",
         mime="text/csv",

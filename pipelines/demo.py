@@ -130,7 +130,8 @@ def print_demo_users(console: Console, settings: Settings) -> None:
     console.print("Demo users (type the user id on the login page of the demo provider):")
     for user in users:
         role = ", ".join(user.get("groups", [])) or "-"
-        units = ", ".join(user.get("co2calc_unit_ids", [])) or "all"
+        # A school user's scope is their school, named in a claim of its own (config/roles.yaml).
+        units = ", ".join(user.get("co2calc_unit_ids") or user.get("co2calc_school_unit_ids") or []) or "all"
         console.print(f"  [bold]{user['sub']}[/bold]  {user.get('name', '')}  role: {role}  units: {units}")
 
 

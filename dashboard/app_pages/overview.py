@@ -2,12 +2,19 @@
 
 import streamlit as st
 
-from dashboard.components.footprint import footprint_by_module_and_scope, intensity_against_reference
+from dashboard.charts import show_chart
+from dashboard.components.footprint import (
+    footprint_by_module_and_scope,
+    intensity_against_reference,
+    intensity_summary,
+    largest_category_summary,
+)
 from dashboard.components.headline import (
     CAR_KG_CO2E_PER_KM,
-    PERSON_REFERENCE_NOTE,
-    format_t_co2e,
+    INTERVAL_Z,
+    PERSON_REFERENCE_T_CO2E,
     headline_for_year,
+    headline_rows,
     intensity_by_year,
 )
 from dashboard.data import loaders
@@ -15,82 +22,99 @@ from dashboard.selection import current_selection
 from dashboard.tables import show_table
 
 selection = current_selection()
+tr = selection.tr
 footprint = loaders.footprint_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 headcount = loaders.headcount_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
+unresolved = loaders.unresolved_by_status(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 headline = headline_for_year(footprint, headcount, selection.reporting_year)
+year = selection.reporting_year
 
-st.title("Overview")
-st.caption(f"{selection.unit_label} · {selection.reporting_year}")
+st.title(tr("overview.title"))
+st.caption(f"{selection.unit_label} · {year}")
 
-total, per_fte, car_km, overrides = st.columns(4)
+total, per_fte, change, car_km = st.columns(4)
 total.metric(
-    "Total (t CO2e)",
-    format_t_co2e(headline.t_co2e),
-    delta=None
-    if headline.change_t_co2e is None
-    else f"{headline.change_t_co2e:+,.2f} t vs {selection.reporting_year - 1}",
-    delta_color="inverse",
+    tr("overview.total"),
+    tr.number(headline.t_co2e),
+    help=tr("overview.total_help"),
 )
 per_fte.metric(
-    "Per FTE (t CO2e)",
-    "—" if headline.t_co2e_per_fte is None else format_t_co2e(headline.t_co2e_per_fte),
-    help="Σ t CO2e over Σ FTE of every unit in the selection; empty when there is no FTE.",
+    tr("overview.per_fte"),
+    "—" if headline.t_co2e_per_fte is None else tr.number(headline.t_co2e_per_fte),
+    help=tr("overview.per_fte_help"),
+)
+change.metric(
+    tr("overview.change", year=year - 1),
+    "—"
+    if headline.change_t_co2e is None
+    else f"{'+' if headline.change_t_co2e >= 0 else '−'}{tr.number(abs(headline.change_t_co2e))} t",
+    delta=None if headline.change_share is None else tr.percent(headline.change_share),
+    delta_color="inverse",
 )
 car_km.metric(
-    "Car-km equivalent",
-    f"{headline.car_km_equivalent:,.0f} km",
-    help=f"Total kg CO2e divided by {CAR_KG_CO2E_PER_KM} kg CO2e per km of an average car.",
+    tr("overview.car_km"),
+    f"{tr.number(headline.car_km_equivalent, 0)} km",
+    help=tr("overview.car_km_help", kg_per_km=tr.number(CAR_KG_CO2E_PER_KM, 4)),
+)
+
+uncertainty, overrides, unresolved_rows, additional = st.columns(4)
+uncertainty.metric(
+    tr("overview.interval"),
+    "—"
+    if headline.sigma_t_co2e is None
+    else f"{tr.number(max(0.0, headline.t_co2e - INTERVAL_Z * headline.sigma_t_co2e))} – "
+    f"{tr.number(headline.t_co2e + INTERVAL_Z * headline.sigma_t_co2e)}",
+    help=tr("overview.interval_help"),
 )
 overrides.metric(
-    "From declared values",
-    "—" if headline.override_share is None else f"{headline.override_share:.1%}",
-    help="Share of the total taken verbatim from a declared kg CO2e (e.g. the travel agency's value).",
+    tr("overview.overrides"),
+    "—" if headline.override_share is None else tr.percent(headline.override_share),
+    help=tr("overview.overrides_help"),
 )
+unresolved_rows.metric(
+    tr("overview.unresolved"),
+    tr.number(int(unresolved.loc[unresolved["reporting_year"] == year, "row_count"].sum()), 0),
+    help=tr("overview.unresolved_help"),
+)
+if selection.show_additional_categories:
+    additional.metric(
+        tr("overview.additional"), tr.number(headline.additional_t_co2e), help=tr("overview.additional_help")
+    )
 
-this_year = footprint[footprint["reporting_year"] == selection.reporting_year]
+this_year = headline_rows(footprint[footprint["reporting_year"] == year])
 if this_year.empty:
-    st.info(f"No footprint for {selection.unit_label} in {selection.reporting_year}.")
+    st.info(tr("page.no_footprint", unit=selection.unit_label, year=year))
 else:
-    st.subheader("By module and GHG scope")
-    st.plotly_chart(footprint_by_module_and_scope(this_year), key="overview_by_module_and_scope")
-
-st.subheader("Per FTE over the years")
-st.plotly_chart(
-    intensity_against_reference(intensity_by_year(footprint, headcount)), key="overview_intensity_by_year"
-)
-st.caption(PERSON_REFERENCE_NOTE)
-
-additional = loaders.additional_by_year(
-    selection.warehouse, selection.allowed_unit_ids, selection.unit_id, selection.reporting_year
-)
-with st.expander("Additional categories (not in the totals above)"):
-    st.caption(
-        "Commuting, food and waste are estimated from institution-wide averages per FTE: they say nothing about "
-        "a unit's own behaviour and are left out of the totals, the per-FTE figures and the targets. "
-        "Empty = not estimated (no intensity or no factor), not zero."
+    st.subheader(tr("overview.by_module_and_scope"))
+    show_chart(
+        footprint_by_module_and_scope(this_year, tr),
+        key="overview_by_module_and_scope",
+        summary=largest_category_summary(this_year, tr),
+        tr=tr,
     )
+
+st.subheader(tr("overview.per_fte_over_years"))
+intensity = intensity_by_year(footprint, headcount)
+show_chart(
+    intensity_against_reference(intensity, tr),
+    key="overview_intensity_by_year",
+    summary=intensity_summary(intensity, tr),
+    tr=tr,
+)
+st.caption(tr("reference.person_note", reference=tr.number(PERSON_REFERENCE_T_CO2E, 0)))
+
+if selection.show_additional_categories:
+    st.subheader(tr("overview.additional_by_category"))
+    st.caption(tr("overview.additional_estimates_note"))
     show_table(
-        additional,
+        loaders.additional_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id, year),
         key="overview_additional",
-        file_name=f"co2calc_additional_{selection.reporting_year}",
+        file_name=f"co2calc_additional_{year}",
         column_config={
-            "submodule_code": "category",
-            "t_co2e": st.column_config.NumberColumn("t CO2e", format="%.2f"),
-            "not_estimated_unit_count": "units not estimated",
-            "unit_count": "units",
+            "submodule_code": tr("column.category"),
+            "t_co2e": st.column_config.NumberColumn(tr("column.t_co2e"), format="%.2f"),
+            "not_estimated_unit_count": tr("column.units_not_estimated"),
+            "unit_count": tr("column.units"),
         },
+        tr=tr,
     )
-
-st.subheader("Factor sets used")
-factor_sets = loaders.factor_sets_in_use(selection.warehouse, selection.reporting_year)
-show_table(
-    factor_sets.drop(columns="factor_set_id"),
-    key="overview_factor_sets",
-    file_name=f"co2calc_factor_sets_{selection.reporting_year}",
-    column_config={
-        "module_code": "module",
-        "submodule_code": "submodule",
-        "factor_set_name": "factor set",
-        "publication_year": st.column_config.NumberColumn("published", format="%d"),
-    },
-)

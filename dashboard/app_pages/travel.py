@@ -2,55 +2,93 @@
 
 import streamlit as st
 
-from dashboard.components.headline import format_t_co2e
-from dashboard.components.travel import ROUTE_MAP_CONFIG, route_map, travel_by_cabin_class, travel_by_mode
+from dashboard.charts import show_chart
+from dashboard.components.travel import (
+    ROUTE_MAP_CONFIG,
+    cabin_class_summary,
+    route_map,
+    travel_by_cabin_class,
+    travel_by_mode,
+)
 from dashboard.data import loaders
 from dashboard.selection import current_selection
 from dashboard.tables import show_table
 
 selection = current_selection()
+tr = selection.tr
+year = selection.reporting_year
 travel = loaders.travel_by_cabin_class(
-    selection.warehouse, selection.allowed_unit_ids, selection.unit_id, selection.reporting_year
+    selection.warehouse, selection.allowed_unit_ids, selection.unit_id, year
 )
 
-st.title("Travel")
-st.caption(f"{selection.unit_label} · {selection.reporting_year}")
+st.title(tr("travel.title"))
+st.caption(f"{selection.unit_label} · {year}")
 
 if travel.empty:
-    st.info(f"No professional travel for {selection.unit_label} in {selection.reporting_year}.")
+    st.info(tr("travel.no_travel", unit=selection.unit_label, year=year))
     st.stop()
 
 plane, train = (travel[travel["submodule_code"] == code] for code in ("plane", "train"))
 plane_column, train_column = st.columns(2)
-plane_column.metric("Planes (t CO2e)", format_t_co2e(plane["t_co2e"].sum()))
-plane_column.caption(f"{plane['trips'].sum():,} trips · {plane['distance_km'].sum():,.0f} km")
-train_column.metric("Trains (t CO2e)", format_t_co2e(train["t_co2e"].sum()))
-train_column.caption(f"{train['trips'].sum():,} trips · {train['distance_km'].sum():,.0f} km")
+for column, rows, label_key in (
+    (plane_column, plane, "travel.planes"),
+    (train_column, train, "travel.trains"),
+):
+    column.metric(tr(label_key), tr.number(rows["t_co2e"].sum()))
+    column.caption(
+        tr(
+            "travel.trips_and_km",
+            trips=tr.number(int(rows["trips"].sum()), 0),
+            distance_km=tr.number(rows["distance_km"].sum(), 0),
+        )
+    )
 
-st.subheader("Planes and trains")
-st.plotly_chart(travel_by_mode(travel), key="travel_by_mode")
+st.subheader(tr("travel.planes_and_trains"))
+show_chart(
+    travel_by_mode(travel, tr),
+    key="travel_by_mode",
+    summary=tr(
+        "summary.modes",
+        planes=tr.number(plane["t_co2e"].sum()),
+        trains=tr.number(train["t_co2e"].sum()),
+    ),
+    tr=tr,
+)
 
-st.subheader("By cabin class")
-st.plotly_chart(travel_by_cabin_class(travel), key="travel_by_cabin_class")
+st.subheader(tr("travel.by_cabin_class"))
+show_chart(
+    travel_by_cabin_class(travel, tr),
+    key="travel_by_cabin_class",
+    summary=cabin_class_summary(travel, tr),
+    tr=tr,
+)
 
-st.subheader("Routes")
+st.subheader(tr("travel.routes"))
 route_limit = st.slider(
-    "Routes shown", min_value=10, max_value=200, value=50, step=10, key="travel_route_limit"
+    tr("travel.routes_shown"), min_value=10, max_value=200, value=50, step=10, key="travel_route_limit"
 )
 routes = loaders.top_travel_routes(
-    selection.warehouse, selection.allowed_unit_ids, selection.unit_id, selection.reporting_year, route_limit
+    selection.warehouse, selection.allowed_unit_ids, selection.unit_id, year, route_limit
 )
-st.caption(f"The {len(routes)} routes with the highest emissions, both directions counted separately.")
-st.plotly_chart(route_map(routes), key="travel_route_map", config=ROUTE_MAP_CONFIG)
+st.caption(tr("travel.routes_caption", count=len(routes)))
+show_chart(
+    route_map(routes, tr),
+    key="travel_route_map",
+    summary=tr("summary.route_map_table"),
+    tr=tr,
+    config=ROUTE_MAP_CONFIG,
+)
 show_table(
     routes[["submodule_code", "origin_name", "destination_name", "trips", "distance_km", "t_co2e"]],
     key="travel_routes_table",
-    file_name=f"co2calc_travel_routes_{selection.unit_id}_{selection.reporting_year}",
+    file_name=f"co2calc_travel_routes_{selection.unit_id}_{year}",
     column_config={
-        "submodule_code": "mode",
-        "origin_name": "from",
-        "destination_name": "to",
+        "submodule_code": tr("column.mode"),
+        "origin_name": tr("column.from"),
+        "destination_name": tr("column.to"),
+        "trips": tr("chart.trips"),
         "distance_km": st.column_config.NumberColumn("km", format="%.0f"),
         "t_co2e": st.column_config.NumberColumn("t CO2e", format="%.2f"),
     },
+    tr=tr,
 )

@@ -4,6 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.components.headline import PERSON_REFERENCE_T_CO2E, t_co2e_per_fte
+from dashboard.i18n import Translator
+from dashboard.palette import HIGHLIGHT_COLOUR, REFERENCE_COLOUR, series_colour
 
 LAB_LEVEL = 4
 
@@ -41,29 +43,79 @@ def unit_hierarchy_sunburst(unit_totals: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def lab_ranking_per_fte(unit_totals: pd.DataFrame, top_n: int) -> go.Figure:
-    """The `top_n` labs with the highest t CO2e per FTE, highest on top, against the 2 t line."""
+def ranked_labs(unit_totals: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """The `top_n` labs with staff and the highest t CO2e per FTE, highest first."""
     labs = with_intensity(unit_totals[unit_totals["unit_level"] == LAB_LEVEL])
-    ranked = labs.dropna(subset=["t_co2e_per_fte"]).nlargest(top_n, "t_co2e_per_fte")
-    ranked = ranked.iloc[::-1]
+    return labs.dropna(subset=["t_co2e_per_fte"]).nlargest(top_n, "t_co2e_per_fte")
+
+
+def lab_ranking_per_fte(unit_totals: pd.DataFrame, top_n: int, tr: Translator) -> go.Figure:
+    """The `top_n` labs with the highest t CO2e per FTE, highest on top, against the 2 t line."""
+    ranked = ranked_labs(unit_totals, top_n).iloc[::-1]
     figure = go.Figure(
         go.Bar(
-            name="t CO2e per FTE",
+            name=tr("chart.t_co2e_per_fte"),
             orientation="h",
             x=ranked["t_co2e_per_fte"],
             y=ranked["unit_code"],
+            marker_color=series_colour(0),
             customdata=ranked[["unit_name", "t_co2e", "fte"]],
             hovertemplate=(
-                "%{customdata[0]}<br>%{x:,.2f} t CO2e per FTE"
+                "%{customdata[0]}<br>%{x:,.2f} t CO2e / FTE"
                 "<br>%{customdata[1]:,.2f} t CO2e, %{customdata[2]:,.1f} FTE<extra></extra>"
             ),
         )
     )
-    figure.add_vline(x=PERSON_REFERENCE_T_CO2E, line_dash="dash", line_color="#d62728")
+    figure.add_vline(x=PERSON_REFERENCE_T_CO2E, line_dash="dash", line_color=REFERENCE_COLOUR)
     widest = max([PERSON_REFERENCE_T_CO2E, *ranked["t_co2e_per_fte"]])
     figure.update_layout(
-        xaxis={"title": "t CO2e per FTE", "range": [0, 1.05 * widest]},
+        xaxis={"title": tr("chart.t_co2e_per_fte"), "range": [0, 1.05 * widest]},
         yaxis={"title": None, "type": "category"},
         height=max(300, 24 * len(ranked) + 120),
+    )
+    return figure
+
+
+def ranking_summary(unit_totals: pd.DataFrame, top_n: int, tr: Translator) -> str:
+    ranked = ranked_labs(unit_totals, top_n)
+    if ranked.empty:
+        return tr("summary.no_fte")
+    top = ranked.iloc[0]
+    above = int((ranked["t_co2e_per_fte"] > PERSON_REFERENCE_T_CO2E).sum())
+    return tr(
+        "summary.ranking",
+        count=len(ranked),
+        unit=f"{top['unit_code']} · {top['unit_name']}",
+        t_co2e_per_fte=tr.number(float(top["t_co2e_per_fte"])),
+        above=above,
+        reference=tr.number(PERSON_REFERENCE_T_CO2E, 0),
+    )
+
+
+def unit_comparison(compared: pd.DataFrame, school_median: float | None, tr: Translator) -> go.Figure:
+    """The compared units side by side per FTE, with the school median as a reference line."""
+    figure = go.Figure(
+        go.Bar(
+            x=compared["unit_code"],
+            y=compared["t_co2e_per_fte"],
+            marker_color=[series_colour(position) for position in range(len(compared))],
+            customdata=compared[["unit_name", "t_co2e", "fte"]],
+            hovertemplate=(
+                "%{customdata[0]}<br>%{y:,.2f} t CO2e / FTE"
+                "<br>%{customdata[1]:,.2f} t CO2e, %{customdata[2]:,.1f} FTE<extra></extra>"
+            ),
+        )
+    )
+    if school_median is not None:
+        figure.add_hline(
+            y=school_median,
+            line_dash="dot",
+            line_color=HIGHLIGHT_COLOUR,
+            annotation_text=tr("chart.school_median"),
+        )
+    figure.add_hline(y=PERSON_REFERENCE_T_CO2E, line_dash="dash", line_color=REFERENCE_COLOUR)
+    figure.update_layout(
+        xaxis={"title": None, "type": "category"},
+        yaxis_title=tr("chart.t_co2e_per_fte"),
     )
     return figure

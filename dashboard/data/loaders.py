@@ -219,3 +219,29 @@ def additional_by_year(
 @_cached
 def factor_sets_in_use(warehouse: Warehouse, reporting_year: int) -> pd.DataFrame:
     return _read(warehouse, queries.FACTOR_SETS_IN_USE, (), reporting_year=reporting_year)
+
+
+@_cached
+def school_benchmark(warehouse: Warehouse, school_unit_id: str, reporting_year: int) -> pd.DataFrame:
+    return _read(
+        warehouse, queries.SCHOOL_BENCHMARK, (), school_unit_id=school_unit_id, reporting_year=reporting_year
+    )
+
+
+@_cached
+def unresolved_by_status(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
+    return _read(warehouse, queries.UNRESOLVED_BY_STATUS, allowed, unit_id=unit_id)
+
+
+@_cached
+def unresolved_rows(
+    warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str, reporting_year: int, row_limit: int
+) -> pd.DataFrame:
+    return _read(
+        warehouse,
+        queries.UNRESOLVED_ROWS,
+        allowed,
+        unit_id=unit_id,
+        reporting_year=reporting_year,
+        row_limit=row_limit,
+    )

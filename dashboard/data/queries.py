@@ -67,6 +67,7 @@ select
     unit_name,
     unit_level,
     parent_unit_id,
+    school_unit_id,
     school_name
 from reporting.rpt_units
 where ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -85,6 +86,9 @@ order by footprint.reporting_year desc
 """,
 )
 
+# Each row says whether its category is additional (METHODOLOGY.md §1.7): pages keep those rows out of every
+# headline. sigma is summed over the units of a group (module, submodule, scope): units share their factors,
+# so their deviations are taken as fully correlated (§1.6); the page combines groups in quadrature.
 FOOTPRINT_BY_YEAR = Query(
     "footprint_by_year",
     """
@@ -93,15 +97,55 @@ select
     footprint.module_code,
     footprint.submodule_code,
     footprint.ghg_scope,
+    coalesce(categories.is_additional_category, false) as is_additional_category,
     cast(sum(footprint.t_co2e) as double precision) as t_co2e,
+    cast(sum(footprint.sigma_t_co2e) as double precision) as sigma_t_co2e,
+    cast(coalesce(sum(footprint.t_co2e) filter (where footprint.sigma_t_co2e is not null), 0) as double precision)
+        as t_co2e_with_sigma,
     cast(sum(footprint.override_t_co2e) as double precision) as override_t_co2e,
     cast(sum(footprint.activity_row_count) as bigint) as activity_row_count
-from reporting.rpt_footprint__unit_year as footprint
+from (
+    select
+        unit_id,
+        reporting_year,
+        module_code,
+        submodule_code,
+        ghg_scope,
+        t_co2e,
+        sigma_t_co2e,
+        override_t_co2e,
+        activity_row_count
+    from reporting.rpt_footprint__unit_year
+    union all
+    -- The additional categories, kept out of rpt_footprint__unit_year (METHODOLOGY.md §1.7): scope 3, no
+    -- published uncertainty, no override; a category not estimated for a lab has a NULL total.
+    select
+        unit_id,
+        reporting_year,
+        'additional' as module_code,
+        submodule_code,
+        3 as ghg_scope,
+        t_co2e,
+        null as sigma_t_co2e,
+        0 as override_t_co2e,
+        activity_row_count
+    from reporting.rpt_additional__unit_year
+    where t_co2e is not null
+) as footprint
 inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+left join reporting.rpt_emission_categories as categories
+    on
+        footprint.module_code = categories.module_code
+        and footprint.submodule_code = categories.submodule_code
 where
     units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by footprint.reporting_year, footprint.module_code, footprint.submodule_code, footprint.ghg_scope
+group by
+    footprint.reporting_year,
+    footprint.module_code,
+    footprint.submodule_code,
+    footprint.ghg_scope,
+    coalesce(categories.is_additional_category, false)
 order by footprint.reporting_year, footprint.module_code, footprint.submodule_code, footprint.ghg_scope
 """,
 )
@@ -145,8 +189,8 @@ order by additional.submodule_code
 """,
 )
 
-# One row per unit of the chosen subtree (every level), each with the sums over the level-4 units
-# below it: the drill-down and the per-FTE ranking read the same numbers.
+# One row per unit of the chosen subtree (every level), each with the headline sums (additional categories
+# excluded) over the level-4 units below it: the drill-down, the ranking and the comparison read the same numbers.
 UNIT_TOTALS = Query(
     "unit_totals",
     """
@@ -159,10 +203,14 @@ with scoped_units as (
 ),
 
 unit_footprint as (
-    select unit_id, sum(t_co2e) as t_co2e
-    from reporting.rpt_footprint__unit_year
-    where reporting_year = :reporting_year
-    group by unit_id
+    select footprint.unit_id, sum(footprint.t_co2e) as t_co2e
+    from reporting.rpt_footprint__unit_year as footprint
+    left join reporting.rpt_emission_categories as categories
+        on
+            footprint.module_code = categories.module_code
+            and footprint.submodule_code = categories.submodule_code
+    where footprint.reporting_year = :reporting_year and not coalesce(categories.is_additional_category, false)
+    group by footprint.unit_id
 ),
 
 unit_headcount as (
@@ -271,5 +319,55 @@ select
 from reporting.rpt_factor_sets__in_use
 where reporting_year = :reporting_year
 order by module_code, submodule_code, factor_set_id
+""",
+)
+
+# Aggregates over a school's labs: no unit rows, readable by every viewer (rpt_benchmarks__school_year).
+SCHOOL_BENCHMARK = Query(
+    "school_benchmark",
+    """
+select
+    lab_count,
+    median_t_co2e_per_fte
+from reporting.rpt_benchmarks__school_year
+where school_unit_id = :school_unit_id and reporting_year = :reporting_year
+""",
+)
+
+# Rows without an emission, per module and status (METHODOLOGY.md §2.4: the module is incomplete).
+UNRESOLVED_BY_STATUS = Query(
+    "unresolved_by_status",
+    """
+select
+    unresolved.reporting_year,
+    unresolved.module_code,
+    unresolved.status_code,
+    count(*) as row_count
+from reporting.rpt_quality__unmatched_rows as unresolved
+inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+where
+    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
+group by unresolved.reporting_year, unresolved.module_code, unresolved.status_code
+order by unresolved.reporting_year, unresolved.module_code, unresolved.status_code
+""",
+)
+
+UNRESOLVED_ROWS = Query(
+    "unresolved_rows",
+    """
+select
+    units.unit_code,
+    unresolved.module_code,
+    unresolved.status_code,
+    unresolved.activity_row_id
+from reporting.rpt_quality__unmatched_rows as unresolved
+inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+where
+    unresolved.reporting_year = :reporting_year
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
+order by unresolved.module_code, unresolved.status_code, units.unit_code, unresolved.activity_row_id
+limit :row_limit
 """,
 )

@@ -80,13 +80,19 @@ def _labs_of_latest_year(warehouse_url: str) -> list[tuple[str, float]]:
     engine = sa.create_engine(warehouse_url)
     with engine.connect() as connection:
         rows = connection.execute(
+            # Headline totals: additional categories never count (METHODOLOGY.md §1.7).
             sa.text("""
-                select unit_id, sum(t_co2e)::float8 as t_co2e
-                from reporting.rpt_footprint__unit_year
-                where reporting_year = (select max(reporting_year) from reporting.rpt_footprint__unit_year)
-                group by unit_id
-                having sum(t_co2e) > 0
-                order by t_co2e desc, unit_id
+                select footprint.unit_id, sum(footprint.t_co2e)::float8 as t_co2e
+                from reporting.rpt_footprint__unit_year as footprint
+                inner join reporting.rpt_emission_categories as categories
+                    on footprint.module_code = categories.module_code
+                    and footprint.submodule_code = categories.submodule_code
+                where
+                    footprint.reporting_year = (select max(reporting_year) from reporting.rpt_footprint__unit_year)
+                    and not categories.is_additional_category
+                group by footprint.unit_id
+                having sum(footprint.t_co2e) > 0
+                order by t_co2e desc, footprint.unit_id
             """)
         ).all()
     engine.dispose()

@@ -24,7 +24,13 @@ LAB_TABLES = [
     "rpt_travel__routes",
 ]
 UNIT_TABLES = [*LAB_TABLES, "rpt_quality__unmatched_rows"]
-TABLES_WITHOUT_UNITS = ["rpt_factor_sets__in_use", "rpt_build__latest"]
+# rpt_benchmarks__school_year is an aggregate over labs on purpose (school medians, dashboard/README.md "Roles").
+TABLES_WITHOUT_UNITS = [
+    "rpt_factor_sets__in_use",
+    "rpt_build__latest",
+    "rpt_emission_categories",
+    "rpt_benchmarks__school_year",
+]
 CLOSED_SCHEMAS = ["raw", "ops", "marts", "staging", "intermediate", "reference"]
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from config.settings import Settings
+from config.settings import Settings, get_settings
+from dashboard.auth import load_role_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DIR = REPO_ROOT / "deploy"
@@ -265,17 +266,18 @@ def test_workspace_points_at_the_code_server_service_and_port(services: dict[str
     assert command[command.index("-p") + 1] == str(server["port"])
 
 
-def test_realm_has_the_confidential_dashboard_client_with_both_claim_mappers(realm: dict) -> None:
+def test_realm_has_the_confidential_dashboard_client_with_the_claim_mappers(realm: dict) -> None:
     (client,) = [client for client in realm["clients"] if client["clientId"] == "co2calc-dashboard"]
     assert client["publicClient"] is False
     assert "http://dashboard.localhost/oauth2callback" in client["redirectUris"]
     assert "http://localhost:8501/oauth2callback" in client["redirectUris"]
     mappers = {mapper["config"]["claim.name"]: mapper for mapper in client["protocolMappers"]}
     assert mappers["groups"]["protocolMapper"] == "oidc-group-membership-mapper"
-    units = mappers["co2calc_unit_ids"]
-    assert units["config"]["user.attribute"] == "co2calc_unit_ids"
-    assert units["config"]["multivalued"] == "true"
-    assert units["config"]["id.token.claim"] == "true"
+    for claim in ("co2calc_unit_ids", "co2calc_school_unit_ids"):
+        units = mappers[claim]
+        assert units["config"]["user.attribute"] == claim
+        assert units["config"]["multivalued"] == "true"
+        assert units["config"]["id.token.claim"] == "true"
 
 
 def test_every_placeholder_in_the_realm_file_is_a_variable_keycloak_is_given(
@@ -291,17 +293,24 @@ def test_every_placeholder_in_the_realm_file_is_a_variable_keycloak_is_given(
 
 def test_realm_has_the_groups_and_the_demo_users(realm: dict) -> None:
     assert realm["realm"] == "co2calc"
-    assert {group["name"] for group in realm["groups"]} == {"co2calc-institution", "co2calc-unit-manager"}
+    roles = load_role_config(get_settings().roles_file)
+    role_groups = {group for rule in roles.roles for group in rule.groups}
+    assert {group["name"] for group in realm["groups"]} == role_groups
     users = {user["username"]: user for user in realm["users"]}
     assert users["director"]["groups"] == ["/co2calc-institution"]
     assert users["labhead"]["groups"] == ["/co2calc-unit-manager"]
     assert users["labhead"]["attributes"]["co2calc_unit_ids"] == ["56674"]
+    assert users["school"]["attributes"][roles.school_claim] == ["16553"]
+    # One demo user per role, as with the local provider (config/demo_users.yaml).
+    user_groups = {group.removeprefix("/") for user in users.values() for group in user["groups"]}
+    assert user_groups == role_groups
     profile = json.loads(
         realm["components"]["org.keycloak.userprofile.UserProfileProvider"][0]["config"][
             "kc.user.profile.config"
         ][0]
     )
-    assert "co2calc_unit_ids" in {attribute["name"] for attribute in profile["attributes"]}
+    attributes = {attribute["name"] for attribute in profile["attributes"]}
+    assert {roles.unit_claim, roles.school_claim} <= attributes
 
 
 def test_dockerfile_copies_only_existing_paths_and_runs_as_the_unprivileged_user() -> None:

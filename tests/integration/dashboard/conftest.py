@@ -3,6 +3,7 @@
 The expected numbers are computed here with SQL written independently of dashboard/data/queries.py.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,9 @@ class LabPair:
     hidden_unit_id: str
     hidden_t_co2e: float
     institution_t_co2e: float
+    # The school (level 2) of the visible lab, and the headline total of its labs.
+    visible_school_unit_id: str
+    school_t_co2e: float
 
 
 @pytest.fixture(scope="session")
@@ -32,17 +36,23 @@ def lab_pair(warehouse_url: str) -> LabPair:
         reporting_year = connection.execute(
             sa.text("select max(reporting_year) from reporting.rpt_footprint__unit_year")
         ).scalar_one()
+        # Headline totals: additional categories never count (METHODOLOGY.md §1.7).
         labs = connection.execute(
             sa.text("""
                 select
-                    unit_id,
-                    sum(t_co2e)::float8 as t_co2e,
-                    (sum(t_co2e) filter (where module_code = 'travel'))::float8 as travel_t_co2e
-                from reporting.rpt_footprint__unit_year
-                where reporting_year = :year
-                group by unit_id
-                having sum(t_co2e) > 0
-                order by t_co2e desc, unit_id
+                    footprint.unit_id,
+                    units.school_unit_id,
+                    sum(footprint.t_co2e)::float8 as t_co2e,
+                    (sum(footprint.t_co2e) filter (where footprint.module_code = 'travel'))::float8 as travel_t_co2e
+                from reporting.rpt_footprint__unit_year as footprint
+                inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+                inner join reporting.rpt_emission_categories as categories
+                    on footprint.module_code = categories.module_code
+                    and footprint.submodule_code = categories.submodule_code
+                where footprint.reporting_year = :year and not categories.is_additional_category
+                group by footprint.unit_id, units.school_unit_id
+                having sum(footprint.t_co2e) > 0
+                order by t_co2e desc, footprint.unit_id
             """),
             {"year": reporting_year},
         ).all()
@@ -57,6 +67,8 @@ def lab_pair(warehouse_url: str) -> LabPair:
         hidden_unit_id=hidden.unit_id,
         hidden_t_co2e=hidden.t_co2e,
         institution_t_co2e=sum(lab.t_co2e for lab in labs),
+        visible_school_unit_id=visible.school_unit_id,
+        school_t_co2e=sum(lab.t_co2e for lab in labs if lab.school_unit_id == visible.school_unit_id),
     )
 
 
@@ -72,6 +84,29 @@ def dashboard_database(warehouse_url, monkeypatch):
 def _group_for(scope: ScopeKind) -> str:
     rule = next(rule for rule in load_role_config(get_settings().roles_file).roles if rule.scope is scope)
     return sorted(rule.groups)[0]
+
+
+@pytest.fixture(scope="session")
+def user_of_role(lab_pair: LabPair) -> Callable[[str], dict]:
+    """The claims of a user holding `role` (config/roles.yaml): scoped roles get the visible lab or its school."""
+    config = load_role_config(get_settings().roles_file)
+
+    def claims(role: str) -> dict:
+        rule = next(rule for rule in config.roles if rule.role == role)
+        user = {
+            "is_logged_in": True,
+            "sub": f"{role}-user",
+            "name": f"A {role} user",
+            "email": f"{role}@example.org",
+            "groups": [sorted(rule.groups)[0]],
+        }
+        if rule.scope is ScopeKind.CLAIMED_UNITS:
+            user[config.unit_claim] = [lab_pair.visible_unit_id]
+        if rule.scope is ScopeKind.CLAIMED_SCHOOL:
+            user[config.school_claim] = [lab_pair.visible_school_unit_id]
+        return user
+
+    return claims
 
 
 @pytest.fixture(scope="session")

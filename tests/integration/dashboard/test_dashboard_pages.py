@@ -1,4 +1,7 @@
-"""Every page, per role, rendered by Streamlit's AppTest against the warehouse (no browser)."""
+"""Every page, per role and language, rendered by Streamlit's AppTest against the warehouse (no browser).
+
+The expected numbers come from SQL written here, independently of dashboard/data/queries.py.
+"""
 
 import io
 from collections.abc import Callable
@@ -7,16 +10,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import DownloadButton
 
-from dashboard.components.headline import format_t_co2e
+from config.settings import get_settings
+from dashboard.auth import PageName, load_role_config, viewer_from_claims
+from dashboard.components.headline import CAR_KG_CO2E_PER_KM, format_t_co2e
+from dashboard.i18n import LANGUAGES, Translator
 from dashboard.runtime import APP_PATH
 from dashboard.tables import CSV_ENCODING
 
-PAGES = {"overview": "Overview", "units": "Units", "travel": "Travel"}
 PAGES_DIR = Path(APP_PATH).parent / "app_pages"
+ROLES = [rule.role for rule in load_role_config(get_settings().roles_file).roles]
+LANGUAGE_KEY = "filter_language"
 
 
 def run_app(user: dict, page: str | None = None, session_state: dict | None = None) -> AppTest:
@@ -46,16 +54,107 @@ def test_a_user_whose_groups_map_to_no_role_is_refused(dashboard_database):
     app = run_app({"is_logged_in": True, "email": "guest@example.org", "groups": ["library-staff"]})
 
     assert "guest@example.org has no co2calc role" in app.error[0].value
-    assert not app.metric and not app.sidebar.selectbox
+    # The language picker only: no year, no unit, no number.
+    assert not app.metric and [box.key for box in app.sidebar.selectbox] == [LANGUAGE_KEY]
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-@pytest.mark.parametrize("role", ["institution", "unit_manager"])
-def test_every_page_renders_for_every_role(dashboard_database, request, role, page):
-    app = run_app(request.getfixturevalue(f"{role}_user"), page)
+def test_the_refusal_speaks_the_language_picked(dashboard_database):
+    app = run_app(
+        {"is_logged_in": True, "email": "guest@example.org", "groups": ["library-staff"]},
+        session_state={LANGUAGE_KEY: "de"},
+    )
 
-    assert app.title[0].value == PAGES[page]
-    assert app.get("plotly_chart"), "the page drew no chart"
+    assert "guest@example.org hat keine co2calc-Rolle" in app.error[0].value
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_every_role_renders_in_every_language_with_a_text_under_every_chart(
+    dashboard_database, user_of_role, role, language
+):
+    user = user_of_role(role)
+    pages = viewer_from_claims(user, load_role_config(get_settings().roles_file)).pages
+    tr = Translator(language)
+    in_words = tr("chart.text_alternative", summary="")
+    app = run_app(user, session_state={LANGUAGE_KEY: language})
+
+    assert app.title[0].value == tr(f"{pages[0]}.title"), "the role's first page opens after login"
+    for page in pages:
+        app.switch_page(str(PAGES_DIR / f"{page}.py")).run()
+
+        assert not app.exception, (page, [exception.message for exception in app.exception])
+        assert app.title[0].value == tr(f"{page}.title")
+        charts = app.get("plotly_chart")
+        alternatives = [caption for caption in app.caption if caption.value.startswith(in_words)]
+        assert len(alternatives) == len(charts), (page, "a chart without its text alternative")
+        assert all(button.label == tr("table.download_csv") for button in app.get("download_button"))
+
+
+def test_each_role_gets_its_pages_and_no_other(dashboard_database, user_of_role):
+    config = load_role_config(get_settings().roles_file)
+
+    pages = {role: viewer_from_claims(user_of_role(role), config).pages for role in ROLES}
+
+    assert set(pages["admin"]) == set(PageName)
+    assert pages["steward"][0] == PageName.DATA_QUALITY
+    assert PageName.DATA_QUALITY not in pages["institution"] + pages["unit_manager"] + pages["school"]
+    assert PageName.TRAVEL not in pages["unit_member"]
+
+
+def _sql_one(url: str, sql: str, **params: object) -> float:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        value = connection.execute(sa.text(sql), params).scalar_one()
+    engine.dispose()
+    return float(value or 0)
+
+
+SUBTREE_FTE = """
+select sum(headcount.fte)
+from reporting.rpt_headcount__unit_year as headcount
+inner join reporting.rpt_units as units on headcount.unit_id = units.unit_id
+where headcount.reporting_year = :year and cast(:unit_id as text) = any(units.ancestor_unit_ids)
+"""
+SUBTREE_UNRESOLVED = """
+select count(*)
+from reporting.rpt_quality__unmatched_rows as unresolved
+inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+where unresolved.reporting_year = :year and cast(:unit_id as text) = any(units.ancestor_unit_ids)
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("institution", "institution"),
+        ("school", "school"),
+        ("unit_manager", "visible"),
+        ("unit_member", "visible"),
+    ],
+)
+def test_the_overview_shows_the_scopes_total_per_fte_car_km_and_unresolved_rows_as_sql_counts_them(
+    dashboard_database, user_of_role, lab_pair, role, expected, language
+):
+    tr = Translator(language)
+    app = run_app(user_of_role(role), session_state={LANGUAGE_KEY: language})
+    unit_id = app.sidebar.selectbox(key="filter_unit_id").value
+    t_co2e = {
+        "institution": lab_pair.institution_t_co2e,
+        "school": lab_pair.school_t_co2e,
+        "visible": lab_pair.visible_t_co2e,
+    }[expected]
+    fte = _sql_one(dashboard_database, SUBTREE_FTE, year=lab_pair.reporting_year, unit_id=unit_id)
+    unresolved = _sql_one(
+        dashboard_database, SUBTREE_UNRESOLVED, year=lab_pair.reporting_year, unit_id=unit_id
+    )
+
+    assert metric_value(app, tr("overview.total")) == format_t_co2e(t_co2e, language)
+    assert metric_value(app, tr("overview.per_fte")) == tr.number(t_co2e / fte)
+    assert (
+        metric_value(app, tr("overview.car_km")) == f"{tr.number(t_co2e * 1000 / CAR_KG_CO2E_PER_KM, 0)} km"
+    )
+    assert metric_value(app, tr("overview.unresolved")) == tr.number(unresolved, 0)
 
 
 def test_the_institution_overview_totals_every_lab(dashboard_database, institution_user, lab_pair):
@@ -119,11 +218,11 @@ def downloads(monkeypatch) -> Callable[[DownloadButton], Download]:
     return lambda button: files[Path(button.proto.url).stem]
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page", list(PageName))
 def test_every_table_has_a_csv_download_of_exactly_its_rows_and_columns(
-    dashboard_database, institution_user, downloads, page
+    dashboard_database, user_of_role, downloads, page
 ):
-    app = run_app(institution_user, page)
+    app = run_app(user_of_role("admin"), page)
     buttons = app.get("download_button")
 
     # Each table is drawn with its button right below it, so the n-th button belongs to the n-th table.

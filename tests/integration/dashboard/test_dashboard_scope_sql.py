@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.auth import Viewer
+from dashboard.auth import PageName, Viewer
 from dashboard.data import loaders
 
 
@@ -23,7 +23,9 @@ def test_a_lab_outside_the_scope_returns_no_footprint_even_when_asked_for(wareho
 
 
 def test_asking_for_the_institution_with_a_lab_scope_returns_only_that_lab(warehouse, lab_pair):
-    root_id = loaders.allowed_unit_ids(warehouse, Viewer(role="institution", unit_ids=None))[0]
+    root_id = loaders.allowed_unit_ids(
+        warehouse, Viewer(role="institution", unit_ids=None, pages=(PageName.OVERVIEW,))
+    )[0]
     scope = (lab_pair.visible_unit_id,)
 
     footprint = loaders.footprint_by_year(warehouse, scope, root_id)
@@ -34,7 +36,7 @@ def test_asking_for_the_institution_with_a_lab_scope_returns_only_that_lab(wareh
 
 
 def test_the_subtree_totals_of_the_institution_match_its_labs(warehouse, lab_pair):
-    viewer = Viewer(role="institution", unit_ids=None)
+    viewer = Viewer(role="institution", unit_ids=None, pages=(PageName.OVERVIEW,))
     scope = loaders.allowed_unit_ids(warehouse, viewer)
 
     totals = loaders.unit_totals(warehouse, scope, scope[0], lab_pair.reporting_year).set_index("unit_id")
@@ -55,4 +57,33 @@ def test_additional_categories_come_apart_from_the_headline_and_waste_is_not_est
     # No waste factor is shipped: every lab's waste is "not estimated", a NULL total rather than 0.
     assert additional.loc["waste"].isna()["t_co2e"]
     assert additional.loc["waste", "not_estimated_unit_count"] == additional.loc["waste", "unit_count"]
-    assert "additional" not in set(footprint["module_code"])
+    # The footprint frame carries them for the pages' additional block, flagged, never in the headline rows.
+    flagged = footprint[footprint["is_additional_category"]]
+    assert set(flagged["module_code"]) == {"additional"}
+    assert "additional" not in set(footprint.loc[~footprint["is_additional_category"], "module_code"])
+
+
+def test_the_data_quality_queries_of_a_lab_outside_the_scope_return_nothing(warehouse, lab_pair):
+    scope = (lab_pair.visible_unit_id,)
+    year = lab_pair.reporting_year
+
+    assert loaders.unresolved_by_status(warehouse, scope, lab_pair.hidden_unit_id).empty
+    assert loaders.unresolved_rows(warehouse, scope, lab_pair.hidden_unit_id, year, 100).empty
+
+
+def test_a_school_scope_reads_the_schools_labs_and_no_lab_of_another_school(warehouse, lab_pair):
+    scope = (lab_pair.visible_school_unit_id,)
+
+    units = loaders.units_in_scope(warehouse, scope)
+    footprint = loaders.footprint_by_year(warehouse, scope, lab_pair.visible_school_unit_id)
+    this_year = footprint[footprint["reporting_year"] == lab_pair.reporting_year]
+
+    assert set(units["school_unit_id"].dropna()) == {lab_pair.visible_school_unit_id}
+    assert this_year["t_co2e"].sum() == pytest.approx(lab_pair.school_t_co2e, rel=1e-9)
+
+
+def test_the_school_median_is_an_aggregate_every_scope_reads(warehouse, lab_pair):
+    """rpt_benchmarks__school_year has no unit_id: a lab head reads their school's median under RLS."""
+    benchmark = loaders.school_benchmark(warehouse, lab_pair.visible_school_unit_id, lab_pair.reporting_year)
+
+    assert len(benchmark) == 1 and benchmark["lab_count"].iloc[0] >= 1

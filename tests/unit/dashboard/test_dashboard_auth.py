@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from config.settings import get_settings
-from dashboard.auth import AccessRefused, RoleConfig, Viewer, load_role_config, viewer_from_claims
+from dashboard.auth import AccessRefused, PageName, RoleConfig, load_role_config, viewer_from_claims
 
 
 @pytest.fixture(scope="module")
@@ -15,8 +15,9 @@ def role_config() -> RoleConfig:
 def test_institution_group_sees_every_unit(role_config):
     viewer = viewer_from_claims({"sub": "dana", "groups": ["co2calc-institution"]}, role_config)
 
-    assert viewer == Viewer(role="institution", unit_ids=None)
+    assert (viewer.role, viewer.unit_ids) == ("institution", None)
     assert viewer.sees_everything
+    assert PageName.DATA_QUALITY not in viewer.pages
 
 
 def test_unit_manager_sees_only_the_units_in_the_unit_claim(role_config):
@@ -24,7 +25,7 @@ def test_unit_manager_sees_only_the_units_in_the_unit_claim(role_config):
 
     viewer = viewer_from_claims(claims, role_config)
 
-    assert viewer == Viewer(role="unit_manager", unit_ids=("10001", "01002"))
+    assert (viewer.role, viewer.unit_ids) == ("unit_manager", ("10001", "01002"))
     assert not viewer.sees_everything
 
 
@@ -62,13 +63,21 @@ def test_role_mapping_follows_the_configured_claim_names():
         {
             "role_claim": "roles",
             "unit_claim": "extension_costCentres",
-            "roles": [{"role": "unit_manager", "scope": "claimed_units", "groups": ["0c1d-guid"]}],
+            "school_claim": "extension_school",
+            "roles": [
+                {
+                    "role": "unit_manager",
+                    "scope": "claimed_units",
+                    "groups": ["0c1d-guid"],
+                    "pages": ["overview"],
+                }
+            ],
         }
     )
 
     viewer = viewer_from_claims({"roles": ["0c1d-guid"], "extension_costCentres": ["00042"]}, config)
 
-    assert viewer == Viewer(role="unit_manager", unit_ids=("00042",))
+    assert (viewer.role, viewer.unit_ids, viewer.pages) == ("unit_manager", ("00042",), (PageName.OVERVIEW,))
 
 
 def test_a_role_file_with_an_unknown_scope_is_rejected():
@@ -77,17 +86,58 @@ def test_a_role_file_with_an_unknown_scope_is_rejected():
             {
                 "role_claim": "groups",
                 "unit_claim": "u",
-                "roles": [{"role": "x", "scope": "all", "groups": ["g"]}],
+                "school_claim": "s",
+                "roles": [{"role": "x", "scope": "all", "groups": ["g"], "pages": ["overview"]}],
             }
         )
 
 
-def test_every_demo_user_gets_a_role_and_the_unit_manager_one_lab(role_config):
+def test_a_role_file_naming_an_unknown_page_is_rejected():
+    with pytest.raises(ValueError, match="pages"):
+        RoleConfig.model_validate(
+            {
+                "role_claim": "groups",
+                "unit_claim": "u",
+                "school_claim": "s",
+                "roles": [{"role": "x", "scope": "everything", "groups": ["g"], "pages": ["dashboard"]}],
+            }
+        )
+
+
+def test_a_school_user_reads_the_school_claim_not_the_unit_claim(role_config):
+    claims = {"groups": ["co2calc-school"], "co2calc_school_unit_ids": ["16553"], "co2calc_unit_ids": ["1"]}
+
+    viewer = viewer_from_claims(claims, role_config)
+
+    assert (viewer.role, viewer.unit_ids) == ("school", ("16553",))
+
+
+def test_a_school_user_without_the_school_claim_is_refused_with_the_claim_named(role_config):
+    with pytest.raises(AccessRefused, match="co2calc_school_unit_ids"):
+        viewer_from_claims({"groups": ["co2calc-school"], "co2calc_unit_ids": ["10001"]}, role_config)
+
+
+def test_stewards_get_the_data_quality_and_operations_pages_and_unit_members_no_route_detail(role_config):
+    steward = viewer_from_claims({"groups": ["co2calc-steward"]}, role_config)
+    member = viewer_from_claims(
+        {"groups": ["co2calc-unit-member"], "co2calc_unit_ids": ["10001"]}, role_config
+    )
+
+    assert steward.sees_everything
+    assert {PageName.DATA_QUALITY, PageName.OPERATIONS} <= set(steward.pages)
+    assert member.unit_ids == ("10001",)
+    assert PageName.TRAVEL not in member.pages and PageName.UNITS not in member.pages
+
+
+def test_every_demo_user_gets_a_role_and_the_unit_roles_one_lab(role_config):
     demo_users = yaml.safe_load(get_settings().demo_users_file.read_text(encoding="utf-8"))
 
     viewers = {user["sub"]: viewer_from_claims(user, role_config) for user in demo_users}
 
-    assert sorted(viewer.role for viewer in viewers.values()) == ["institution", "unit_manager"]
-    manager = next(viewer for viewer in viewers.values() if viewer.role == "unit_manager")
-    assert manager.unit_ids is not None and len(manager.unit_ids) == 1
+    assert sorted(viewer.role for viewer in viewers.values()) == sorted(
+        rule.role for rule in role_config.roles
+    )
+    for viewer in viewers.values():
+        if viewer.role in {"unit_manager", "unit_member", "school"}:
+            assert viewer.unit_ids is not None and len(viewer.unit_ids) == 1
     assert all(user.get("name") and user.get("email") for user in demo_users)

@@ -5,16 +5,30 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.components.footprint import footprint_by_module_and_scope, intensity_against_reference
+from dashboard.categories import IT_CATEGORIES, in_categories
+from dashboard.components.footprint import (
+    breakdown_sunburst,
+    footprint_by_module_and_scope,
+    intensity_against_reference,
+    largest_category_summary,
+    totals_by_category,
+    trends_by_module,
+)
 from dashboard.components.headline import (
     PERSON_REFERENCE_T_CO2E,
     car_km_equivalent,
+    combined_sigma_t_co2e,
     headline_for_year,
     intensity_by_year,
     t_co2e_per_fte,
 )
+from dashboard.components.quality import module_completeness
 from dashboard.components.travel import route_map, travel_by_cabin_class, travel_by_mode
 from dashboard.components.units import lab_ranking_per_fte, unit_hierarchy_sunburst, with_intensity
+from dashboard.i18n import Translator
+from dashboard.palette import SCOPE_COLOURS, SERIES
+
+EN = Translator("en")
 
 
 @pytest.fixture
@@ -25,7 +39,10 @@ def footprint() -> pd.DataFrame:
             "module_code": ["travel", "travel", "travel", "buildings"],
             "submodule_code": ["plane", "plane", "train", "rooms"],
             "ghg_scope": [3, 3, 3, 2],
+            "is_additional_category": [False, False, False, False],
             "t_co2e": [20.0, 21.0, 0.3, 4.0],
+            "sigma_t_co2e": [None, 3.0, None, 4.0],
+            "t_co2e_with_sigma": [0.0, 21.0, 0.0, 4.0],
             "override_t_co2e": [0.0, 2.53, 0.0, None],
             "activity_row_count": [10, 11, 4, 3],
         }
@@ -121,20 +138,21 @@ def test_intensity_by_year_divides_sums_of_each_year(footprint, headcount):
 
 
 def test_module_chart_has_one_stacked_trace_per_scope_summing_to_the_total(footprint):
-    figure = footprint_by_module_and_scope(footprint[footprint["reporting_year"] == 2025])
+    figure = footprint_by_module_and_scope(footprint[footprint["reporting_year"] == 2025], EN)
 
     assert [trace.name for trace in figure.data] == ["Scope 2", "Scope 3"]
     assert figure.layout.barmode == "stack"
     assert sum(sum(trace.y) for trace in figure.data) == pytest.approx(25.3)
+    # Named modules get their catalogue names; a code the catalogue lacks (rooms) shows as it is.
     assert list(figure.layout.xaxis.categoryarray) == [
-        "travel / plane",
-        "buildings / rooms",
-        "travel / train",
+        "Professional travel / Plane",
+        "Buildings / rooms",
+        "Professional travel / Train",
     ]
 
 
 def test_intensity_chart_draws_the_2_t_reference_as_its_own_trace(footprint, headcount):
-    figure = intensity_against_reference(intensity_by_year(footprint, headcount))
+    figure = intensity_against_reference(intensity_by_year(footprint, headcount), EN)
 
     bars, reference = figure.data
     assert bars.type == "bar" and list(bars.x) == ["2024", "2025"]
@@ -157,7 +175,7 @@ def test_unit_intensity_is_the_ratio_of_the_subtree_sums(unit_totals):
 
 
 def test_lab_ranking_lists_labs_with_staff_highest_intensity_on_top(unit_totals):
-    figure = lab_ranking_per_fte(unit_totals, top_n=10)
+    figure = lab_ranking_per_fte(unit_totals, 10, EN)
 
     bar = figure.data[0]
     assert list(bar.y) == ["AIRQ", "HYDRO"]
@@ -166,11 +184,11 @@ def test_lab_ranking_lists_labs_with_staff_highest_intensity_on_top(unit_totals)
 
 
 def test_lab_ranking_keeps_only_the_top_n(unit_totals):
-    assert list(lab_ranking_per_fte(unit_totals, top_n=1).data[0].y) == ["HYDRO"]
+    assert list(lab_ranking_per_fte(unit_totals, 1, EN).data[0].y) == ["HYDRO"]
 
 
 def test_mode_comparison_shows_t_km_and_trips_for_planes_and_trains(travel):
-    figure = travel_by_mode(travel)
+    figure = travel_by_mode(travel, EN)
 
     assert [list(trace.x) for trace in figure.data] == [["Plane", "Train"]] * 3
     t_co2e, distance_km, trips = (list(trace.y) for trace in figure.data)
@@ -180,16 +198,16 @@ def test_mode_comparison_shows_t_km_and_trips_for_planes_and_trains(travel):
 
 
 def test_cabin_class_chart_has_one_trace_per_mode_with_its_classes(travel):
-    figure = travel_by_cabin_class(travel)
+    figure = travel_by_cabin_class(travel, EN)
 
     assert {trace.name: list(trace.x) for trace in figure.data} == {
-        "Plane": ["business", "economy"],
-        "Train": ["first", "second"],
+        "Plane": ["Business", "Economy"],
+        "Train": ["First", "Second"],
     }
 
 
 def test_route_map_draws_each_route_as_one_segment_in_its_mode_trace(routes):
-    figure = route_map(routes)
+    figure = route_map(routes, EN)
 
     lines = {trace.name: trace for trace in figure.data if trace.mode == "lines"}
     assert set(lines) == {"Plane", "Train"}
@@ -197,3 +215,108 @@ def test_route_map_draws_each_route_as_one_segment_in_its_mode_trace(routes):
     assert list(lines["Train"].lon) == [6.6291, 6.1424, None]
     places = next(trace for trace in figure.data if trace.mode == "markers")
     assert len(places.lat) == 6
+
+
+@pytest.fixture
+def footprint_with_additional(footprint) -> pd.DataFrame:
+    commuting = pd.DataFrame(
+        {
+            "reporting_year": [2025],
+            "module_code": ["additional"],
+            "submodule_code": ["commuting"],
+            "ghg_scope": [3],
+            "is_additional_category": [True],
+            "t_co2e": [7.5],
+            "sigma_t_co2e": [None],
+            "t_co2e_with_sigma": [0.0],
+            "override_t_co2e": [0.0],
+            "activity_row_count": [12],
+        }
+    )
+    return pd.concat([footprint, commuting], ignore_index=True)
+
+
+def test_additional_categories_stay_out_of_the_headline_and_its_intensity(
+    footprint_with_additional, headcount
+):
+    headline = headline_for_year(footprint_with_additional, headcount, 2025)
+
+    assert headline.t_co2e == pytest.approx(25.3)
+    assert headline.additional_t_co2e == pytest.approx(7.5)
+    assert round(headline.t_co2e_per_fte, 2) == 2.04
+    assert intensity_by_year(footprint_with_additional, headcount)["t_co2e"].tolist() == pytest.approx(
+        [20.0, 25.3]
+    )
+
+
+def test_the_sigma_of_a_total_combines_the_groups_in_quadrature_and_is_none_without_any(footprint, headcount):
+    headline = headline_for_year(footprint, headcount, 2025)
+
+    assert headline.sigma_t_co2e == pytest.approx(5.0)
+    assert combined_sigma_t_co2e(footprint.assign(sigma_t_co2e=None)) is None
+
+
+def test_the_year_on_year_change_is_also_a_share_of_the_previous_year(footprint, headcount):
+    assert headline_for_year(footprint, headcount, 2025).change_share == pytest.approx(25.3 / 20.0 - 1)
+
+
+def test_the_breakdown_runs_from_scope_to_module_to_submodule_with_values_on_leaves_only(footprint):
+    sunburst = breakdown_sunburst(footprint[footprint["reporting_year"] == 2025], EN).data[0]
+
+    leaves = dict(zip(sunburst.ids, sunburst.values, strict=True))
+    assert list(sunburst.parents[:2]) == ["", "scope2"]
+    assert leaves["scope3/travel/plane"] == pytest.approx(21.0)
+    assert leaves["scope3/travel"] == 0.0
+    assert sum(sunburst.values) == pytest.approx(25.3)
+    assert set(sunburst.marker.colors) <= set(SERIES)
+
+
+def test_a_module_added_later_appears_in_every_figure_without_code(footprint):
+    new_module = footprint.assign(module_code="quantum", submodule_code="cooling")
+
+    assert "quantum / cooling" in totals_by_category(new_module, EN)["category"].tolist()
+    assert [trace.name for trace in trends_by_module(new_module, EN).data] == ["quantum"]
+
+
+def test_the_largest_category_summary_names_it_with_its_share_in_the_language(footprint):
+    this_year = footprint[footprint["reporting_year"] == 2025]
+
+    summary = largest_category_summary(this_year, Translator("de"))
+
+    assert "Dienstreisen / Flugzeug" in summary and "21,00" in summary and "83,0" in summary
+
+
+def test_the_it_view_takes_the_listed_leaves_and_every_leaf_of_a_whole_module():
+    frame = pd.DataFrame(
+        {
+            "module_code": ["equipment", "equipment", "external_cloud", "purchases", "purchases"],
+            "submodule_code": ["it", "scientific", "compute", "it_equipment", "services"],
+        }
+    )
+
+    assert in_categories(frame, IT_CATEGORIES).tolist() == [True, False, True, True, False]
+
+
+def test_completeness_per_module_is_the_share_of_rows_with_an_emission(footprint):
+    unresolved = pd.DataFrame(
+        {
+            "reporting_year": [2025, 2025, 2024],
+            "module_code": ["travel", "equipment", "travel"],
+            "status_code": ["DISTANCE_MISSING", "EQUIP_NO_POWER", "FACTOR_MISSING"],
+            "row_count": [5, 2, 9],
+        }
+    )
+
+    completeness = module_completeness(footprint, unresolved, 2025).set_index("module_code")
+
+    assert completeness.loc["travel", "rows_with_emission"] == 15
+    assert completeness.loc["travel", "completeness_share"] == pytest.approx(15 / 20)
+    assert completeness.loc["equipment", "completeness_share"] == 0.0
+    assert completeness.loc["buildings", "completeness_share"] == 1.0
+
+
+def test_every_colour_of_the_palette_is_okabe_ito():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+
+    assert set(SERIES) == okabe_ito
+    assert set(SCOPE_COLOURS.values()) <= okabe_ito

@@ -1,0 +1,21 @@
+"""How every page draws a chart: the language's number separators, the colour-blind-safe palette, and a
+text alternative (one sentence saying what the chart shows) right under it."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.i18n import Translator
+from dashboard.palette import SERIES
+
+
+def styled(figure: go.Figure, tr: Translator) -> go.Figure:
+    figure.update_layout(separators=tr.plotly_separators, colorway=list(SERIES))
+    return figure
+
+
+def show_chart(
+    figure: go.Figure, *, key: str, summary: str, tr: Translator, **plotly_options: object
+) -> None:
+    """The chart, then its text alternative as a caption (screen readers cannot read a canvas)."""
+    st.plotly_chart(styled(figure, tr), key=key, **plotly_options)
+    st.caption(tr("chart.text_alternative", summary=summary))
