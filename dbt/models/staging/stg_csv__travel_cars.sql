@@ -9,7 +9,7 @@ final as (
         _row_number as source_row_number,
         reporting_year,
         unit_institutional_id as unit_id,
-        md5(user_institutional_id) as person_key,
+        {{ person_key('user_institutional_id') }} as person_key,
         departure_date,
         distance_km,
         vehicle_type,
