@@ -16,6 +16,13 @@ def styled(figure: go.Figure, tr: Translator) -> go.Figure:
 def show_chart(
     figure: go.Figure, *, key: str, summary: str, tr: Translator, **plotly_options: object
 ) -> None:
-    """The chart, then its text alternative as a caption (screen readers cannot read a canvas)."""
-    st.plotly_chart(styled(figure, tr), key=key, **plotly_options)
+    """The chart, then its text alternative as a caption (screen readers cannot read a canvas). The chart's
+    camera button saves it as a PNG named after the chart, at twice the screen resolution for reports."""
+    png = {"format": "png", "filename": f"co2calc_{key}", "scale": 2}
+    st.plotly_chart(
+        styled(figure, tr),
+        key=key,
+        config={"toImageButtonOptions": png, "displaylogo": False},
+        **plotly_options,
+    )
     st.caption(tr("chart.text_alternative", summary=summary))

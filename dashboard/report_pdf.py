@@ -14,7 +14,8 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard.components.headline import Headline
+from dashboard.components.headline import INTERVAL_Z, Headline
+from dashboard.i18n import Translator
 
 # Okabe-Ito, the colour-blind-safe palette of the dashboard's charts (RGB).
 BAR_COLOURS = [(0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0)]
@@ -81,9 +82,40 @@ class UnitReport:
     breakdown: pd.DataFrame
     # rpt_factor_sets__in_use rows of the year: factor_set_id, publisher, version, licence.
     factor_sets: pd.DataFrame
-    # σ of the headline total as the reporting layer aggregates it (METHODOLOGY.md §1.6: rows sharing a factor
-    # are correlated, so it cannot be recombined from the breakdown's rows); None when not known.
-    sigma_t_co2e: float | None = None
+
+
+def report_labels(tr: Translator, breakdown: pd.DataFrame) -> ReportLabels:
+    """The report's strings in the viewer's language, with the names of the modules and submodules shown."""
+    names = {}
+    for row in breakdown[["module_code", "submodule_code"]].drop_duplicates().itertuples(index=False):
+        names[row.module_code] = tr.module(row.module_code)
+        names[row.submodule_code] = tr.submodule(row.module_code, row.submodule_code)
+    return ReportLabels(
+        title=tr("report.title"),
+        reporting_year=tr("report.reporting_year"),
+        generated=tr("report.generated"),
+        headline=tr("report.headline"),
+        total=tr("overview.total"),
+        per_fte=tr("overview.per_fte"),
+        fte=tr("report.fte"),
+        previous_year=tr("report.previous_year"),
+        overrides=tr("overview.overrides"),
+        uncertainty=tr("overview.interval"),
+        by_module=tr("report.by_module"),
+        module=tr("report.module"),
+        submodule=tr("report.submodule"),
+        scope=tr("report.scope"),
+        share=tr("column.share"),
+        additional=tr("report.additional"),
+        methodology=tr("report.methodology"),
+        factor_set=tr("column.factor_set"),
+        publisher=tr("column.publisher"),
+        version=tr("column.version"),
+        licence=tr("column.licence"),
+        notes=(tr("report.note_scopes"), tr("report.note_additional"), tr("report.note_per_fte")),
+        not_available=tr("report.not_available"),
+        names=names,
+    )
 
 
 def latin_1(text: str) -> str:
@@ -159,9 +191,9 @@ def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> b
         (labels.previous_year, number(headline.previous_t_co2e, labels)),
         (labels.overrides, f"{number(headline.override_t_co2e, labels)}"),
     ]
-    if report.sigma_t_co2e is not None:
-        low = max(headline.t_co2e - 1.96 * report.sigma_t_co2e, 0.0)
-        high = headline.t_co2e + 1.96 * report.sigma_t_co2e
+    if headline.sigma_t_co2e is not None:
+        low = max(headline.t_co2e - INTERVAL_Z * headline.sigma_t_co2e, 0.0)
+        high = headline.t_co2e + INTERVAL_Z * headline.sigma_t_co2e
         rows.append((labels.uncertainty, f"{number(low, labels)} - {number(high, labels)}"))
     pdf.key_values(rows)
 

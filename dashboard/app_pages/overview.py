@@ -18,6 +18,7 @@ from dashboard.components.headline import (
     intensity_by_year,
 )
 from dashboard.data import loaders
+from dashboard.report_pdf import UnitReport, report_labels, unit_report_pdf
 from dashboard.selection import current_selection
 from dashboard.tables import show_table
 
@@ -80,6 +81,23 @@ if selection.show_additional_categories:
     additional.metric(
         tr("overview.additional"), tr.number(headline.additional_t_co2e), help=tr("overview.additional_help")
     )
+
+year_rows = footprint[footprint["reporting_year"] == year]
+report = UnitReport(
+    unit_label=selection.unit_label,
+    reporting_year=year,
+    build_id=selection.warehouse.build_id,
+    headline=headline,
+    breakdown=year_rows,
+    factor_sets=loaders.factor_sets_in_use(selection.warehouse, year),
+)
+st.download_button(
+    tr("report.download"),
+    data=unit_report_pdf(report, report_labels(tr, year_rows)),
+    file_name=f"co2calc_{selection.unit_id}_{year}.pdf",
+    mime="application/pdf",
+    key="overview_pdf_report",
+)
 
 this_year = headline_rows(footprint[footprint["reporting_year"] == year])
 if this_year.empty:

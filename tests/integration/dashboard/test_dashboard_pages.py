@@ -4,6 +4,7 @@ The expected numbers come from SQL written here, independently of dashboard/data
 """
 
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import DownloadButton
@@ -87,7 +89,8 @@ def test_every_page_of_every_role_renders_in_every_language_with_a_text_under_ev
         charts = app.get("plotly_chart")
         alternatives = [caption for caption in app.caption if caption.value.startswith(in_words)]
         assert len(alternatives) == len(charts), (page, "a chart without its text alternative")
-        assert all(button.label == tr("table.download_csv") for button in app.get("download_button"))
+        translated = {tr("table.download_csv"), tr("report.download")}
+        assert all(button.label in translated for button in app.get("download_button"))
 
 
 def test_each_role_gets_its_pages_and_no_other(dashboard_database, user_of_role):
@@ -223,7 +226,8 @@ def test_every_table_has_a_csv_download_of_exactly_its_rows_and_columns(
     dashboard_database, user_of_role, downloads, page
 ):
     app = run_app(user_of_role("admin"), page)
-    buttons = app.get("download_button")
+    csv_label = Translator("en")("table.download_csv")
+    buttons = [button for button in app.get("download_button") if button.label == csv_label]
 
     # Each table is drawn with its button right below it, so the n-th button belongs to the n-th table.
     assert len(buttons) == len(app.dataframe)
@@ -259,3 +263,33 @@ def test_a_unit_managers_route_download_is_their_labs_table_named_after_the_lab_
     ]
     assert len(downloaded) == len(routes.value) > 0
     assert downloaded["t_co2e"].tolist() == routes.value["t_co2e"].tolist()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pdf_report_of_a_unit_managers_lab_states_the_totals_the_page_shows(
+    dashboard_database, unit_manager_user, lab_pair, downloads, language
+):
+    app = run_app(unit_manager_user, "overview", session_state={LANGUAGE_KEY: language})
+    tr = Translator(language)
+    [button] = [b for b in app.get("download_button") if b.label == tr("report.download")]
+
+    download = downloads(button)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(download.data)).pages)
+
+    assert download.file_name == f"co2calc_{lab_pair.visible_unit_id}_{lab_pair.reporting_year}.pdf"
+    assert download.data.startswith(b"%PDF-")
+    assert tr("report.title") in text
+    # The report writes the total with one decimal, the page with the language's number format.
+    assert f"{lab_pair.visible_t_co2e:,.1f}" in text
+    assert metric_value(app, tr("overview.total")) == tr.number(lab_pair.visible_t_co2e)
+
+
+def test_every_chart_saves_as_a_png_named_after_it(dashboard_database, institution_user):
+    app = run_app(institution_user, "overview")
+
+    charts = app.get("plotly_chart")
+    assert charts
+    for chart in charts:
+        config = json.loads(chart.proto.config)
+        assert config["toImageButtonOptions"]["format"] == "png"
+        assert config["toImageButtonOptions"]["filename"].startswith("co2calc_overview_")

@@ -32,10 +32,16 @@ def report() -> UnitReport:
         [("ges1p5_ademe_flights_2022", "Labos 1point5", "export 2024-11-07", "not stated")],
         columns=["factor_set_id", "publisher", "version", "licence"],
     )
-    headline = Headline(reporting_year=2025, t_co2e=25.3, fte=12.4, previous_t_co2e=20.0, override_t_co2e=0.5)
-    return UnitReport(
-        "LESP · Laboratoire d'études", 2025, "build-42", headline, breakdown, factor_sets, sigma_t_co2e=2.5
+    headline = Headline(
+        reporting_year=2025,
+        t_co2e=25.3,
+        fte=12.4,
+        previous_t_co2e=20.0,
+        override_t_co2e=0.5,
+        additional_t_co2e=3.0,
+        sigma_t_co2e=2.5,
     )
+    return UnitReport("LESP · Laboratoire d'études", 2025, "build-42", headline, breakdown, factor_sets)
 
 
 def pdf_text(data: bytes) -> str:
