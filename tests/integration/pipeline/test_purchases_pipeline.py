@@ -1,9 +1,9 @@
 """The purchases module through the real pipeline (METHODOLOGY.md §3.5, §5 W12a, W12, W13): files loaded by ingest,
 then dbt into marts.fct_emissions and marts.fct_unresolved_rows, with the shipped seeds only.
 
-The reference-calculator profile (no deflation) gives W12a with the shipped 2025 ECB rate. The default profile
-deflates with the euro-area HICP, which ships empty (no citable copy was found to vendor), so the same laptop is
-DEFLATOR_MISSING there: never a silent zero. W12b and W13 need *test* values and live in dbt unit tests
+The reference-calculator profile and, until a citable euro-area HICP series is vendored, the default profile
+convert to EUR without deflation: W12a with the shipped 2025 ECB rate, flagged NO_DEFLATION. With deflation on
+and no index, a row is DEFLATOR_MISSING (dbt unit test): never a silent zero. W12b and W13 need *test* values and live in dbt unit tests
 (dbt/models/intermediate/_intermediate__purchases.yml).
 """
 
@@ -195,20 +195,22 @@ def test_a_line_without_factor_is_unresolved_not_zero(purchases_url):
     ) == [("no factor", "common", "FACTOR_MISSING")]
 
 
-def test_default_profile_keeps_w12_deflator_missing_and_w13_factor_missing(worked_examples_url):
-    """Under ch_default the laptop would be deflated to EUR2019, but the HICP seed ships empty; the liquid nitrogen
-    has no shipped mass factor (ecoinvent may not be shipped). Both are kept, reported, and count no kg."""
-    found = rows(
+def test_default_profile_computes_w12a_without_deflation_and_keeps_w13_factor_missing(worked_examples_url):
+    """Under ch_default deflation is off until a citable HICP series is vendored (seed_calc_profile_parameters):
+    the laptop is W12a, flagged NO_DEFLATION; the liquid nitrogen has no shipped mass factor (ecoinvent may not
+    be shipped), so it is kept, reported, and counts no kg."""
+    computed = rows(
         worked_examples_url,
-        "select r.note, u.submodule_code, u.status_code from marts.fct_unresolved_rows as u "
+        "select r.note, f.kg_co2e, f.flags from marts.fct_emissions as f "
         "join raw.purchases_itequipment as r "
-        "on u.activity_row_id = 'purchases_itequipment:' || r._load_id || ':' || r._row_number "
-        "union all "
+        "on f.activity_row_id = 'purchases_itequipment:' || r._load_id || ':' || r._row_number",
+    )
+    assert [(note, "NO_DEFLATION" in flags) for note, _, flags in computed] == [("W12", True)]
+    assert float(computed[0][1]) == pytest.approx(688.344356, rel=1e-6)
+    unresolved = rows(
+        worked_examples_url,
         "select r.note, u.submodule_code, u.status_code from marts.fct_unresolved_rows as u "
         "join raw.purchases_additional as r "
         "on u.activity_row_id = 'purchases_additional:' || r._load_id || ':' || r._row_number",
     )
-    assert found == [("W12", "it_equipment", "DEFLATOR_MISSING"), ("W13", "additional", "FACTOR_MISSING")]
-    assert rows(
-        worked_examples_url, "select count(*) from marts.fct_emissions where module_code = 'purchases'"
-    ) == [(0,)]
+    assert unresolved == [("W13", "additional", "FACTOR_MISSING")]
