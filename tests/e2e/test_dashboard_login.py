@@ -20,8 +20,9 @@ import yaml
 from playwright.sync_api import expect, sync_playwright
 
 from config.settings import Settings, get_settings
-from dashboard.auth import ScopeKind, load_role_config
+from dashboard.auth import load_role_config
 from dashboard.components.headline import format_t_co2e
+from dashboard.i18n import Translator
 from dashboard.runtime import streamlit_command, write_streamlit_secrets
 
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -99,15 +100,30 @@ def _labs_of_latest_year(warehouse_url: str) -> list[tuple[str, float]]:
     return [(row.unit_id, row.t_co2e) for row in rows]
 
 
-def _demo_users_managing(unit_id: str, path: Path) -> str:
-    """Write the demo users with the unit manager pointed at `unit_id`; return the manager's `sub`."""
+def _school_of(warehouse_url: str, unit_id: str) -> str:
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        school = connection.execute(
+            sa.text("select school_unit_id from reporting.rpt_units where unit_id = :unit_id"),
+            {"unit_id": unit_id},
+        ).scalar_one()
+    engine.dispose()
+    return school
+
+
+def _demo_users_managing(unit_id: str, school_unit_id: str, path: Path) -> str:
+    """Write the demo users with every unit claim pointed at `unit_id` and every school claim at its school;
+    return the unit manager's `sub`."""
     roles = load_role_config(get_settings().roles_file)
-    manager_groups = next(rule.groups for rule in roles.roles if rule.scope is ScopeKind.CLAIMED_UNITS)
+    manager_groups = next(rule.groups for rule in roles.roles if rule.role == "unit_manager")
     users = yaml.safe_load(get_settings().demo_users_file.read_text(encoding="utf-8"))
-    manager = next(user for user in users if manager_groups & set(user.get(roles.role_claim, [])))
-    manager[roles.unit_claim] = [unit_id]
+    for user in users:
+        if roles.unit_claim in user:
+            user[roles.unit_claim] = [unit_id]
+        if roles.school_claim in user:
+            user[roles.school_claim] = [school_unit_id]
     path.write_text(yaml.safe_dump(users), encoding="utf-8")
-    return manager["sub"]
+    return next(user for user in users if manager_groups & set(user.get(roles.role_claim, [])))["sub"]
 
 
 @pytest.fixture
@@ -115,7 +131,9 @@ def served_dashboard(warehouse_url, tmp_path, monkeypatch) -> Iterator[ServedDas
     labs = _labs_of_latest_year(warehouse_url)
     assert len(labs) >= 2, "the warehouse needs two labs with a footprint in its latest year"
     (visible_unit_id, visible_t_co2e), (_, hidden_t_co2e) = labs[0], labs[-1]
-    manager_sub = _demo_users_managing(visible_unit_id, tmp_path / "users.yaml")
+    manager_sub = _demo_users_managing(
+        visible_unit_id, _school_of(warehouse_url, visible_unit_id), tmp_path / "users.yaml"
+    )
 
     oidc_port, dashboard_port = _free_port(), _free_port()
     settings = Settings(
@@ -174,5 +192,41 @@ def test_a_unit_manager_logs_in_and_sees_their_lab_total_and_not_another(served_
             )
             metric_values = page.get_by_test_id("stMetricValue").all_inner_texts()
             assert format_t_co2e(served_dashboard.hidden_t_co2e) not in metric_values
+        finally:
+            browser.close()
+
+
+def _demo_user_of(role: str) -> str:
+    roles = load_role_config(get_settings().roles_file)
+    groups = next(rule.groups for rule in roles.roles if rule.role == role)
+    users = yaml.safe_load(get_settings().demo_users_file.read_text(encoding="utf-8"))
+    return next(user["sub"] for user in users if groups & set(user.get(roles.role_claim, [])))
+
+
+def test_every_demo_role_logs_in_and_is_offered_exactly_its_pages(served_dashboard):
+    roles = load_role_config(get_settings().roles_file).roles
+    tr = Translator("en")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        try:
+            for rule in roles:
+                # A fresh context per role: no cookie of the previous login.
+                page = browser.new_context(locale="en-GB").new_page()
+                page.set_default_timeout(PAGE_TIMEOUT_MS)
+                page.goto(served_dashboard.url)
+                page.get_by_role("button", name="Log in").click()
+                page.get_by_role("button", name=f"Authorize as {_demo_user_of(rule.role)}").click()
+
+                expect(page.get_by_role("button", name="Log out")).to_be_visible()
+                links = page.get_by_test_id("stSidebarNavLink")
+                expect(links).to_have_count(len(rule.pages))
+                # A link's text is its icon's ligature, then its title.
+                titles = [tr(f"{name}.title") for name in rule.pages]
+                texts = links.all_inner_texts()
+                assert all(text.strip().endswith(title) for title, text in zip(titles, texts, strict=True)), (
+                    rule.role,
+                    texts,
+                )
+                page.context.close()
         finally:
             browser.close()
