@@ -651,7 +651,9 @@ CONSTRUCTION_INTENSITIES = SourceContract(
     raw_table="raw.construction_intensities",
     columns=(
         Column("building_name", required=True),
-        Column("activity", required=True, allowed=CONSTRUCTION_ACTIVITIES, aliases=CONSTRUCTION_ACTIVITY_ALIASES),
+        Column(
+            "activity", required=True, allowed=CONSTRUCTION_ACTIVITIES, aliases=CONSTRUCTION_ACTIVITY_ALIASES
+        ),
         Column("intensity_kg_co2e_per_m2", "decimal", required=True, minimum=0),
         Column("source_ref"),
         NOTE,
