@@ -59,9 +59,11 @@ final as (
         intensities.intensity_kg_co2e_per_m2,
         room_activities.is_default_intensity,
         room_activities.allocated_surface_m2 * intensities.intensity_kg_co2e_per_m2 as kg_co2e,
-        room_activities.flags
-        || case when room_activities.is_default_intensity then array['BLDG_DEFAULT_INTENSITY'] else array[]::text[] end
-            as flags,
+        case
+            when room_activities.is_default_intensity
+                then room_activities.flags || array['BLDG_DEFAULT_INTENSITY']
+            else room_activities.flags
+        end as flags,
         case
             when room_activities.status_code = 'RESOLVED' then 'MATCHED'
             else room_activities.status_code
