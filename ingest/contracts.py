@@ -639,6 +639,30 @@ ADDITIONAL_INTENSITIES = SourceContract(
     intensity_columns=("domain", "activity_class", "waste_route", "value_unit"),
 )
 
+# Construction and renovation (METHODOLOGY.md §3.9): the embodied kg CO2e per m2 of room surface the institution
+# declares for each (building, activity) of the works of a reporting year, `default` being the fallback building;
+# one file per year for every unit (no unit column). Institution data: none ship as defaults (§3.9 (d)). Both
+# `new-tec` and `new-tech` appear in reference documents; both are stored `new_tech` (§3.9 (e)).
+CONSTRUCTION_ACTIVITIES = ("new_env", "new_tech", "ren_env", "ren_tech", "demolition")
+CONSTRUCTION_ACTIVITY_ALIASES = (("new-tec", "new_tech"), ("new-tech", "new_tech"))
+
+CONSTRUCTION_INTENSITIES = SourceContract(
+    source_code="construction_intensities",
+    raw_table="raw.construction_intensities",
+    columns=(
+        Column("building_name", required=True),
+        Column(
+            "activity", required=True, allowed=CONSTRUCTION_ACTIVITIES, aliases=CONSTRUCTION_ACTIVITY_ALIASES
+        ),
+        Column("intensity_kg_co2e_per_m2", "decimal", required=True, minimum=0),
+        Column("source_ref"),
+        NOTE,
+    ),
+    file_pattern=r"construction_intensities" + YEAR_SUFFIX,
+    unique_key=("building_name", "activity"),
+    known_units_column=None,
+)
+
 SOURCES: dict[str, SourceContract] = {
     c.source_code: c
     for c in (
@@ -663,6 +687,7 @@ SOURCES: dict[str, SourceContract] = {
         PURCHASES_ADDITIONAL,
         ADDITIONAL_INTENSITIES,
         TRAVEL_CARS,
+        CONSTRUCTION_INTENSITIES,
     )
 }
 

@@ -598,6 +598,23 @@ create table if not exists raw.travel_cars (
     _loaded_at timestamptz not null
 );
 
+-- Construction and renovation (METHODOLOGY.md §3.9): embodied kg CO2e per m2 of room surface declared by the
+-- institution per (building, activity) for the works of the year; `default` is the fallback building.
+create table if not exists raw.construction_intensities (
+    reporting_year integer not null,
+    -- building of the room reference, or `default`
+    building_name text not null,
+    -- new_env, new_tech, ren_env, ren_tech or demolition (`new-tec`, `new-tech` stored new_tech)
+    activity text not null,
+    intensity_kg_co2e_per_m2 numeric not null,
+    source_ref text,
+    note text,
+    _load_id bigint not null,
+    _source_file text not null,
+    _row_number integer not null,
+    _loaded_at timestamptz not null
+);
+
 -- System feeds (ingest/feeds): a feed batch's load names the feed and the cursor range it covers (its
 -- file_name is a label); a steward's deletion names who, when and why.
 alter table ops.loads add column if not exists feed_name text;

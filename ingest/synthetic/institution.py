@@ -1,6 +1,6 @@
 """Write a whole synthetic institution: the unit tree, the room reference and, per year, the files of every
 module (headcount, travel, equipment, process emissions, buildings, external cloud and generative AI, research
-facilities, purchases) and the institution-wide additional-category intensities."""
+facilities, purchases) and the institution-wide additional-category and construction intensities."""
 
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import polars as pl
 from ingest.synthetic.additional import additional_intensities_frame
 from ingest.synthetic.buildings import building_frames
 from ingest.synthetic.cloud_ai import cloud_ai_labs, external_ai_frame, external_clouds_frame
+from ingest.synthetic.construction import construction_intensities_frame
 from ingest.synthetic.equipment import equipment_frames
 from ingest.synthetic.facilities import facility_frames
 from ingest.synthetic.people import headcount_frame, simulate_rosters
@@ -39,8 +40,8 @@ def generate_institution(
     `external_clouds_<year>.csv`, `external_ai_<year>.csv`, `facility_footprints_<year>.csv`,
     `researchfacilities_common_<year>.csv`, `researchfacilities_animals_<year>.csv`,
     `purchases_<template>_<year>.csv` (the seven sub-module templates and the additional one) and the
-    institution-wide `additional_intensities_<year>.csv` (synthetic, labelled so in every row) (back-office
-    template format); return the written paths.
+    institution-wide `additional_intensities_<year>.csv` and `construction_intensities_<year>.csv` (synthetic,
+    labelled so in every row) (back-office template format); return the written paths.
 
     The same `seed` gives byte-identical files; labs, people, travel and equipment rows grow linearly with
     `scale` (500 labs, ~8 000 people, ~12 000 flight rows, ~15 000 train rows and ~20 000 equipment items
@@ -110,6 +111,11 @@ def generate_institution(
     for roster in rosters:
         intensities = additional_intensities_frame(rng, roster.year)
         written.append(_write(intensities, out_dir / f"additional_intensities_{roster.year}.csv"))
+    # Drawn last, so that adding construction and renovation left every file above as it was.
+    building_names = sorted(set(room_reference["building_name"].to_list()))
+    for roster in rosters:
+        construction = construction_intensities_frame(rng, roster.year, building_names)
+        written.append(_write(construction, out_dir / f"construction_intensities_{roster.year}.csv"))
     return written
 
 

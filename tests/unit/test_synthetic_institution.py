@@ -90,6 +90,7 @@ def test_generator_returns_the_units_file_and_every_module_file_per_year(institu
         f"{kind}_{year}.csv" for year in YEARS for kind in (*PURCHASE_TEMPLATES, "purchases_additional")
     ]
     expected += [f"additional_intensities_{year}.csv" for year in YEARS]
+    expected += [f"construction_intensities_{year}.csv" for year in YEARS]
     assert [path.name for path in written] == expected
     assert all(path.is_file() for path in written)
 
@@ -585,4 +586,20 @@ def test_additional_intensities_pass_validation_and_say_they_are_synthetic(insti
         assert problems == [], (path.name, problems[:3])
         rows = _read(path)
         assert {row["domain"] for row in rows} == {"commuting", "food", "waste"}
+        assert all(row["source_ref"].startswith("synthetic institution data") for row in rows)
+
+
+def test_construction_intensities_pass_validation_and_say_they_are_synthetic(institution: Path) -> None:
+    contract = SOURCES["construction_intensities"]
+    lookups = Lookups(frozenset(), frozenset(), StationIndex(by_name={}, names_by_country={}))
+    buildings = {row["building_name"] for row in _read(institution / "building_rooms_reference.csv")}
+    for year in YEARS:
+        path = institution / f"construction_intensities_{year}.csv"
+        assert _header(path) == list(contract.column_names)
+        delivered = read_delivered_file(path, contract, path.read_bytes())
+        _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
+        assert problems == [], (path.name, problems[:3])
+        rows = _read(path)
+        assert ("default", "ren_tech") in {(row["building_name"], row["activity"]) for row in rows}
+        assert {row["building_name"] for row in rows} - {"default"} <= buildings
         assert all(row["source_ref"].startswith("synthetic institution data") for row in rows)

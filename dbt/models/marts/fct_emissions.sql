@@ -17,6 +17,7 @@
     ("int_purchases__legs_unioned", travel_only, []),
     ("int_facilities__legs_unioned", travel_only, facility_only),
     ("int_additional__legs_unioned", travel_only, []),
+    ("int_additional__construction_legs", travel_only, []),
 ] %}
 
 with legs as (

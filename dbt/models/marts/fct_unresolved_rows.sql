@@ -10,6 +10,7 @@
     "int_purchases__rows_unresolved",
     "int_facilities__rows_unresolved",
     "int_additional__rows_unresolved",
+    "int_additional__construction_rows_unresolved",
 ] %}
 
 with unioned as (

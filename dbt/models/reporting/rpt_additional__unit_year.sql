@@ -1,7 +1,9 @@
 {#- Additional categories of each level-4 unit with headcount, per year (METHODOLOGY.md §1.7, §3.9), apart
-    from the headline: commuting, food and waste estimated from institution-wide averages x the unit's FTE.
-    A category without any estimate is `not_estimated` with a NULL total (never 0); `partial` when some of
-    its lines found no intensity or factor. -#}
+    from the headline: commuting, food and waste estimated from institution-wide averages x the unit's FTE, and
+    construction and renovation for each level-4 unit with rooms (every room row has a leg or an unresolved
+    row), from the institution's kg CO2e per m2 x the unit's allocated surface. A category without any
+    estimate is `not_estimated` with a NULL total (never 0); `partial` when some of its lines found no
+    intensity or factor. -#}
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where is_additional_category
@@ -24,6 +26,29 @@ level_4_units as (
 -- The three headcount-driven additional categories (METHODOLOGY.md §3.9 (a)).
 categories as (
     select unnest(array['commuting', 'food', 'waste']) as submodule_code
+),
+
+unit_categories as (
+    select
+        headcount.unit_id,
+        headcount.reporting_year,
+        categories.submodule_code
+    from headcount
+    cross join categories
+    union
+    select
+        unit_id,
+        reporting_year,
+        submodule_code
+    from emissions
+    where submodule_code = 'construction'
+    union
+    select
+        unit_id,
+        reporting_year,
+        submodule_code
+    from unresolved
+    where submodule_code = 'construction'
 ),
 
 totals as (
@@ -49,9 +74,9 @@ unresolved_counts as (
 
 final as (
     select
-        headcount.unit_id::text as unit_id,
-        headcount.reporting_year::integer as reporting_year,
-        categories.submodule_code::text as submodule_code,
+        unit_categories.unit_id::text as unit_id,
+        unit_categories.reporting_year::integer as reporting_year,
+        unit_categories.submodule_code::text as submodule_code,
         {{ kg_to_t('totals.kg_co2e') }}::numeric as t_co2e,
         coalesce(totals.activity_row_count, 0)::integer as activity_row_count,
         coalesce(unresolved_counts.unresolved_row_count, 0)::integer as unresolved_row_count,
@@ -60,20 +85,19 @@ final as (
             when unresolved_counts.unresolved_row_count > 0 then 'partial'
             else 'estimated'
         end::text as estimate_status
-    from headcount
+    from unit_categories
     inner join level_4_units
-        on headcount.unit_id = level_4_units.unit_id
-    cross join categories
+        on unit_categories.unit_id = level_4_units.unit_id
     left join totals
         on
-            headcount.unit_id = totals.unit_id
-            and headcount.reporting_year = totals.reporting_year
-            and categories.submodule_code = totals.submodule_code
+            unit_categories.unit_id = totals.unit_id
+            and unit_categories.reporting_year = totals.reporting_year
+            and unit_categories.submodule_code = totals.submodule_code
     left join unresolved_counts
         on
-            headcount.unit_id = unresolved_counts.unit_id
-            and headcount.reporting_year = unresolved_counts.reporting_year
-            and categories.submodule_code = unresolved_counts.submodule_code
+            unit_categories.unit_id = unresolved_counts.unit_id
+            and unit_categories.reporting_year = unresolved_counts.reporting_year
+            and unit_categories.submodule_code = unresolved_counts.submodule_code
 )
 
 select * from final

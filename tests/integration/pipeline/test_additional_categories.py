@@ -70,12 +70,14 @@ def test_additional_categories_are_reported_apart_and_waste_and_food_are_not_est
         order by submodule_code
         """,
     )
-    commuting, food, waste = rows
+    commuting, construction, food, waste = rows
     # Cécile (SIUS 56, FTE 0.8) matches only the general cycling row: 0.8 x 400 x 0.0056 = 1.792 kg.
     assert float(commuting.t_co2e) == pytest.approx((W17_KG + 1.792) / 1000, rel=1e-6)
     assert commuting.estimate_status == "estimated"
     assert (food.t_co2e, food.estimate_status) == (None, "not_estimated")
     assert (waste.t_co2e, waste.estimate_status) == (None, "not_estimated")
+    # The unit's rooms are in buildings without construction intensity (tests/fixtures/construction_intensities).
+    assert (construction.t_co2e, construction.estimate_status) == (None, "not_estimated")
 
 
 def test_unestimated_categories_reach_the_quality_report_with_their_reason(worked_examples_url):

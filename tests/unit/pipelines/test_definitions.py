@@ -46,6 +46,7 @@ def test_raw_assets_are_one_per_source_keyed_by_warehouse_location(repository):
         "raw/purchases_additional",
         "raw/additional_intensities",
         "raw/travel_cars",
+        "raw/construction_intensities",
     }
 
 
