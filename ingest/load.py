@@ -401,9 +401,13 @@ def load_file(
         # A row with an error is refused even when it is also a skipped line: the error is what it reports.
         refused_rows = sorted({p.row_index for p in problems if p.severity == "error"})
         skipped_rows = sorted({p.row_index for p in problems} - set(refused_rows))
-        if refused_rows and len(refused_rows) + len(skipped_rows) == frame.height:
+        blank_rows = {p.row_index for p in problems if p.reason_code == "ROW_BLANK_TEMPLATE_LINE"}
+        # Nothing to load replaces nothing, unless every line is a blank template line: an untouched template
+        # sent back says "nothing to declare". Rows all dated in another year are a wrong file, not an empty one.
+        if len(refused_rows) + len(skipped_rows) == frame.height and len(blank_rows) < frame.height:
             return refuse(
-                f"ROWS_ALL_REFUSED: every row of {path.name} was refused or skipped; nothing was replaced",
+                f"ROWS_ALL_REFUSED: no row of {path.name} can be loaded (refused, or dated outside the reporting "
+                "year); nothing was replaced",
                 frame.height,
                 rejected,
                 len(skipped_rows),
