@@ -93,7 +93,7 @@ def report_labels(tr: Translator, breakdown: pd.DataFrame) -> ReportLabels:
     return ReportLabels(
         title=tr("report.title"),
         reporting_year=tr("report.reporting_year"),
-        generated=tr("report.generated"),
+        generated=tr("report.generated", date="{date}", build_id="{build_id}"),
         headline=tr("report.headline"),
         total=tr("overview.total"),
         per_fte=tr("overview.per_fte"),

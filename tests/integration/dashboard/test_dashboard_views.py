@@ -93,17 +93,22 @@ def test_the_units_page_places_the_lab_against_its_schools_median(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_it_page_sums_the_it_equipment_electricity_of_the_scope(
+def test_the_it_page_sums_the_it_leaves_of_every_module_in_the_scope(
     dashboard_database, user_of_role, lab_pair, language
 ):
+    """IT equipment electricity, IT purchases, external cloud, generative AI and IT facilities (§3)."""
     tr = Translator(language)
     [it_row] = sql_rows(
         dashboard_database,
         """
         select sum(footprint.t_co2e)::float8 as t_co2e
         from reporting.rpt_footprint__unit_year as footprint
-        where footprint.reporting_year = :year and footprint.module_code = 'equipment'
-            and footprint.submodule_code = 'it'
+        where footprint.reporting_year = :year and (
+            (footprint.module_code = 'equipment' and footprint.submodule_code = 'it')
+            or (footprint.module_code = 'purchases' and footprint.submodule_code = 'it_equipment')
+            or footprint.module_code in ('external_cloud', 'generative_ai')
+            or (footprint.module_code = 'research_facilities' and footprint.submodule_code = 'it_facilities')
+        )
         """,
         year=lab_pair.reporting_year,
     )
