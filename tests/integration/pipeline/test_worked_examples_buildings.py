@@ -13,7 +13,8 @@ LEGS_BY_NOTE = sa.text(
         f.flags
     from marts.fct_emissions as f
     join raw.{table} as r on f.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    where r.note = :note
+    -- A room row also carries construction legs (module additional, test_construction.py).
+    where r.note = :note and f.module_code = 'buildings'
     order by f.leg_code
     """
 )
@@ -22,7 +23,7 @@ UNRESOLVED_BY_NOTE = sa.text(
     select u.status_code
     from marts.fct_unresolved_rows as u
     join raw.{table} as r on u.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    where r.note = :note
+    where r.note = :note and u.module_code = 'buildings'
     """
 )
 
