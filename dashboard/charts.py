@@ -19,10 +19,10 @@ def show_chart(
     """The chart, then its text alternative as a caption (screen readers cannot read a canvas). The chart's
     camera button saves it as a PNG named after the chart, at twice the screen resolution for reports."""
     png = {"format": "png", "filename": f"co2calc_{key}", "scale": 2}
-    st.plotly_chart(
-        styled(figure, tr),
-        key=key,
-        config={"toImageButtonOptions": png, "displaylogo": False},
-        **plotly_options,
-    )
+    config = {
+        "toImageButtonOptions": png,
+        "displaylogo": False,
+        **dict(plotly_options.pop("config", None) or {}),
+    }
+    st.plotly_chart(styled(figure, tr), key=key, config=config, **plotly_options)
     st.caption(tr("chart.text_alternative", summary=summary))
