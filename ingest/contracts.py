@@ -17,6 +17,12 @@ TYPE_PATTERNS: dict[ColumnType, str] = {
     "integer": r"^[+-]?\d+$",
     "decimal": r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$",
 }
+SQL_TYPES: dict[ColumnType, str] = {
+    "text": "text",
+    "integer": "integer",
+    "decimal": "numeric",
+    "date": "date",
+}
 TYPE_DESCRIPTIONS: dict[ColumnType, str] = {
     "text": "text",
     "integer": "a whole number",
@@ -36,7 +42,8 @@ class Column:
     # Other spellings accepted for an allowed value, folded to lower case: (alias, allowed value).
     aliases: tuple[tuple[str, str], ...] = ()
     upper: bool = False
-    # Reason code of a value outside `allowed` (a module may name its own, e.g. AI_BAND_INVALID).
+    # Reason code of a value outside `allowed` (a module may name its own, e.g. AI_BAND_INVALID,
+    # PURCH_CURRENCY_UNSUPPORTED).
     enum_code: str = "ROW_ENUM"
     minimum: float | None = None
     maximum: float | None = None
@@ -44,8 +51,6 @@ class Column:
     minimum_exclusive: bool = False
     # Reason code of a value outside [minimum, maximum] (a module may name its own, e.g. EQUIP_HOURS_RANGE).
     range_code: str = "ROW_RANGE"
-    # Reason code of a value outside `allowed` (a module may name its own, e.g. PURCH_CURRENCY_UNSUPPORTED).
-    enum_code: str = "ROW_ENUM"
     # Value used when the cell is blank, with the warning code recorded in the load's notes.
     default: str | None = None
     # A column the header may omit (the back-office override column, for example).
@@ -54,6 +59,40 @@ class Column:
     pattern_description: str | None = None
     # Reason code of a value not matching `pattern` (e.g. PURCH_NACRES_FORMAT).
     pattern_code: str = "ROW_TYPE"
+    # The raw column's SQL type when it is not the column type's own (SIUS codes are checked as text against
+    # SIUS_CODES and stored as integers).
+    stored_as: str | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return self.stored_as or SQL_TYPES[self.column_type]
+
+    @property
+    def not_null(self) -> bool:
+        """A required cell, or a blank one that loads as its default, is never NULL in raw."""
+        return self.required or self.default is not None
+
+
+@dataclass(frozen=True)
+class RawColumn:
+    name: str
+    sql_type: str
+    not_null: bool
+
+
+# What ingest.load adds to every raw row: the load, the delivered file and its line (the header is line 1), and
+# when it was loaded (dbt's sources read these; METHODOLOGY.md §1.8 traces a row back with them).
+LOAD_COLUMNS = (
+    RawColumn("_load_id", "bigint", True),
+    RawColumn("_source_file", "text", True),
+    RawColumn("_row_number", "integer", True),
+    RawColumn("_loaded_at", "timestamptz", True),
+)
+
+
+def station_id_column(name_column: str) -> str:
+    """The raw column holding the station id that validation resolved for a station-name column."""
+    return name_column.replace("_name", "_station_id")
 
 
 @dataclass(frozen=True)
@@ -107,6 +146,18 @@ class SourceContract:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    @property
+    def raw_columns(self) -> tuple[RawColumn, ...]:
+        """The columns of the contract's raw table, in order: the reporting year, the contract's columns (each
+        station-name country pair followed by the station id validation resolved), then LOAD_COLUMNS."""
+        columns = [RawColumn("reporting_year", "integer", True)] if self.has_reporting_year else []
+        station_ids = {country: station_id_column(name) for name, country in self.station_columns}
+        for column in self.columns:
+            columns.append(RawColumn(column.name, column.sql_type, column.not_null))
+            if column.name in station_ids:
+                columns.append(RawColumn(station_ids[column.name], "text", True))
+        return (*columns, *LOAD_COLUMNS)
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
@@ -145,7 +196,7 @@ HEADCOUNT = SourceContract(
     columns=(
         UNIT,
         Column("name", required=True),
-        Column("sius_code", required=True, allowed=SIUS_CODES),
+        Column("sius_code", required=True, allowed=SIUS_CODES, stored_as="integer"),
         Column("user_institutional_id", required=True),
         Column("fte", "decimal", required=True, minimum=0, maximum=1),
         NOTE,
@@ -625,7 +676,7 @@ ADDITIONAL_INTENSITIES = SourceContract(
     columns=(
         Column("domain", required=True, allowed=tuple(ADDITIONAL_VALUE_UNITS)),
         Column("population", allowed=("staff", "students", "all"), default="all"),
-        Column("sius_code", allowed=SIUS_CODES),
+        Column("sius_code", allowed=SIUS_CODES, stored_as="integer"),
         Column("activity_class", required=True),
         Column("waste_route"),
         Column("value_per_fte", "decimal", required=True, minimum=0),

@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from ingest.contracts import SOURCES, SourceContract, year_in_file_name
+from ingest.contracts import SOURCES, SourceContract, station_id_column, year_in_file_name
 from ingest.read import DETECT_EVERYTHING, DeliveredFile, FileRefused, ReadOptions, read_delivered_file
 from ingest.reference import StationIndex, airports_frame, stations_frame
 from ingest.validate import FacilityReference, Lookups, Problem, room_key, validate_rows
@@ -98,9 +98,23 @@ def _transaction(engine: sa.Engine, in_transaction: sa.Connection | None) -> Ite
         yield connection
 
 
+def raw_tables_ddl() -> str:
+    """`create table if not exists` for every source's raw table, from its contract (`raw_columns`), so the
+    table the rows are copied into cannot drift from the contract that validated them."""
+    statements = []
+    for contract in SOURCES.values():
+        columns = ",\n".join(
+            f"    {c.name} {c.sql_type}{' not null' if c.not_null else ''}" for c in contract.raw_columns
+        )
+        statements.append(f"create table if not exists {contract.raw_table} (\n{columns}\n);\n")
+    return "\n".join(statements)
+
+
 def ensure_schema(engine: sa.Engine) -> None:
+    """The `ops` and `reference` tables (sql/schema.sql), then the raw tables (raw_tables_ddl); idempotent."""
     with engine.begin() as connection:
         connection.exec_driver_sql(SCHEMA_SQL.read_text())
+        connection.exec_driver_sql(raw_tables_ddl())
 
 
 def load_reference_data(engine: sa.Engine) -> dict[str, int]:
@@ -212,9 +226,7 @@ def _typed_rows(
                 value = value.str.to_date("%Y-%m-%d")
         casts.append(value.alias(column.name))
     for name_column, _ in contract.station_columns:
-        casts.append(
-            pl.col(f"__{name_column}__station_id").alias(name_column.replace("_name", "_station_id"))
-        )
+        casts.append(pl.col(f"__{name_column}__station_id").alias(station_id_column(name_column)))
     typed = (
         frame.with_columns(
             _row_number=pl.Series(delivered.line_numbers, dtype=pl.Int64),

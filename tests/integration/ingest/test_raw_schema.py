@@ -1,0 +1,67 @@
+"""The raw tables ingest creates from the contracts are the tables dbt's sources read."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from ingest.contracts import SOURCES
+from ingest.load import ensure_schema
+
+STAGING = Path(__file__).parents[3] / "dbt" / "models" / "staging"
+
+
+def dbt_raw_sources() -> dict[str, list[str]]:
+    """Each table of dbt's `raw` source (every staging YAML file that declares some) with its columns in order."""
+    tables = {}
+    for path in sorted(STAGING.glob("_*.yml")):
+        for source in yaml.safe_load(path.read_text()).get("sources") or []:
+            if source["name"] == "raw":
+                for table in source["tables"]:
+                    tables[table["name"]] = [column["name"] for column in table.get("columns", [])]
+    return tables
+
+
+def test_every_raw_table_has_the_columns_dbt_sources_declare_in_their_order(fresh_database_url):
+    engine = sa.create_engine(fresh_database_url)
+    ensure_schema(engine)
+    # A second run changes nothing: the schema is ensured before every load.
+    ensure_schema(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "select table_name, column_name from information_schema.columns "
+                "where table_schema = 'raw' order by table_name, ordinal_position"
+            )
+        ).all()
+    engine.dispose()
+    created: dict[str, list[str]] = {}
+    for table, column in rows:
+        created.setdefault(table, []).append(column)
+    assert created == dbt_raw_sources()
+    assert sorted(created) == sorted(c.raw_table.removeprefix("raw.") for c in SOURCES.values())
+
+
+def test_raw_columns_are_typed_and_nullable_as_the_contract_says(fresh_database_url):
+    engine = sa.create_engine(fresh_database_url)
+    ensure_schema(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "select table_name, column_name, udt_name, is_nullable from information_schema.columns "
+                "where table_schema = 'raw' and table_name in ('headcount', 'travel_trains', 'external_clouds')"
+            )
+        ).all()
+    engine.dispose()
+    columns = {(table, column): (udt, nullable) for table, column, udt, nullable in rows}
+    # SIUS codes are checked as text against their list and stored as integers.
+    assert columns["headcount", "sius_code"] == ("int4", "NO")
+    assert columns["headcount", "fte"] == ("numeric", "NO")
+    assert columns["headcount", "note"] == ("text", "YES")
+    # The station id validation resolved for each station name.
+    assert columns["travel_trains", "origin_station_id"] == ("text", "NO")
+    assert columns["travel_trains", "departure_date"] == ("date", "YES")
+    assert columns["travel_trains", "_loaded_at"] == ("timestamptz", "NO")
+    # A blank currency loads as its default, EUR: never NULL.
+    assert columns["external_clouds", "currency"] == ("text", "NO")
+    assert columns["external_clouds", "kg_co2eq"] == ("numeric", "YES")
