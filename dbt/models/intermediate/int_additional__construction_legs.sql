@@ -9,29 +9,19 @@ with computed as (
     where status_code = 'MATCHED'
 ),
 
-final as (
+legs as (
     select
         activity_row_id,
         load_id,
         unit_id,
         reporting_year,
-        'additional' as module_code,
-        'construction' as submodule_code,
         activity_code as leg_code,
-        3 as ghg_scope,
-        2 as ghg_category_code,
         allocated_surface_m2 as activity_quantity,
-        'm2' as activity_unit,
         intensity_id as factor_id,
-        'construction_intensities' as factor_set_id,
         intensity_load_id::text as factor_set_version,
         intensity_kg_co2e_per_m2 as factor_value,
-        'kg_co2e_per_m2' as factor_unit,
         kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
         false as is_override,
-        true as is_additional_category,
         flags,
         jsonb_build_object(
             'building_name', building_name,
@@ -41,6 +31,21 @@ final as (
             'intensity_building_name', intensity_building_name
         ) as leg_parameters
     from computed
+),
+
+final as (
+    {{ module_legs(["legs"], constants={
+        "module_code": "'additional'",
+        "submodule_code": "'construction'",
+        "ghg_scope": "3",
+        "ghg_category_code": "2",
+        "activity_unit": "'m2'",
+        "factor_set_id": "'construction_intensities'",
+        "factor_unit": "'kg_co2e_per_m2'",
+        "uncertainty_rel": "null::numeric",
+        "sigma_kg": "null::numeric",
+        "is_additional_category": "true",
+    }) }}
 )
 
 select * from final

@@ -7,16 +7,14 @@ with computed as (
     where status_code = 'MATCHED'
 ),
 
-final as (
+legs as (
     select
         activity_row_id,
         load_id,
         unit_id,
         reporting_year,
-        'additional' as module_code,
         domain_code as submodule_code,
         leg_code,
-        3 as ghg_scope,
         case domain_code
             when 'commuting' then 7
             when 'food' then 1
@@ -33,7 +31,6 @@ final as (
         uncertainty_rel,
         sigma_kg,
         false as is_override,
-        true as is_additional_category,
         array[]::text[] as flags,
         jsonb_build_object(
             'intensity_id', intensity_id,
@@ -43,6 +40,13 @@ final as (
             'sius_code', sius_code
         ) as leg_parameters
     from computed
+),
+
+final as (
+    {{ module_legs(
+        ["legs"],
+        constants={"module_code": "'additional'", "ghg_scope": "3", "is_additional_category": "true"},
+    ) }}
 )
 
 select * from final

@@ -39,7 +39,7 @@ units_heating_rooms as (
     where leg_code in ('heating_elec', 'heating_thermal')
 ),
 
-legs as (
+room_energy_legs as (
     select
         room_energy.activity_row_id,
         room_energy.load_id,
@@ -86,32 +86,27 @@ legs as (
         on
             room_energy.unit_id = units_burning_fuel.unit_id
             and room_energy.reporting_year = units_burning_fuel.reporting_year
-    union all
+),
+
+room_override_legs as (
     select
         activity_row_id,
         load_id,
         reporting_year,
         unit_id,
         'rooms' as submodule_code,
-        'override' as leg_code,
         2 as ghg_scope,
         allocated_surface_m2 as activity_quantity,
         'm2' as activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         null::text as factor_unit,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        flags,
         jsonb_build_object(
             'building_name', building_name, 'room_name', room_name, 'room_type', room_type
-        ) as leg_parameters
+        ) as leg_parameters,
+        {{ override_leg(flags="flags") }}
     from room_overrides
-    union all
+),
+
+combustion_legs as (
     select
         combustions.activity_row_id,
         combustions.load_id,
@@ -141,57 +136,29 @@ legs as (
         on
             combustions.unit_id = units_heating_rooms.unit_id
             and combustions.reporting_year = units_heating_rooms.reporting_year
-    union all
+),
+
+combustion_override_legs as (
     select
         activity_row_id,
         load_id,
         reporting_year,
         unit_id,
         'combustion' as submodule_code,
-        'override' as leg_code,
         1 as ghg_scope,
         quantity as activity_quantity,
         activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         null::text as factor_unit,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        array[]::text[] as flags,
-        jsonb_build_object('fuel_code', fuel_code) as leg_parameters
+        jsonb_build_object('fuel_code', fuel_code) as leg_parameters,
+        {{ override_leg() }}
     from combustion_overrides
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        'buildings' as module_code,
-        submodule_code,
-        leg_code,
-        ghg_scope,
-        null::integer as ghg_category_code,
-        activity_quantity,
-        activity_unit,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        false as is_additional_category,
-        flags,
-        leg_parameters
-    from legs
+    {{ module_legs(
+        ["room_energy_legs", "room_override_legs", "combustion_legs", "combustion_override_legs"],
+        constants={"module_code": "'buildings'", "ghg_category_code": "null::integer"},
+    ) }}
 )
 
 select * from final

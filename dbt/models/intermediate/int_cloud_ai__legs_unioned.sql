@@ -23,7 +23,7 @@ ai_overrides as (
     where override_kg_co2e is not null
 ),
 
-legs as (
+cloud_legs as (
     select
         activity_row_id,
         load_id,
@@ -53,7 +53,9 @@ legs as (
             'fx_method', 'annual_mean_ecb'
         ) as leg_parameters
     from cloud_computed
-    union all
+),
+
+cloud_override_legs as (
     select
         activity_row_id,
         load_id,
@@ -61,27 +63,20 @@ legs as (
         unit_id,
         'external_cloud' as module_code,
         submodule_code,
-        'override' as leg_code,
         null::numeric as activity_quantity,
         'EUR' as activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         'kg_co2e_per_eur' as factor_unit,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        array[]::text[] as flags,
         jsonb_build_object(
             'provider_name', provider_name,
             'service_type', service_type,
             'spent_amount', spent_amount,
             'currency_code', currency_code
-        ) as leg_parameters
+        ) as leg_parameters,
+        {{ override_leg() }}
     from cloud_overrides
-    union all
+),
+
+ai_legs as (
     select
         activity_row_id,
         load_id,
@@ -111,7 +106,9 @@ legs as (
             'fte_used', fte_used
         ) as leg_parameters
     from ai_computed
-    union all
+),
+
+ai_override_legs as (
     select
         activity_row_id,
         load_id,
@@ -119,53 +116,23 @@ legs as (
         unit_id,
         'generative_ai' as module_code,
         submodule_code,
-        'override' as leg_code,
         null::numeric as activity_quantity,
         'request' as activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         'kg_co2e_per_request' as factor_unit,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        array[]::text[] as flags,
         jsonb_build_object(
             'provider_name', provider_name,
             'usage_type', usage_type,
             'request_band_code', request_band_code
-        ) as leg_parameters
+        ) as leg_parameters,
+        {{ override_leg() }}
     from ai_overrides
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        leg_code,
-        3 as ghg_scope,
-        1 as ghg_category_code,
-        activity_quantity,
-        activity_unit,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        false as is_additional_category,
-        flags,
-        leg_parameters
-    from legs
+    {{ module_legs(
+        ["cloud_legs", "cloud_override_legs", "ai_legs", "ai_override_legs"],
+        constants={"ghg_scope": "3", "ghg_category_code": "1"},
+    ) }}
 )
 
 select * from final

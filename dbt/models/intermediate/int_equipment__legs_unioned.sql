@@ -11,7 +11,7 @@ overrides as (
     where override_kg_co2e is not null
 ),
 
-legs as (
+computed_legs as (
     select
         activity_row_id,
         load_id,
@@ -41,54 +41,29 @@ legs as (
             'weeks_per_year', weeks_per_year
         ) as leg_parameters
     from computed
-    union all
+),
+
+override_legs as (
     select
         activity_row_id,
         load_id,
         reporting_year,
         unit_id,
         submodule_code,
-        'override' as leg_code,
         null::numeric as activity_quantity,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        array[]::text[] as flags,
-        jsonb_build_object('equipment_class', equipment_class, 'sub_class', sub_class) as leg_parameters
+        jsonb_build_object('equipment_class', equipment_class, 'sub_class', sub_class) as leg_parameters,
+        {{ override_leg() }}
     from overrides
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        'equipment' as module_code,
-        submodule_code,
-        leg_code,
-        2 as ghg_scope,
-        null::integer as ghg_category_code,
-        activity_quantity,
-        'kWh' as activity_unit,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        'kg_co2e_per_kwh' as factor_unit,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        false as is_additional_category,
-        flags,
-        leg_parameters
-    from legs
+    {{ module_legs(["computed_legs", "override_legs"], constants={
+        "module_code": "'equipment'",
+        "ghg_scope": "2",
+        "ghg_category_code": "null::integer",
+        "activity_unit": "'kWh'",
+        "factor_unit": "'kg_co2e_per_kwh'",
+    }) }}
 )
 
 select * from final

@@ -38,7 +38,7 @@ overrides as (
     where uses.override_kg_co2e is not null
 ),
 
-legs as (
+computed_legs as (
     select
         activity_row_id,
         load_id,
@@ -71,7 +71,9 @@ legs as (
             'footprint_origin', footprint_origin
         ) as leg_parameters
     from computed
-    union all
+),
+
+override_legs as (
     select
         activity_row_id,
         load_id,
@@ -82,53 +84,22 @@ legs as (
             when facility_kind = 'it' then 'it_facilities'
             else 'facilities'
         end as submodule_code,
-        'override' as leg_code,
         use_quantity as activity_quantity,
         use_unit as activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         null::text as factor_unit,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
         facility_unit_id is not null as is_internal_reallocation,
         facility_unit_id,
-        array[]::text[] as flags,
-        jsonb_build_object('facility_id', facility_id, 'animal_type', animal_type) as leg_parameters
+        jsonb_build_object('facility_id', facility_id, 'animal_type', animal_type) as leg_parameters,
+        {{ override_leg() }}
     from overrides
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        'research_facilities' as module_code,
-        submodule_code,
-        leg_code,
-        3 as ghg_scope,
-        1 as ghg_category_code,
-        activity_quantity,
-        activity_unit,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        false as is_additional_category,
-        is_internal_reallocation,
-        facility_unit_id,
-        flags,
-        leg_parameters
-    from legs
+    {{ module_legs(
+        ["computed_legs", "override_legs"],
+        constants={"module_code": "'research_facilities'", "ghg_scope": "3", "ghg_category_code": "1"},
+        extra=["is_internal_reallocation", "facility_unit_id"],
+    ) }}
 )
 
 select * from final

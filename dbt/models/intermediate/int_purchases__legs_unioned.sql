@@ -24,7 +24,7 @@ mass_overrides as (
     where override_kg_co2e is not null
 ),
 
-legs as (
+spend_legs as (
     select
         activity_row_id,
         load_id,
@@ -72,7 +72,9 @@ legs as (
             'overlapping_module', overlapping_module
         ) as leg_parameters
     from spend
-    union all
+),
+
+mass_legs as (
     select
         activity_row_id,
         load_id,
@@ -101,81 +103,46 @@ legs as (
             'kg_per_consumption_unit', kg_per_consumption_unit
         ) as leg_parameters
     from mass
-    union all
+),
+
+spend_override_legs as (
     select
         activity_row_id,
         load_id,
         reporting_year,
         unit_id,
         submodule_code,
-        'override' as leg_code,
         ghg_category_code,
         null::numeric as activity_quantity,
         null::text as activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         null::text as factor_unit,
-        kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        flags,
         jsonb_build_object('institutional_code', institutional_code, 'nacres_code', nacres_code)
-            as leg_parameters
+            as leg_parameters,
+        {{ override_leg(kg_co2e="kg_co2e", flags="flags") }}
     from spend_overrides
-    union all
+),
+
+mass_override_legs as (
     select
         activity_row_id,
         load_id,
         reporting_year,
         unit_id,
         'additional' as submodule_code,
-        'override' as leg_code,
         1 as ghg_category_code,
         null::numeric as activity_quantity,
         null::text as activity_unit,
-        'override' as factor_id,
-        'override' as factor_set_id,
-        load_id::text as factor_set_version,
-        null::numeric as factor_value,
         null::text as factor_unit,
-        override_kg_co2e as kg_co2e,
-        null::numeric as uncertainty_rel,
-        null::numeric as sigma_kg,
-        true as is_override,
-        array[]::text[] as flags,
-        jsonb_build_object('item_name', item_name) as leg_parameters
+        jsonb_build_object('item_name', item_name) as leg_parameters,
+        {{ override_leg() }}
     from mass_overrides
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        'purchases' as module_code,
-        submodule_code,
-        leg_code,
-        3 as ghg_scope,
-        ghg_category_code,
-        activity_quantity,
-        activity_unit,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        factor_unit,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        false as is_additional_category,
-        flags,
-        leg_parameters
-    from legs
+    {{ module_legs(
+        ["spend_legs", "mass_legs", "spend_override_legs", "mass_override_legs"],
+        constants={"module_code": "'purchases'", "ghg_scope": "3"},
+    ) }}
 )
 
 select * from final

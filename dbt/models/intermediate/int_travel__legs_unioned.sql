@@ -20,7 +20,7 @@ overrides as (
     select * from {{ ref('int_travel__overrides_collected') }}
 ),
 
-legs as (
+flight_legs as (
     select
         activity_row_id,
         load_id,
@@ -46,7 +46,9 @@ legs as (
         false as is_override,
         flags
     from flights
-    union all
+),
+
+train_legs as (
     select
         activity_row_id,
         load_id,
@@ -72,7 +74,9 @@ legs as (
         false as is_override,
         flags
     from trains
-    union all
+),
+
+car_legs as (
     select
         activity_row_id,
         load_id,
@@ -98,66 +102,24 @@ legs as (
         false as is_override,
         array[]::text[] as flags
     from cars
-    union all
-    select
-        activity_row_id,
-        load_id,
-        reporting_year,
-        unit_id,
-        submodule_code,
-        leg_code,
-        origin_code,
-        destination_code,
-        cabin_class,
-        number_of_trips,
-        distance_km,
-        activity_quantity,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        rf_multiplier,
-        class_weight,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        flags
-    from overrides
 ),
 
 final as (
-    select
-        activity_row_id,
-        load_id,
-        unit_id,
-        reporting_year,
-        'travel' as module_code,
-        submodule_code,
-        leg_code,
-        3 as ghg_scope,
-        6 as ghg_category_code,
-        cabin_class,
-        activity_quantity,
-        'pkm' as activity_unit,
-        distance_km,
-        number_of_trips,
-        factor_id,
-        factor_set_id,
-        factor_set_version,
-        factor_value,
-        'kg_co2e_per_pkm' as factor_unit,
-        rf_multiplier,
-        class_weight,
-        kg_co2e,
-        uncertainty_rel,
-        sigma_kg,
-        is_override,
-        false as is_additional_category,
-        flags,
-        origin_code,
-        destination_code
-    from legs
+    {{ module_legs(
+        ["flight_legs", "train_legs", "car_legs", "overrides"],
+        constants={
+            "module_code": "'travel'",
+            "ghg_scope": "3",
+            "ghg_category_code": "6",
+            "activity_unit": "'pkm'",
+            "factor_unit": "'kg_co2e_per_pkm'",
+        },
+        extra=[
+            "cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight", "origin_code",
+            "destination_code",
+        ],
+        absent=["leg_parameters"],
+    ) }}
 )
 
 select * from final
