@@ -3,18 +3,11 @@ example headcount and the *test* intensities of tests/fixtures/additional_intens
 headline total and reported apart."""
 
 import pytest
-import sqlalchemy as sa
+
+from tests.integration.pipeline.queries import query_rows
 
 W17_LEGS = {"car": 268.416, "train": 14.000, "cycling": 1.792}
 W17_KG = 284.208
-
-
-def _rows(url: str, sql: str, **parameters) -> list[sa.Row]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(sql), parameters).all()
-    engine.dispose()
-    return rows
 
 
 W17_LEGS_SQL = """
@@ -28,7 +21,7 @@ order by f.leg_code
 
 
 def test_w17_commuting_is_one_leg_per_mode_with_the_mobitool_factors(worked_examples_url):
-    legs = _rows(worked_examples_url, W17_LEGS_SQL)
+    legs = query_rows(worked_examples_url, W17_LEGS_SQL)
     assert {leg.leg_code for leg in legs} == set(W17_LEGS)
     for leg in legs:
         assert float(leg.kg_co2e) == pytest.approx(W17_LEGS[leg.leg_code], rel=1e-6)
@@ -45,7 +38,7 @@ def test_w17_commuting_is_one_leg_per_mode_with_the_mobitool_factors(worked_exam
 
 
 def test_headline_totals_leave_out_the_additional_categories(worked_examples_url):
-    headline_t, additional_t, footprint_t, footprint_modules = _rows(
+    headline_t, additional_t, footprint_t, footprint_modules = query_rows(
         worked_examples_url,
         """
         select
@@ -61,7 +54,7 @@ def test_headline_totals_leave_out_the_additional_categories(worked_examples_url
 
 
 def test_additional_categories_are_reported_apart_and_waste_and_food_are_not_estimated(worked_examples_url):
-    rows = _rows(
+    rows = query_rows(
         worked_examples_url,
         """
         select submodule_code, t_co2e, estimate_status
@@ -81,7 +74,7 @@ def test_additional_categories_are_reported_apart_and_waste_and_food_are_not_est
 
 
 def test_unestimated_categories_reach_the_quality_report_with_their_reason(worked_examples_url):
-    statuses = _rows(
+    statuses = query_rows(
         worked_examples_url,
         """
         select q.submodule_code, q.status_code

@@ -4,28 +4,7 @@ marts.fct_emissions from tests/fixtures/external_clouds/ and external_ai/, to 1e
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.pipeline.test_worked_examples import emission
-
-LEGS_BY_NOTE = sa.text(
-    """
-    select f.module_code, f.submodule_code, f.leg_code, f.ghg_scope, f.ghg_category_code, f.activity_quantity,
-        f.activity_unit, f.factor_id, f.factor_value, f.kg_co2e, f.flags, f.leg_parameters
-    from marts.fct_emissions as f
-    join raw.{table} as r on f.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    where r.note = :note
-    """
-)
-
-
-def leg(url: str, table: str, note: str) -> sa.Row:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text(LEGS_BY_NOTE.text.format(table=table)), {"source": table, "note": note}
-        ).all()
-    engine.dispose()
-    assert len(rows) == 1, f"{note}: expected one emission row, got {rows}"
-    return rows[0]
+from tests.integration.pipeline.queries import emission
 
 
 @pytest.mark.parametrize(
@@ -50,7 +29,7 @@ def test_default_profile_reproduces_the_cloud_and_ai_worked_examples(
 
 
 def test_w15a_converts_usd_with_the_2025_annual_mean_and_does_not_deflate(worked_examples_url):
-    row = leg(worked_examples_url, "external_clouds", "W15a")
+    row = emission(worked_examples_url, "external_clouds", "W15a")
     assert (row.module_code, row.submodule_code, row.leg_code, row.ghg_scope, row.ghg_category_code) == (
         "external_cloud",
         "compute",
@@ -68,7 +47,7 @@ def test_w15a_converts_usd_with_the_2025_annual_mean_and_does_not_deflate(worked
 
 
 def test_virtualisation_is_reported_as_compute_and_chf_is_converted(worked_examples_url):
-    row = leg(worked_examples_url, "external_clouds", "virtualisation reported as compute")
+    row = emission(worked_examples_url, "external_clouds", "virtualisation reported as compute")
     assert (row.submodule_code, row.leg_parameters["service_type"]) == ("compute", "virtualisation")
     assert float(row.kg_co2e) == pytest.approx(1000 / 0.937031 * 0.259, rel=1e-9)
 
@@ -76,7 +55,7 @@ def test_virtualisation_is_reported_as_compute_and_chf_is_converted(worked_examp
 def test_the_w16_rows_are_scope_3_category_1_under_their_provider_with_the_band_floor_flag(
     worked_examples_url,
 ):
-    rows = {note: leg(worked_examples_url, "external_ai", note) for note in ("W16a", "W16b", "W16c")}
+    rows = {note: emission(worked_examples_url, "external_ai", note) for note in ("W16a", "W16b", "W16c")}
     assert {(r.module_code, r.leg_code, r.ghg_scope, r.ghg_category_code) for r in rows.values()} == {
         ("generative_ai", "ai_requests", 3, 1)
     }
@@ -91,7 +70,7 @@ def test_the_w16_rows_are_scope_3_category_1_under_their_provider_with_the_band_
 
 def test_the_reference_codes_230_days_and_division_by_1000_are_not_reproduced(worked_examples_url):
     # W16x: the reference code computes W16b as 60 x 230 x 2 x 3.0e-4 / 1000 = 0.00828 kg (1 000 x too small).
-    row = leg(worked_examples_url, "external_ai", "W16b")
+    row = emission(worked_examples_url, "external_ai", "W16b")
     assert float(row.kg_co2e) != pytest.approx(0.00828, rel=1e-3)
     assert float(row.kg_co2e) / 0.00828 == pytest.approx(1000 * 235 / 230, rel=1e-9)
     assert (float(row.factor_value), float(row.leg_parameters["working_days"])) == (3.0e-4, 235)
@@ -99,7 +78,7 @@ def test_the_reference_codes_230_days_and_division_by_1000_are_not_reproduced(wo
 
 def test_a_blank_fte_count_takes_the_units_member_fte(worked_examples_url):
     # Unit 11110 has members of FTE 1 + 0.5 + 1 (tests/fixtures/headcount/headcount_2025.csv).
-    row = leg(worked_examples_url, "external_ai", "fte defaulted to the unit's member FTE")
+    row = emission(worked_examples_url, "external_ai", "fte defaulted to the unit's member FTE")
     assert row.flags == ["AI_FTE_DEFAULTED"]
     assert float(row.leg_parameters["fte_used"]) == 2.5
     assert float(row.kg_co2e) == pytest.approx(3 * 235 * 2.5 * 7.5e-6, rel=1e-9)

@@ -3,19 +3,12 @@ and the *test* intensities of tests/fixtures/construction_intensities (CH only, 
 documents do), kept out of every headline total and reported apart."""
 
 import pytest
-import sqlalchemy as sa
+
+from tests.integration.pipeline.queries import query_rows
 
 # Room CH B3 40: 40 m2 at ratio 0.5 = 20 m2; renovated envelope 12 and new technical installations 30 kg/m2.
 CH_ROOM_LEGS = {"ren_env": 20 * 12.0, "new_tech": 20 * 30.0}
 CH_ROOM_KG = 840.0
-
-
-def _rows(url: str, sql: str, **parameters) -> list[sa.Row]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(sql), parameters).all()
-    engine.dispose()
-    return rows
 
 
 ROOM_LEGS_SQL = """
@@ -28,7 +21,7 @@ order by f.leg_code
 
 
 def test_the_worked_example_room_is_allocated_surface_times_intensity(worked_examples_url):
-    legs = _rows(worked_examples_url, ROOM_LEGS_SQL)
+    legs = query_rows(worked_examples_url, ROOM_LEGS_SQL)
     assert {leg.leg_code for leg in legs} == set(CH_ROOM_LEGS)
     for leg in legs:
         assert float(leg.kg_co2e) == pytest.approx(CH_ROOM_LEGS[leg.leg_code], rel=1e-6)
@@ -49,14 +42,14 @@ def test_the_worked_example_room_is_allocated_surface_times_intensity(worked_exa
 
 
 def test_new_tec_is_stored_new_tech(worked_examples_url):
-    activities = _rows(
+    activities = query_rows(
         worked_examples_url, "select activity from raw.construction_intensities order by activity"
     )
     assert [row.activity for row in activities] == ["new_tech", "ren_env"]
 
 
 def test_rooms_without_intensity_are_not_estimated_never_zero(worked_examples_url):
-    statuses = _rows(
+    statuses = query_rows(
         worked_examples_url,
         """
         select r.room_name, q.status_code
@@ -69,7 +62,7 @@ def test_rooms_without_intensity_are_not_estimated_never_zero(worked_examples_ur
     assert {row.status_code for row in statuses} == {"INTENSITY_MISSING"}
     assert "CH B3 40" not in {row.room_name for row in statuses}
     assert len(statuses) == 10
-    zero_legs = _rows(
+    zero_legs = query_rows(
         worked_examples_url,
         "select count(*) as n from marts.fct_emissions where submodule_code = 'construction' and kg_co2e = 0",
     )
@@ -77,7 +70,7 @@ def test_rooms_without_intensity_are_not_estimated_never_zero(worked_examples_ur
 
 
 def test_construction_is_reported_apart_per_unit(worked_examples_url):
-    rows = _rows(
+    rows = query_rows(
         worked_examples_url,
         """
         select unit_id, t_co2e, activity_row_count, unresolved_row_count, estimate_status
@@ -98,7 +91,7 @@ def test_construction_is_reported_apart_per_unit(worked_examples_url):
 
 
 def test_headline_totals_leave_out_construction(worked_examples_url):
-    headline_t, construction_t, footprint_t = _rows(
+    headline_t, construction_t, footprint_t = query_rows(
         worked_examples_url,
         """
         select

@@ -17,6 +17,7 @@ from ingest.load import load_file
 from ingest.reference import EPFL_TEMPLATES_DIR
 from tests.conftest import create_database, drop_database
 from tests.integration.conftest import dbt_build
+from tests.integration.pipeline.queries import query_rows
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 TEMPLATE_SOURCES = {
@@ -62,11 +63,7 @@ def purchases_url(postgres_server_url: str) -> Iterator[str]:
 
 
 def rows(url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        found = [tuple(row) for row in connection.execute(sa.text(sql)).all()]
-    engine.dispose()
-    return found
+    return [tuple(row) for row in query_rows(url, sql)]
 
 
 def test_the_shipped_templates_rows_are_kept_unresolved_and_the_additional_row_is_refused(purchases_url):

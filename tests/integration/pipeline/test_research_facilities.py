@@ -9,29 +9,22 @@ import sqlalchemy as sa
 
 from ingest.load import load_file, load_reference_data
 from ingest.reference import EPFL_TEMPLATES_DIR
+from tests.integration.pipeline.queries import raw_row_join, rows_by_note
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
-LEGS_BY_NOTE = sa.text(
-    """
-    select f.leg_code, f.factor_set_id, f.ghg_scope, f.ghg_category_code, f.is_internal_reallocation,
-        f.facility_unit_id, f.kg_co2e, f.sigma_kg
-    from marts.fct_emissions as f
-    join raw.{table} as r on f.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    where r.note = :note
-    order by f.leg_code
-    """
-)
+LEGS_BY_NOTE = f"""
+select f.leg_code, f.factor_set_id, f.ghg_scope, f.ghg_category_code, f.is_internal_reallocation,
+    f.facility_unit_id, f.kg_co2e, f.sigma_kg
+from marts.fct_emissions as f
+{raw_row_join()}
+where r.note = :note
+order by f.leg_code
+"""
 
 
 def legs(url: str, table: str, note: str) -> list[sa.Row]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text(LEGS_BY_NOTE.text.format(table=table)), {"source": table, "note": note}
-        ).all()
-    engine.dispose()
-    return rows
+    return rows_by_note(url, LEGS_BY_NOTE, table, note)
 
 
 def test_w18_animal_facility_allocates_258_of_2000_housings_of_120000_kg(worked_examples_url):

@@ -2,19 +2,12 @@
 by following dbt/README.md "Add a module" step by step."""
 
 import pytest
-import sqlalchemy as sa
 
-
-def _rows(url: str, sql: str) -> list[sa.Row]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text(sql)).all()
-    engine.dispose()
-    return rows
+from tests.integration.pipeline.queries import query_rows
 
 
 def test_car_journeys_are_travel_legs_with_the_mobitool_factor_of_their_fuel(worked_examples_url):
-    legs = _rows(
+    legs = query_rows(
         worked_examples_url,
         """
         select r.note, f.module_code, f.submodule_code, f.leg_code, f.ghg_scope, f.ghg_category_code,
@@ -38,7 +31,7 @@ def test_car_journeys_are_travel_legs_with_the_mobitool_factor_of_their_fuel(wor
 
 
 def test_a_vehicle_without_factor_is_kept_unresolved_and_an_unknown_one_refused(worked_examples_url):
-    unresolved = _rows(
+    unresolved = query_rows(
         worked_examples_url,
         """
         select q.module_code, q.submodule_code, q.status_code, r.note
@@ -49,7 +42,7 @@ def test_a_vehicle_without_factor_is_kept_unresolved_and_an_unknown_one_refused(
     assert [tuple(row) for row in unresolved] == [
         ("travel", "car", "FACTOR_MISSING", "bus without a mobitool value")
     ]
-    rejects = _rows(
+    rejects = query_rows(
         worked_examples_url,
         "select row_number, column_name, reason_code from ops.rejects where source_code = 'travel_cars'",
     )
@@ -57,7 +50,7 @@ def test_a_vehicle_without_factor_is_kept_unresolved_and_an_unknown_one_refused(
 
 
 def test_car_travel_counts_in_the_headline_and_the_travel_report(worked_examples_url):
-    footprint_t, travel_t = _rows(
+    footprint_t, travel_t = query_rows(
         worked_examples_url,
         """
         select

@@ -8,26 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.integration.conftest import dbt_build
-
-EMISSION_BY_NOTE = sa.text(
-    """
-    select f.factor_set_id, f.leg_code, f.is_override, f.kg_co2e
-    from marts.fct_emissions as f
-    join raw.{table} as r on f.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    where r.note = :note
-    """
-)
-
-
-def emission(url: str, table: str, note: str) -> sa.Row:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text(EMISSION_BY_NOTE.text.format(table=table)), {"source": table, "note": note}
-        ).all()
-    engine.dispose()
-    assert len(rows) == 1, f"{note}: expected one emission row, got {rows}"
-    return rows[0]
+from tests.integration.pipeline.queries import emission
 
 
 @pytest.mark.parametrize(

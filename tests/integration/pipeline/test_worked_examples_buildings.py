@@ -7,39 +7,27 @@ The room surfaces and intensities of W9, W9b and W10 are *test* values: they exi
 import pytest
 import sqlalchemy as sa
 
-LEGS_BY_NOTE = sa.text(
-    """
-    select f.leg_code, f.ghg_scope, f.activity_quantity, f.activity_unit, f.factor_id, f.kg_co2e, f.is_override,
-        f.flags
-    from marts.fct_emissions as f
-    join raw.{table} as r on f.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    -- A room row also carries construction legs (module additional, test_construction.py).
-    where r.note = :note and f.module_code = 'buildings'
-    order by f.leg_code
-    """
-)
-UNRESOLVED_BY_NOTE = sa.text(
-    """
-    select u.status_code
-    from marts.fct_unresolved_rows as u
-    join raw.{table} as r on u.activity_row_id = :source || ':' || r._load_id || ':' || r._row_number
-    where r.note = :note and u.module_code = 'buildings'
-    """
-)
+from tests.integration.pipeline.queries import raw_row_join, rows_by_note
 
-
-def query(url: str, statement: sa.TextClause, table: str, note: str) -> list[sa.Row]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text(statement.text.format(table=table)), {"source": table, "note": note}
-        ).all()
-    engine.dispose()
-    return rows
+LEGS_BY_NOTE = f"""
+select f.leg_code, f.ghg_scope, f.activity_quantity, f.activity_unit, f.factor_id, f.kg_co2e, f.is_override,
+    f.flags
+from marts.fct_emissions as f
+{raw_row_join()}
+-- A room row also carries construction legs (module additional, test_construction.py).
+where r.note = :note and f.module_code = 'buildings'
+order by f.leg_code
+"""
+UNRESOLVED_BY_NOTE = f"""
+select u.status_code
+from marts.fct_unresolved_rows as u
+{raw_row_join("u")}
+where r.note = :note and u.module_code = 'buildings'
+"""
 
 
 def room_legs(url: str, note: str) -> dict[str, sa.Row]:
-    return {row.leg_code: row for row in query(url, LEGS_BY_NOTE, "building_rooms", note)}
+    return {row.leg_code: row for row in rows_by_note(url, LEGS_BY_NOTE, "building_rooms", note)}
 
 
 def test_w9_office_heated_by_gas_burnt_on_site_books_heating_in_scope_1(worked_examples_url):
@@ -85,7 +73,7 @@ def test_w10_shared_all_electric_lab_counts_half_its_surface(worked_examples_url
 def test_w11_combustion_rows_are_scope_1_legs_named_after_the_fuel(
     worked_examples_url, note, leg_code, quantity, unit, kg_co2e
 ):
-    (row,) = query(worked_examples_url, LEGS_BY_NOTE, "building_energycombustions", note)
+    (row,) = rows_by_note(worked_examples_url, LEGS_BY_NOTE, "building_energycombustions", note)
     assert (row.leg_code, row.ghg_scope, float(row.activity_quantity), row.activity_unit) == (
         leg_code,
         1,
@@ -96,10 +84,10 @@ def test_w11_combustion_rows_are_scope_1_legs_named_after_the_fuel(
 
 
 def test_w11c_propane_has_no_swiss_factor_and_is_factor_missing_without_an_emission(worked_examples_url):
-    assert query(worked_examples_url, LEGS_BY_NOTE, "building_energycombustions", "W11c") == []
+    assert rows_by_note(worked_examples_url, LEGS_BY_NOTE, "building_energycombustions", "W11c") == []
     assert [
         row.status_code
-        for row in query(worked_examples_url, UNRESOLVED_BY_NOTE, "building_energycombustions", "W11c")
+        for row in rows_by_note(worked_examples_url, UNRESOLVED_BY_NOTE, "building_energycombustions", "W11c")
     ] == ["FACTOR_MISSING"]
 
 
@@ -114,7 +102,7 @@ def test_w11c_propane_has_no_swiss_factor_and_is_factor_missing_without_an_emiss
 def test_rooms_that_cannot_be_computed_are_kept_unresolved_with_their_reason(
     worked_examples_url, note, status_code
 ):
-    statuses = query(worked_examples_url, UNRESOLVED_BY_NOTE, "building_rooms", note)
+    statuses = rows_by_note(worked_examples_url, UNRESOLVED_BY_NOTE, "building_rooms", note)
     assert [row.status_code for row in statuses] == [status_code]
 
 
@@ -149,7 +137,7 @@ def test_the_reference_room_type_wins_over_the_declared_one(worked_examples_url)
 def test_heating_through_rooms_and_own_boilers_in_one_unit_is_flagged_on_both(worked_examples_url):
     assert "BLDG_POSSIBLE_DOUBLE_HEATING" in room_legs(worked_examples_url, "W9")["heating_thermal"].flags
     assert "BLDG_POSSIBLE_DOUBLE_HEATING" not in room_legs(worked_examples_url, "W9")["lighting"].flags
-    (gas,) = query(worked_examples_url, LEGS_BY_NOTE, "building_energycombustions", "W11a")
+    (gas,) = rows_by_note(worked_examples_url, LEGS_BY_NOTE, "building_energycombustions", "W11a")
     assert "BLDG_POSSIBLE_DOUBLE_HEATING" in gas.flags
     assert "BLDG_POSSIBLE_DOUBLE_HEATING" not in room_legs(worked_examples_url, "W9b")["heating_elec"].flags
 
@@ -165,7 +153,7 @@ def test_heating_through_rooms_and_own_boilers_in_one_unit_is_flagged_on_both(wo
 def test_overrides_are_one_verbatim_leg_in_the_modules_primary_scope(
     worked_examples_url, table, note, scope, kg_co2e, flags
 ):
-    (row,) = query(worked_examples_url, LEGS_BY_NOTE, table, note)
+    (row,) = rows_by_note(worked_examples_url, LEGS_BY_NOTE, table, note)
     assert (row.leg_code, row.is_override, row.factor_id, row.ghg_scope, float(row.kg_co2e), row.flags) == (
         "override",
         True,
