@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ingest.load import load_file, load_reference_data
 from ingest.reference import EPFL_TEMPLATES_DIR
-from tests.integration.pipeline.queries import raw_row_join, rows_by_note
+from tests.integration.pipeline.queries import query_rows, raw_row_join, rows_by_note
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -63,15 +63,11 @@ def test_w19_totals_97_74_kg(worked_examples_url):
 
 
 def test_a_computed_footprint_whose_facility_unit_has_no_leg_is_rf_footprint_missing(worked_examples_url):
-    engine = sa.create_engine(worked_examples_url)
-    with engine.connect() as connection:
-        statuses = connection.execute(
-            sa.text(
-                "select unit_id, status_code from marts.fct_unresolved_rows "
-                "where module_code = 'research_facilities'"
-            )
-        ).all()
-    engine.dispose()
+    statuses = query_rows(
+        worked_examples_url,
+        "select unit_id, status_code from marts.fct_unresolved_rows "
+        "where module_code = 'research_facilities'",
+    )
     assert [tuple(row) for row in statuses] == [("12110", "RF_FOOTPRINT_MISSING")]
 
 

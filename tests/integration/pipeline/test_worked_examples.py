@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.integration.conftest import dbt_build
-from tests.integration.pipeline.queries import emission
+from tests.integration.pipeline.queries import emission, query_rows
 
 
 @pytest.mark.parametrize(
@@ -127,17 +127,13 @@ def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):
 
 
 def test_equipment_without_hours_or_power_is_kept_and_reported_unmatched(worked_examples_url):
-    engine = sa.create_engine(worked_examples_url)
-    with engine.connect() as connection:
-        statuses = connection.execute(
-            sa.text(
-                "select q.status_code, r.note from reporting.rpt_quality__unmatched_rows as q "
-                "join raw.equipment_scientific as r "
-                "on q.activity_row_id = 'equipment_scientific:' || r._load_id || ':' || r._row_number "
-                "order by q.status_code"
-            )
-        ).all()
-    engine.dispose()
+    statuses = query_rows(
+        worked_examples_url,
+        "select q.status_code, r.note from reporting.rpt_quality__unmatched_rows as q "
+        "join raw.equipment_scientific as r "
+        "on q.activity_row_id = 'equipment_scientific:' || r._load_id || ':' || r._row_number "
+        "order by q.status_code",
+    )
     assert [tuple(row) for row in statuses] == [
         ("EQUIP_HOURS_MISSING", "hours not known yet"),
         ("EQUIP_NO_POWER", "no power in the table"),
@@ -145,15 +141,11 @@ def test_equipment_without_hours_or_power_is_kept_and_reported_unmatched(worked_
 
 
 def test_blank_template_lines_and_missing_sub_classes_are_rejected_with_their_reason(worked_examples_url):
-    engine = sa.create_engine(worked_examples_url)
-    with engine.connect() as connection:
-        rejects = connection.execute(
-            sa.text(
-                "select source_code, row_number, reason_code from ops.rejects "
-                "where source_code in ('processemissions', 'equipment_other') order by source_code"
-            )
-        ).all()
-    engine.dispose()
+    rejects = query_rows(
+        worked_examples_url,
+        "select source_code, row_number, reason_code from ops.rejects "
+        "where source_code in ('processemissions', 'equipment_other') order by source_code",
+    )
     assert [tuple(row) for row in rejects] == [
         ("equipment_other", 2, "EQUIP_SUBCLASS_REQUIRED"),
         ("processemissions", 5, "ROW_BLANK_TEMPLATE_LINE"),

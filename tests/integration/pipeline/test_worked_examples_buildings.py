@@ -7,7 +7,7 @@ The room surfaces and intensities of W9, W9b and W10 are *test* values: they exi
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.pipeline.queries import raw_row_join, rows_by_note
+from tests.integration.pipeline.queries import query_rows, raw_row_join, rows_by_note
 
 LEGS_BY_NOTE = f"""
 select f.leg_code, f.ghg_scope, f.activity_quantity, f.activity_unit, f.factor_id, f.kg_co2e, f.is_override,
@@ -165,15 +165,11 @@ def test_overrides_are_one_verbatim_leg_in_the_modules_primary_scope(
 
 
 def test_resolved_rooms_expose_surface_and_allocated_surface(worked_examples_url):
-    engine = sa.create_engine(worked_examples_url)
-    with engine.connect() as connection:
-        rooms = connection.execute(
-            sa.text(
-                "select building_name, room_name, room_type, surface_m2, allocated_surface_m2 "
-                "from intermediate.int_buildings__rooms_resolved where unit_id = '12110' and room_name = 'CH B3 40'"
-            )
-        ).all()
-    engine.dispose()
+    rooms = query_rows(
+        worked_examples_url,
+        "select building_name, room_name, room_type, surface_m2, allocated_surface_m2 "
+        "from intermediate.int_buildings__rooms_resolved where unit_id = '12110' and room_name = 'CH B3 40'",
+    )
     assert [
         (r.building_name, r.room_type, float(r.surface_m2), float(r.allocated_surface_m2)) for r in rooms
     ] == [("CH", "laboratories", 40.0, 20.0)]
