@@ -91,7 +91,7 @@ def s3_inbox_sensor(context: dg.SensorEvaluationContext):
             continue
         requests.append(request)
     return dg.SensorResult(
-        run_requests=requests, cursor=json.dumps({d.key: d.etag for d in listed}, sort_keys=True)
+        run_requests=requests, cursor=json.dumps({d.key: d.delivery for d in listed}, sort_keys=True)
     )
 
 
