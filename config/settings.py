@@ -117,6 +117,19 @@ class Settings(BaseSettings):
             raise ValueError("CO2CALC_OIDC_COOKIE_SECRET must be set when CO2CALC_OIDC_METADATA_URL is")
         return self
 
+    @field_validator(
+        "s3_inbox_bucket",
+        "s3_inbox_endpoint_url",
+        "s3_inbox_region",
+        "s3_inbox_access_key_id",
+        "s3_inbox_secret_access_key",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # docker-compose passes an S3 variable left out of .env as an empty string: the inbox stays off.
+        return value or None
+
     @field_validator("database_url", "test_database_url")
     @classmethod
     def _url_names_driver(cls, url: str | None) -> str | None:
