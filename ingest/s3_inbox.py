@@ -11,6 +11,7 @@ An object replaced under the same key before its run downloads it is not loaded 
 longer matches): the new content is a delivery of its own.
 """
 
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -92,13 +93,15 @@ class S3Inbox:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=delivered.key, IfMatch=delivered.etag)
         except ClientError as error:
-            if error.response["Error"]["Code"] in {"PreconditionFailed", "NoSuchKey"}:
+            code = error.response["Error"]["Code"]
+            if code in {"PreconditionFailed", "NoSuchKey"}:
                 raise ObjectReplaced(
-                    f"s3://{self.bucket}/{delivered.key} is no longer the object with ETag {delivered.etag} "
-                    f"({error.response['Error']['Code']}): a newer delivery under this key has a run of its own"
+                    f"s3://{self.bucket}/{delivered.key}: no object with ETag {delivered.etag} any more ({code}); "
+                    "it was moved by an earlier run, deleted, or replaced by a delivery that has a run of its own"
                 ) from error
             raise
-        path.write_bytes(response["Body"].read())
+        with response["Body"] as body, path.open("wb") as file:
+            shutil.copyfileobj(body, file)
         return path
 
     def mark_loaded(self, delivered: InboxObject, result: LoadResult) -> str:

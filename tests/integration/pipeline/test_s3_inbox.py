@@ -249,3 +249,20 @@ def test_the_sensor_cursor_survives_a_restart_and_a_replaced_object_is_a_new_del
     (run_key,) = corrected["run_keys"]
     assert run_key.startswith(f"s3:{PREFIX}headcount_2025.csv:")
     assert run_key not in {request.run_key for request in before.run_requests}
+
+
+def test_a_run_never_loads_nor_moves_a_newer_upload_under_its_key(bucket, warehouse):
+    client, name = bucket
+    client.put_object(Bucket=name, Key=f"{PREFIX}headcount_2025.csv", Body=HEADCOUNT.read_bytes())
+    (request,) = evaluate().run_requests
+    corrected = HEADCOUNT.read_bytes().replace(b"Anna", b"Anne")
+    client.put_object(Bucket=name, Key=f"{PREFIX}headcount_2025.csv", Body=corrected)
+
+    result = run(request, warehouse)
+
+    assert not result.success
+    (failure,) = [event for event in result.all_events if event.is_step_failure]
+    assert "no object with ETag" in failure.step_failure_data.error.cause.message
+    assert keys(client, name) == {f"{PREFIX}headcount_2025.csv"}
+    assert client.get_object(Bucket=name, Key=f"{PREFIX}headcount_2025.csv")["Body"].read() == corrected
+    assert headcount_rows(warehouse) == 0
