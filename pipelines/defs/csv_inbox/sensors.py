@@ -1,9 +1,11 @@
 """The inbox sensors: a new file in the inbox folder, or a new object in the S3 inbox, starts a run of the raw
 asset its name routes to.
 
-Each run key is the file's name and a digest of its content (the SHA-256 of a file, the ETag of an object),
-and Dagster never starts two runs with one key: a delivery is loaded once whatever its modification time
-(copied files keep an old one), and a corrected delivery under the same name is loaded again.
+Each run key is the delivery's name and what identifies its content, and Dagster never starts two runs with one
+key. A file's is its SHA-256: it is loaded once whatever its modification time (copied files keep an old one),
+and a corrected file under the same name is loaded again. An object's is its ETag and upload time: the S3 inbox
+moves each handled object out (ingest/s3_inbox.py), so an upload under a known key, even of the same bytes, is
+a new delivery, which the load finds unchanged and moves to `processed/`.
 """
 
 import hashlib
