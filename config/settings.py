@@ -9,7 +9,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     state_dir: Path = REPO_ROOT / ".co2calc"
     # Folder watched by the inbox sensor; files are routed to a source by their name.
     inbox_dir: Path = REPO_ROOT / ".co2calc" / "inbox"
+    # An S3-compatible bucket watched like the inbox folder (ingest/s3_inbox.py): the objects directly under
+    # `s3_inbox_prefix` are routed by name. Unset bucket: no S3 inbox. Unset endpoint: AWS S3 itself (set it for
+    # MinIO, Ceph, SWITCH or moto); unset keys: boto3's own chain (AWS_* variables, an instance role).
+    s3_inbox_bucket: str | None = None
+    s3_inbox_prefix: str = ""
+    s3_inbox_endpoint_url: str | None = None
+    s3_inbox_region: str | None = None
+    s3_inbox_access_key_id: str | None = None
+    s3_inbox_secret_access_key: SecretStr | None = None
 
     # Reporting years the pipelines partition by (calendar years, METHODOLOGY.md §1.2).
     first_reporting_year: int = 2019
@@ -107,6 +116,19 @@ class Settings(BaseSettings):
         if self.oidc_metadata_url is not None and self.oidc_cookie_secret == DEMO_OIDC_COOKIE_SECRET:
             raise ValueError("CO2CALC_OIDC_COOKIE_SECRET must be set when CO2CALC_OIDC_METADATA_URL is")
         return self
+
+    @field_validator(
+        "s3_inbox_bucket",
+        "s3_inbox_endpoint_url",
+        "s3_inbox_region",
+        "s3_inbox_access_key_id",
+        "s3_inbox_secret_access_key",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # docker-compose passes an S3 variable left out of .env as an empty string: the inbox stays off.
+        return value or None
 
     @field_validator("database_url", "test_database_url")
     @classmethod

@@ -212,6 +212,7 @@ def _typed_rows(
     year: int | None,
     load_id: int,
     delivered: DeliveredFile,
+    file_name: str,
     loaded_at: datetime,
 ) -> pl.DataFrame:
     casts = []
@@ -236,7 +237,7 @@ def _typed_rows(
             *([pl.lit(year, dtype=pl.Int64).alias("reporting_year")] if contract.has_reporting_year else []),
             *casts,
             pl.lit(load_id, dtype=pl.Int64).alias("_load_id"),
-            pl.lit(delivered.path.name).alias("_source_file"),
+            pl.lit(file_name).alias("_source_file"),
             pl.col("_row_number"),
             pl.lit(loaded_at.isoformat()).alias("_loaded_at"),
         )
@@ -257,17 +258,20 @@ def load_file(
     feed: FeedBatch | None = None,
     in_transaction: sa.Connection | None = None,
     read_options: ReadOptions = DETECT_EVERYTHING,
+    file_name: str | None = None,
 ) -> LoadResult:
     """Load `path` as `source_code`; see the module docstring for the semantics.
 
     `in_transaction`: run inside the caller's transaction (a feed commits a page with its cursor advance),
     whose caller has run `ensure_schema`. `read_options` declares how the file is written where the reader
     should not detect it (ingest.read); a file is identical to a load only if it was read with the same
-    declarations.
+    declarations. `file_name` is the name recorded and reported (default: the path's name); an object of the S3
+    inbox, loaded from a temporary copy, is recorded under its key.
     """
     contract = SOURCES[source_code]
+    name = file_name or path.name
     if contract.has_reporting_year and reporting_year is None:
-        raise ValueError(f"{path.name}: {source_code} needs a reporting year (--year, or a _YYYY suffix)")
+        raise ValueError(f"{name}: {source_code} needs a reporting year (--year, or a _YYYY suffix)")
     year = reporting_year if contract.has_reporting_year else None
     unit_scope = unit_institutional_id or ALL_UNITS
     if in_transaction is None:
@@ -303,10 +307,10 @@ def load_file(
         ):
             return LoadResult(
                 source_code,
-                path.name,
+                name,
                 "unchanged",
                 same_scope.load_id,
-                message=f"{path.name} is identical to load {same_scope.load_id}; nothing changed",
+                message=f"{name} is identical to load {same_scope.load_id}; nothing changed",
             )
 
         def refuse(
@@ -318,7 +322,7 @@ def load_file(
                 contract,
                 year,
                 unit_scope,
-                path,
+                name,
                 sha256,
                 "refused",
                 loaded_by,
@@ -338,7 +342,7 @@ def load_file(
             _record_counts(connection, load_id, rows_read, 0, rows_rejected, rows_skipped)
             return LoadResult(
                 source_code,
-                path.name,
+                name,
                 "refused",
                 load_id,
                 rows_read=rows_read,
@@ -351,19 +355,19 @@ def load_file(
             )
 
         delivered: DeliveredFile | None = None
-        named_year = year_in_file_name(path.name)
+        named_year = year_in_file_name(name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
-            return refuse(f"FILE_YEAR_MISMATCH: {path.name} is named for {named_year}, loaded as {year}")
+            return refuse(f"FILE_YEAR_MISMATCH: {name} is named for {named_year}, loaded as {year}")
         back_office = next((load for load in active if load.unit_scope == ALL_UNITS), None)
         if unit_scope != ALL_UNITS and back_office is not None and back_office.feed_name is not None:
             return refuse(
                 f"FILE_SCOPE_CONFLICT: {back_office.file_name} (load {back_office.load_id}) already loads every "
-                f"unit for {year}; {path.name} for unit {unit_scope} would count its rows twice"
+                f"unit for {year}; {name} for unit {unit_scope} would count its rows twice"
             )
         if unit_scope != ALL_UNITS and back_office is not None:
             return refuse(
                 f"FILE_SCOPE_CONFLICT: {back_office.file_name} (load {back_office.load_id}) already covers every "
-                f"unit for {year}; correct that back-office file instead of loading {path.name} for unit "
+                f"unit for {year}; correct that back-office file instead of loading {name} for unit "
                 f"{unit_scope}"
             )
         back_office_file = next(
@@ -418,7 +422,7 @@ def load_file(
         # sent back says "nothing to declare". Rows all dated in another year are a wrong file, not an empty one.
         if len(refused_rows) + len(skipped_rows) == frame.height and len(blank_rows) < frame.height:
             return refuse(
-                f"ROWS_ALL_REFUSED: no row of {path.name} can be loaded (refused, or dated outside the reporting "
+                f"ROWS_ALL_REFUSED: no row of {name} can be loaded (refused, or dated outside the reporting "
                 "year); nothing was replaced",
                 frame.height,
                 rejected,
@@ -433,7 +437,7 @@ def load_file(
             contract,
             year,
             unit_scope,
-            path,
+            name,
             sha256,
             "active",
             loaded_by,
@@ -452,7 +456,7 @@ def load_file(
         _copy(
             cursor,
             contract.raw_table,
-            _typed_rows(frame, contract, accepted, year, load_id, delivered, started_at),
+            _typed_rows(frame, contract, accepted, year, load_id, delivered, name, started_at),
         )
         if rejected:
             _copy(cursor, "ops.rejects", _rejects_frame(rejected, load_id, contract, delivered))
@@ -460,7 +464,7 @@ def load_file(
         _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows), len(skipped_rows))
     return LoadResult(
         source_code,
-        path.name,
+        name,
         "replaced" if replaced else "loaded",
         load_id,
         rows_read=frame.height,
@@ -545,7 +549,7 @@ def _record_load(
     contract: SourceContract,
     year: int | None,
     unit_scope: str,
-    path: Path,
+    file_name: str,
     sha256: str,
     status: str,
     loaded_by: str,
@@ -568,7 +572,7 @@ def _record_load(
             "source": contract.source_code,
             "year": year,
             "scope": unit_scope,
-            "file": path.name,
+            "file": file_name,
             "sha": sha256,
             "status": status,
             "message": message,

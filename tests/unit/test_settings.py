@@ -24,3 +24,13 @@ def test_without_a_provider_the_demo_provider_on_its_port_is_used():
     assert Settings(oidc_port=9411).oidc_server_metadata_url == (
         "http://127.0.0.1:9411/.well-known/openid-configuration"
     )
+
+
+def test_an_empty_s3_inbox_variable_leaves_the_s3_inbox_off(monkeypatch):
+    # docker-compose passes every CO2CALC_S3_INBOX_* variable, empty when .env leaves it out.
+    monkeypatch.setenv("CO2CALC_S3_INBOX_BUCKET", "")
+    monkeypatch.setenv("CO2CALC_S3_INBOX_SECRET_ACCESS_KEY", "")
+    settings = Settings()
+    assert (settings.s3_inbox_bucket, settings.s3_inbox_secret_access_key) == (None, None)
+    monkeypatch.setenv("CO2CALC_S3_INBOX_BUCKET", "co2calc-inbox")
+    assert Settings().s3_inbox_bucket == "co2calc-inbox"

@@ -1,11 +1,14 @@
 """One raw asset per source: load a delivered file into `raw.<source>` through `ingest`.
 
-The file to load comes from the run config (the inbox sensor and `co2calc run` set it). Loading is
-idempotent: the same file again changes nothing; a corrected file replaces the previous load of its
-reporting year. Validation outcomes are asset checks: a refused file fails the blocking check, so
+The file to load comes from the run config (the inbox sensors and `co2calc run` set it): a path, or an object
+of the S3 inbox, downloaded to a temporary file, loaded under its key and then moved to `processed/` or
+`refused/` (ingest/s3_inbox.py). Loading is idempotent: the same file again changes nothing; a corrected
+file replaces the previous load of its reporting year. Validation outcomes are asset checks: a refused file fails the blocking check, so
 nothing downstream runs on it; refused rows show as a warning with their first reasons.
 """
 
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +16,7 @@ import dagster as dg
 from config.settings import get_settings
 from ingest.contracts import SOURCES, SourceContract
 from ingest.load import LoadResult, load_file
+from ingest.s3_inbox import InboxObject, S3Inbox
 from pipelines.defs.resources import WarehouseResource
 
 FILE_ACCEPTED_CHECK = "file_accepted"
@@ -21,8 +25,30 @@ YEARS = dg.StaticPartitionsDefinition([str(year) for year in get_settings().repo
 
 
 class DeliveredFileConfig(dg.Config):
-    path: str
+    """A file (`path`) or an object of the S3 inbox (`s3_key` with the `s3_etag` its run was started for)."""
+
+    path: str | None = None
+    s3_key: str | None = None
+    s3_etag: str | None = None
     loaded_by: str = "dagster"
+
+
+def _load_delivery(config: DeliveredFileConfig, load: Callable[[Path, str | None], LoadResult]) -> LoadResult:
+    """`load(path, file_name)` applied to the delivered file, or to a temporary copy of the delivered object."""
+    if config.path is not None and config.s3_key is None:
+        return load(Path(config.path), None)
+    if config.path is not None or config.s3_etag is None:
+        raise ValueError(
+            f"a delivered file is either `path` or `s3_key` with `s3_etag`, not {config.model_dump()}"
+        )
+    inbox = S3Inbox.from_settings(get_settings())
+    if inbox is None:
+        raise ValueError(f"{config.s3_key}: no S3 inbox is configured (CO2CALC_S3_INBOX_BUCKET)")
+    delivered = InboxObject(config.s3_key, config.s3_etag)
+    with tempfile.TemporaryDirectory(prefix="co2calc-s3-inbox-") as folder:
+        result = load(inbox.download(delivered, Path(folder)), config.s3_key)
+    inbox.mark_loaded(delivered, result)
+    return result
 
 
 def _checks(result: LoadResult) -> list[dg.AssetCheckResult]:
@@ -68,13 +94,17 @@ def raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
     )
     def _load(context: dg.AssetExecutionContext, config: DeliveredFileConfig, warehouse: WarehouseResource):
         year = int(context.partition_key) if contract.has_reporting_year else None
-        result = load_file(
-            warehouse.engine(),
-            Path(config.path),
-            contract.source_code,
-            reporting_year=year,
-            loaded_by=config.loaded_by,
-            dagster_run_id=context.run.run_id,
+        result = _load_delivery(
+            config,
+            lambda path, file_name: load_file(
+                warehouse.engine(),
+                path,
+                contract.source_code,
+                reporting_year=year,
+                loaded_by=config.loaded_by,
+                dagster_run_id=context.run.run_id,
+                file_name=file_name,
+            ),
         )
         context.log.info(result.message or f"{result.outcome}: {result.rows_accepted} rows accepted")
         yield dg.MaterializeResult(

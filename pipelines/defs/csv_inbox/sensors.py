@@ -1,16 +1,39 @@
-"""The inbox sensor: a new file in the inbox folder starts a run of the raw asset its name routes to.
+"""The inbox sensors: a new file in the inbox folder, or a new object in the S3 inbox, starts a run of the raw
+asset its name routes to.
 
-Each file's run key is its name and content hash, and Dagster never starts two runs with one key: a
-file is loaded once whatever its modification time (copied files keep an old one), and a corrected
-file under the same name is loaded again.
+Each run key is the delivery's name and what identifies its content, and Dagster never starts two runs with one
+key. A file's is its SHA-256: it is loaded once whatever its modification time (copied files keep an old one),
+and a corrected file under the same name is loaded again. An object's is its ETag and upload time: the S3 inbox
+moves each handled object out (ingest/s3_inbox.py), so an upload under a known key, even of the same bytes, is
+a new delivery, which the load finds unchanged and moves to `processed/`.
 """
 
 import hashlib
+import json
 
 import dagster as dg
 
 from config.settings import get_settings
 from ingest.contracts import source_for_file
+from ingest.s3_inbox import S3Inbox
+
+S3_INBOX_LOADED_BY = "s3 inbox"
+
+
+def routed_run_request(file_name: str, run_key: str, file_config: dict[str, str]) -> dg.RunRequest | str:
+    """The run loading a delivery into the raw asset its name routes to, or why the name routes nowhere."""
+    routed = source_for_file(file_name)
+    if routed is None:
+        return f"{file_name}: no source matches this file name (units.csv, travel_planes_2025.csv...)"
+    contract, year = routed
+    if contract.has_reporting_year and year is None:
+        return f"{file_name}: name carries no reporting year (_YYYY)"
+    return dg.RunRequest(
+        run_key=run_key,
+        asset_selection=[dg.AssetKey(["raw", contract.source_code])],
+        partition_key=str(year) if contract.has_reporting_year else None,
+        run_config={"ops": {f"raw__{contract.source_code}": {"config": file_config}}},
+    )
 
 
 @dg.sensor(
@@ -26,28 +49,52 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason(f"inbox {inbox} does not exist")
     requests = []
     for path in sorted(p for p in inbox.iterdir() if p.is_file()):
-        routed = source_for_file(path.name)
-        if routed is None:
-            context.log.warning(f"{path.name}: no source matches this file name; left in the inbox")
-            continue
-        contract, year = routed
-        if contract.has_reporting_year and year is None:
-            context.log.warning(f"{path.name}: name carries no reporting year (_YYYY); left in the inbox")
-            continue
         content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-        requests.append(
-            dg.RunRequest(
-                run_key=f"{path.name}:{content_hash}",
-                asset_selection=[dg.AssetKey(["raw", contract.source_code])],
-                partition_key=str(year) if contract.has_reporting_year else None,
-                run_config={
-                    "ops": {
-                        f"raw__{contract.source_code}": {"config": {"path": str(path), "loaded_by": "inbox"}}
-                    }
-                },
-            )
+        request = routed_run_request(
+            path.name, f"{path.name}:{content_hash}", {"path": str(path), "loaded_by": "inbox"}
         )
+        if isinstance(request, str):
+            context.log.warning(f"{request}; left in the inbox")
+            continue
+        requests.append(request)
     return requests
 
 
-defs = dg.Definitions(sensors=[inbox_sensor])
+@dg.sensor(
+    name="s3_inbox_sensor",
+    asset_selection=dg.AssetSelection.groups("raw"),
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Loads every new object of the S3 inbox (CO2CALC_S3_INBOX_*), routed by its name like the folder "
+    "inbox; handled objects move to processed/ or refused/.",
+)
+def s3_inbox_sensor(context: dg.SensorEvaluationContext):
+    inbox = S3Inbox.from_settings(get_settings())
+    if inbox is None:
+        return dg.SkipReason("no S3 inbox configured (CO2CALC_S3_INBOX_BUCKET)")
+    # The cursor holds the ETag and last-modified time of every object already handled that is still in the
+    # inbox (its run has not moved it yet, or failed): a new key, or a new upload under a known key, is a new
+    # delivery. Unlike one last-modified watermark, it misses no object whose upload began before the last
+    # evaluation and ended after it (S3 dates an object by the start of its upload).
+    seen = json.loads(context.cursor) if context.cursor else {}
+    listed = inbox.list_objects()
+    requests = []
+    for delivered in listed:
+        if seen.get(delivered.key) == delivered.delivery:
+            continue
+        request = routed_run_request(
+            delivered.name,
+            f"s3:{delivered.key}:{delivered.delivery}",
+            {"s3_key": delivered.key, "s3_etag": delivered.etag, "loaded_by": S3_INBOX_LOADED_BY},
+        )
+        if isinstance(request, str):
+            refused_key = inbox.refuse(delivered, request)
+            context.log.warning(f"{request}; moved to s3://{inbox.bucket}/{refused_key}")
+            continue
+        requests.append(request)
+    return dg.SensorResult(
+        run_requests=requests, cursor=json.dumps({d.key: d.delivery for d in listed}, sort_keys=True)
+    )
+
+
+defs = dg.Definitions(sensors=[inbox_sensor, s3_inbox_sensor])

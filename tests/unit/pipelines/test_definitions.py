@@ -82,6 +82,7 @@ def test_year_partitioned_sources_and_their_blocking_check(repository):
 def test_jobs_schedules_and_sensors(repository):
     assert {s.name for s in repository.sensor_defs} == {
         "inbox_sensor",
+        "s3_inbox_sensor",
         "dbt_after_raw_load_sensor",
         "run_failure_alert_sensor",
     }

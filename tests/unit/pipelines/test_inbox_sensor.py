@@ -53,6 +53,32 @@ def test_run_key_follows_the_content_not_the_modification_time(inbox):
     assert corrected.run_key != first.run_key
 
 
+def test_without_a_bucket_the_s3_inbox_is_off(monkeypatch):
+    from pipelines.defs.csv_inbox.sensors import s3_inbox_sensor
+
+    monkeypatch.delenv("CO2CALC_S3_INBOX_BUCKET", raising=False)
+    get_settings.cache_clear()
+    result = s3_inbox_sensor(dg.build_sensor_context())
+    get_settings.cache_clear()
+    assert isinstance(result, dg.SkipReason)
+    assert "CO2CALC_S3_INBOX_BUCKET" in (result.skip_message or "")
+
+
+def test_a_raw_load_names_either_a_file_or_an_s3_object_with_its_etag():
+    from pipelines.defs.csv_inbox.assets import DeliveredFileConfig, _load_delivery
+
+    def load(path, file_name):
+        raise AssertionError(f"nothing should be loaded from {path} ({file_name})")
+
+    for config in (
+        DeliveredFileConfig(),
+        DeliveredFileConfig(path="units.csv", s3_key="units.csv", s3_etag='"1"'),
+        DeliveredFileConfig(s3_key="units.csv"),
+    ):
+        with pytest.raises(ValueError, match="either `path` or `s3_key` with `s3_etag`"):
+            _load_delivery(config, load)
+
+
 def run_status_context(instance: dg.DagsterInstance, asset_keys: set[dg.AssetKey]):
     from dagster._core.storage.dagster_run import DagsterRun
 
