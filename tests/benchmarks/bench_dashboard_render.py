@@ -100,6 +100,20 @@ def build_warehouse(server_url: str, scale: float, folder: Path) -> str:
     return url
 
 
+def forget_cached_frames(redis_url: str, warehouse_url: str) -> None:
+    """Delete this warehouse build's cached frames only: the Redis is shared, a flush would empty others' keys."""
+    from dashboard.data.cache import KEY_PREFIX
+    from dashboard.data.queries import LATEST_BUILD_ID
+
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        build_id = connection.exec_driver_sql(LATEST_BUILD_ID.sql).scalar_one()
+    engine.dispose()
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"{KEY_PREFIX}:{build_id}:*"):
+        client.delete(key)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -126,7 +140,7 @@ def main() -> None:
             started = time.perf_counter()
             url = build_warehouse(server_url, args.scale, Path(tmp))
             print(f"warehouse at scale {args.scale:g} built in {time.perf_counter() - started:.0f} s")
-        redis.Redis.from_url(args.redis_url).flushdb()
+        forget_cached_frames(args.redis_url, url)
         results = {
             "no cache": child_timings(url, None, args.rounds, clear_between=True),
             "in-process cache": child_timings(url, None, args.rounds, clear_between=False),
