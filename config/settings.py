@@ -9,7 +9,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +68,8 @@ class Settings(BaseSettings):
 
     dbt_project_dir: Path = REPO_ROOT / "dbt"
     roles_file: Path = CONFIG_DIR / "roles.yaml"
+    # Per-person comparison lines and population projection, with their sources (config/institution.py).
+    institution_file: Path = CONFIG_DIR / "institution.yaml"
     demo_users_file: Path = CONFIG_DIR / "demo_users.yaml"
     # System feeds (HTTP APIs, SQL databases) pulled on schedules; secrets are named there, never written.
     feeds_file: Path = CONFIG_DIR / "feeds.yaml"
@@ -77,6 +79,12 @@ class Settings(BaseSettings):
     oidc_client_id: str = "co2calc-dashboard"
     oidc_client_secret: str = DEMO_OIDC_CLIENT_SECRET
     oidc_cookie_secret: str = DEMO_OIDC_COOKIE_SECRET
+    # Dashboard session expiry (dashboard/session.py). Streamlit keeps the login's identity cookie 30 days, with
+    # the groups and units the provider sent at login: the absolute lifetime, counted from the ID token's `iat`,
+    # sends everyone back through the provider once a working day, so a changed role or a departure takes effect
+    # by the next morning. The idle time ends a session left open on an unattended screen after a meeting's length.
+    session_idle_minutes: int = Field(30, gt=0)
+    session_max_hours: int = Field(12, gt=0)
     # Port of the embedded PostgreSQL the demo starts when `database_url` is unset.
     embedded_postgres_port: int = 54329
     dashboard_port: int = 8501

@@ -18,7 +18,7 @@ BLACK = "#000000"
 SERIES = (BLUE, ORANGE, BLUISH_GREEN, VERMILLION, SKY_BLUE, REDDISH_PURPLE, YELLOW, BLACK)
 SCOPE_COLOURS = {1: VERMILLION, 2: ORANGE, 3: BLUE}
 MODE_COLOURS = {"plane": BLUE, "train": BLUISH_GREEN}
-# Reference lines (2 t per person, targets) are black and dashed; the chosen unit stands out in vermillion.
+# Reference lines (per-person comparison lines, targets) are black and dashed; the chosen unit stands out in vermillion.
 REFERENCE_COLOUR = BLACK
 HIGHLIGHT_COLOUR = VERMILLION
 # The uncertainty band around a path: sky blue, translucent.

@@ -1,10 +1,13 @@
 """co2calc dashboard: login gate, role and scope, shared sidebar filters, then the chosen page.
 
 Run from the repository root with `co2calc dashboard`, or see dashboard/README.md to run it alone.
-An anonymous visitor gets the login page and nothing else; a logged-in user gets the pages of their
-role (config/roles.yaml), limited to the units of their scope, in the language picked in the sidebar.
+An anonymous visitor gets the login page and nothing else, and so does a user whose session has ended
+(dashboard/session.py: idle too long, or logged in too long ago), with the reason; a logged-in user gets the
+pages of their role (config/roles.yaml), limited to the units of their scope, in the language picked in the
+sidebar, and the logout button in the sidebar of every page.
 """
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +18,7 @@ from dashboard.auth import AccessRefused, PageName, Viewer, load_role_config, vi
 from dashboard.data import loaders
 from dashboard.i18n import LANGUAGES, Translator, preferred_language
 from dashboard.selection import SELECTION_KEY, Selection
+from dashboard.session import LOGIN_ACTIVITY, SessionEnd
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 LANGUAGE_KEY = "filter_language"
@@ -53,9 +57,19 @@ def language_picker() -> Translator:
     return Translator(language)
 
 
-def show_login(tr: Translator) -> None:
+def show_login(tr: Translator, ended: SessionEnd | None = None) -> None:
     st.title("co2calc")
+    if ended is not None:
+        settings = get_settings()
+        st.warning(
+            tr(
+                f"session.ended_{ended}",
+                idle_minutes=settings.session_idle_minutes,
+                max_hours=settings.session_max_hours,
+            )
+        )
     st.write(tr("login.intro"))
+    # Logging in again replaces the ended login's identity cookie with a new one (a new `iat`).
     st.button(tr("login.button"), type="primary", on_click=st.login)
 
 
@@ -119,10 +133,21 @@ def main() -> None:
         # Before login there is no sidebar: the page speaks the browser's language.
         show_login(Translator(browser_language()))
         return
-    tr = language_picker()
     claims = st.user.to_dict()
+    settings = get_settings()
+    ended = LOGIN_ACTIVITY.check(
+        claims,
+        time.time(),
+        idle_limit_s=settings.session_idle_minutes * 60,
+        lifetime_s=settings.session_max_hours * 3600,
+    )
+    if ended is not None:
+        # The language picked before the session ended, if any; the sidebar and its picker are not drawn.
+        show_login(Translator(st.session_state.get(LANGUAGE_KEY) or browser_language()), ended)
+        return
+    tr = language_picker()
     try:
-        viewer = viewer_from_claims(claims, load_role_config(get_settings().roles_file))
+        viewer = viewer_from_claims(claims, load_role_config(settings.roles_file))
     except AccessRefused as refusal:
         show_refusal(refusal.message(tr), tr)
         return

@@ -1,8 +1,10 @@
 """Methodology: how the numbers are made, and the factor sets behind the chosen year with their licences."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard.components.headline import CAR_KG_CO2E_PER_KM, PERSON_REFERENCE_T_CO2E
+from config.institution import get_institution_profile
+from dashboard.components.headline import CAR_KG_CO2E_PER_KM
 from dashboard.data import loaders
 from dashboard.selection import current_selection
 from dashboard.tables import show_table
@@ -16,7 +18,6 @@ st.markdown(
     tr(
         "methodology.text",
         kg_per_km=tr.number(CAR_KG_CO2E_PER_KM, 4),
-        reference=tr.number(PERSON_REFERENCE_T_CO2E, 0),
     )
 )
 
@@ -54,6 +55,36 @@ show_table(
         "publication_year": st.column_config.NumberColumn(tr("column.published"), format="%d"),
         "licence": tr("column.licence"),
         "citation": tr("column.citation"),
+    },
+    tr=tr,
+)
+
+st.subheader(tr("methodology.per_person_lines"))
+st.caption(tr("methodology.per_person_lines_help"))
+per_person_lines = pd.DataFrame(
+    [
+        {
+            "line": tr(f"per_person.{line.key}"),
+            "t_co2e_per_person_yr": line.t_co2e_per_person_yr,
+            "source": line.source,
+            "year": line.year,
+            "licence": line.licence,
+        }
+        for line in get_institution_profile().per_person_lines
+    ]
+)
+show_table(
+    per_person_lines,
+    key="methodology_per_person_lines",
+    file_name="co2calc_per_person_lines",
+    column_config={
+        "line": tr("column.line"),
+        "t_co2e_per_person_yr": st.column_config.NumberColumn(
+            tr("column.t_co2e_per_person_yr"), format="%.1f"
+        ),
+        "source": tr("column.source"),
+        "year": st.column_config.NumberColumn(tr("column.year"), format="%d"),
+        "licence": tr("column.licence"),
     },
     tr=tr,
 )

@@ -2,17 +2,18 @@
 
 import streamlit as st
 
+from config.institution import get_institution_profile
 from dashboard.charts import show_chart
 from dashboard.components.footprint import (
     footprint_by_module_and_scope,
-    intensity_against_reference,
+    intensity_against_per_person_lines,
     intensity_summary,
     largest_category_summary,
+    per_person_note,
 )
 from dashboard.components.headline import (
     CAR_KG_CO2E_PER_KM,
     INTERVAL_Z,
-    PERSON_REFERENCE_T_CO2E,
     headline_for_year,
     headline_rows,
     intensity_by_year,
@@ -113,13 +114,14 @@ else:
 
 st.subheader(tr("overview.per_fte_over_years"))
 intensity = intensity_by_year(footprint, headcount)
+per_person_lines = get_institution_profile().per_person_lines
 show_chart(
-    intensity_against_reference(intensity, tr),
+    intensity_against_per_person_lines(intensity, per_person_lines, tr),
     key="overview_intensity_by_year",
-    summary=intensity_summary(intensity, tr),
+    summary=intensity_summary(intensity, per_person_lines, tr),
     tr=tr,
 )
-st.caption(tr("reference.person_note", reference=tr.number(PERSON_REFERENCE_T_CO2E, 0)))
+st.caption(per_person_note(per_person_lines, tr))
 
 if selection.show_additional_categories:
     st.subheader(tr("overview.additional_by_category"))

@@ -1,9 +1,11 @@
 """Trajectory: the headline footprint against the institution's targets (METHODOLOGY.md §6), and a scenario
-built from one annual reduction rate per category, with its uncertainty band when sigma is known."""
+built from one annual reduction rate per category, optionally scaled by the institution's population
+projection (config/institution.yaml), with its uncertainty band when sigma is known."""
 
 import pandas as pd
 import streamlit as st
 
+from config.institution import get_institution_profile
 from dashboard.charts import show_chart
 from dashboard.components.footprint import with_category_labels
 from dashboard.components.headline import combined_sigma_t_co2e, headline_rows
@@ -13,6 +15,7 @@ from dashboard.components.trajectory import (
     TARGETS,
     constant_rate_path,
     in_target,
+    population_ratio,
     rate_needed,
     remaining_rate,
     scenario_path,
@@ -105,7 +108,25 @@ for position, category in enumerate(by_category.index):
         key=f"trajectory_level_{preset}_{category}",
     )
     rates[category] = SLIDER_RATES[level]
-scenario = pd.Series(scenario_path(by_category, rates, last_year, years_ahead), years_ahead)
+population = get_institution_profile().population_projection
+scale_by_population = st.toggle(
+    tr("trajectory.population", growth=tr.percent(population.growth_pct_per_yr / 100, 1)),
+    key="trajectory_population",
+    help=tr("trajectory.population_help", source=population.source),
+)
+growth_pct_per_yr = population.growth_pct_per_yr if scale_by_population else 0.0
+scenario = pd.Series(
+    scenario_path(by_category, rates, last_year, years_ahead, growth_pct_per_yr), years_ahead
+)
+if scale_by_population:
+    st.caption(
+        tr(
+            "trajectory.population_note",
+            ratio=tr.number(population_ratio(growth_pct_per_yr, last_year, target.target_year), 3),
+            target_year=target.target_year,
+            year=last_year,
+        )
+    )
 
 last_year_footprint = scoped[scoped["reporting_year"] == last_year]
 sigma = combined_sigma_t_co2e(last_year_footprint)

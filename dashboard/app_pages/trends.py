@@ -2,15 +2,17 @@
 
 import streamlit as st
 
+from config.institution import get_institution_profile
 from dashboard.charts import show_chart
 from dashboard.components.footprint import (
-    intensity_against_reference,
+    intensity_against_per_person_lines,
     intensity_summary,
+    per_person_note,
     totals_by_module_and_year,
     trends_by_module,
     trends_summary,
 )
-from dashboard.components.headline import PERSON_REFERENCE_T_CO2E, headline_rows, intensity_by_year
+from dashboard.components.headline import headline_rows, intensity_by_year
 from dashboard.data import loaders
 from dashboard.selection import current_selection
 from dashboard.tables import show_table
@@ -59,13 +61,14 @@ show_table(
 )
 
 st.subheader(tr("trends.per_fte"))
+per_person_lines = get_institution_profile().per_person_lines
 show_chart(
-    intensity_against_reference(intensity, tr),
+    intensity_against_per_person_lines(intensity, per_person_lines, tr),
     key="trends_intensity",
-    summary=intensity_summary(intensity, tr),
+    summary=intensity_summary(intensity, per_person_lines, tr),
     tr=tr,
 )
-st.caption(tr("reference.person_note", reference=tr.number(PERSON_REFERENCE_T_CO2E, 0)))
+st.caption(per_person_note(per_person_lines, tr))
 
 if selection.show_additional_categories:
     additional = footprint[footprint["is_additional_category"].astype(bool)]

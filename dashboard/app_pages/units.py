@@ -3,8 +3,10 @@ and place the chosen unit against its school's median."""
 
 import streamlit as st
 
+from config.institution import get_institution_profile
 from dashboard.charts import show_chart
-from dashboard.components.headline import PERSON_REFERENCE_T_CO2E, t_co2e_per_fte
+from dashboard.components.footprint import per_person_note
+from dashboard.components.headline import t_co2e_per_fte
 from dashboard.components.units import (
     lab_ranking_per_fte,
     ranking_summary,
@@ -19,6 +21,8 @@ from dashboard.tables import show_table
 selection = current_selection()
 tr = selection.tr
 year = selection.reporting_year
+# Rankings count labs above one line: the profile's ranking reference (config/institution.yaml).
+reference = get_institution_profile().ranking_reference
 unit_totals = with_intensity(
     loaders.unit_totals(selection.warehouse, selection.allowed_unit_ids, selection.unit_id, year)
 )
@@ -96,12 +100,12 @@ top_n = st.slider(
     tr("units.labs_shown"), min_value=5, max_value=50, value=15, step=5, key="units_ranking_top_n"
 )
 show_chart(
-    lab_ranking_per_fte(unit_totals, top_n, tr),
+    lab_ranking_per_fte(unit_totals, top_n, reference.t_co2e_per_person_yr, tr),
     key="units_ranking",
-    summary=ranking_summary(unit_totals, top_n, tr),
+    summary=ranking_summary(unit_totals, top_n, reference.t_co2e_per_person_yr, tr),
     tr=tr,
 )
-st.caption(tr("reference.person_note", reference=tr.number(PERSON_REFERENCE_T_CO2E, 0)))
+st.caption(per_person_note([reference], tr))
 
 st.subheader(tr("units.comparison"))
 labels = {row.unit_id: f"{row.unit_code} · {row.unit_name}" for row in unit_totals.itertuples(index=False)}
@@ -119,7 +123,7 @@ if compared.empty:
     st.info(tr("units.pick_units"))
 else:
     show_chart(
-        unit_comparison(compared, school_median, tr),
+        unit_comparison(compared, school_median, reference.t_co2e_per_person_yr, tr),
         key="units_comparison",
         summary=tr("summary.comparison", count=len(compared)),
         tr=tr,

@@ -4,10 +4,12 @@ Every figure takes the page's `Translator` for its labels, and each has a `*_sum
 alternative. Categories are whatever (module, submodule) pairs the rows carry: a new module needs no code.
 """
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.components.headline import PERSON_REFERENCE_T_CO2E
+from config.institution import PerPersonLine
 from dashboard.i18n import Translator
 from dashboard.palette import REFERENCE_COLOUR, SCOPE_COLOURS, series_colour
 
@@ -75,28 +77,47 @@ def footprint_by_module_and_scope(footprint: pd.DataFrame, tr: Translator) -> go
     return figure
 
 
-def intensity_against_reference(intensity: pd.DataFrame, tr: Translator) -> go.Figure:
-    """t CO2e per FTE per year, with the 2 t per person reference drawn as its own trace."""
+# One dash per comparison line: the lines share the reference colour (palette.py) and differ by pattern, which
+# reads without colour vision too.
+PER_PERSON_LINE_DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def per_person_line_name(line: PerPersonLine, tr: Translator) -> str:
+    return tr(
+        "chart.person_reference",
+        t_co2e=tr.number(line.t_co2e_per_person_yr, 1),
+        source=tr(f"per_person.{line.key}"),
+    )
+
+
+def intensity_against_per_person_lines(
+    intensity: pd.DataFrame, lines: Sequence[PerPersonLine], tr: Translator
+) -> go.Figure:
+    """t CO2e per FTE per year, with each per-person comparison line (METHODOLOGY.md §6) as its own trace."""
     years = intensity.dropna(subset=["t_co2e_per_fte"])
     year_labels = years["reporting_year"].astype(str)
     figure = go.Figure(
-        [
-            go.Bar(
-                name=tr("chart.t_co2e_per_fte"),
-                x=year_labels,
-                y=years["t_co2e_per_fte"],
-                marker_color=series_colour(0),
-                hovertemplate="%{x}: %{y:,.2f} t CO2e / FTE<extra></extra>",
-            ),
-            go.Scatter(
-                name=tr("chart.person_reference", t_co2e=tr.number(PERSON_REFERENCE_T_CO2E, 0)),
-                x=year_labels,
-                y=[PERSON_REFERENCE_T_CO2E] * len(years),
-                mode="lines+markers",
-                line={"dash": "dash", "color": REFERENCE_COLOUR},
-            ),
-        ]
+        go.Bar(
+            name=tr("chart.t_co2e_per_fte"),
+            x=year_labels,
+            y=years["t_co2e_per_fte"],
+            marker_color=series_colour(0),
+            hovertemplate="%{x}: %{y:,.2f} t CO2e / FTE<extra></extra>",
+        )
     )
+    for position, line in enumerate(lines):
+        figure.add_trace(
+            go.Scatter(
+                name=per_person_line_name(line, tr),
+                x=year_labels,
+                y=[line.t_co2e_per_person_yr] * len(years),
+                mode="lines",
+                line={
+                    "dash": PER_PERSON_LINE_DASHES[position % len(PER_PERSON_LINE_DASHES)],
+                    "color": REFERENCE_COLOUR,
+                },
+            )
+        )
     # Years as categories: plotly would otherwise read "2024" as a number and tick 2,024.5.
     figure.update_layout(
         xaxis={"title": tr("chart.reporting_year"), "type": "category"},
@@ -105,7 +126,7 @@ def intensity_against_reference(intensity: pd.DataFrame, tr: Translator) -> go.F
     return figure
 
 
-def intensity_summary(intensity: pd.DataFrame, tr: Translator) -> str:
+def intensity_summary(intensity: pd.DataFrame, lines: Sequence[PerPersonLine], tr: Translator) -> str:
     years = intensity.dropna(subset=["t_co2e_per_fte"])
     if years.empty:
         return tr("summary.no_fte")
@@ -115,7 +136,17 @@ def intensity_summary(intensity: pd.DataFrame, tr: Translator) -> str:
     return tr(
         "summary.intensity_by_year",
         values="; ".join(parts),
-        reference=tr.number(PERSON_REFERENCE_T_CO2E, 0),
+        references="; ".join(per_person_line_name(line, tr) for line in lines),
+    )
+
+
+def per_person_note(lines: Sequence[PerPersonLine], tr: Translator) -> str:
+    """The caption under a chart that draws per-person lines: their sources, and why they are a convention."""
+    return tr(
+        "reference.person_note",
+        lines="; ".join(
+            tr("reference.person_line", name=per_person_line_name(line, tr), year=line.year) for line in lines
+        ),
     )
 
 

@@ -13,8 +13,6 @@ from dashboard.i18n import DEFAULT_LANGUAGE, Translator
 
 # Reference calculator's constant for an average car, kg CO2e per km (METHODOLOGY.md §5 W21).
 CAR_KG_CO2E_PER_KM = 0.2996
-# The reference calculator's "Paris agreement" line on its per-FTE chart (METHODOLOGY.md §6).
-PERSON_REFERENCE_T_CO2E = 2.0
 # Displayed interval: total ± 1.96 sigma (METHODOLOGY.md §1.6).
 INTERVAL_Z = 1.96
 

@@ -59,12 +59,25 @@ def remaining_rate(
     return 1 - (target_t_co2e / last_t_co2e) ** (1 / (target_year - last_year))
 
 
+def population_ratio(growth_pct_per_yr: float, last_year: int, year: int) -> float:
+    """P(t) / P(t_last) of a population growing by a constant `growth_pct_per_yr`: (1 + g)^(t − t_last)."""
+    return (1 + growth_pct_per_yr / 100) ** (year - last_year)
+
+
 def scenario_path(
-    last_year_by_category: pd.Series, rates: dict[str, float], last_year: int, years: list[int]
+    last_year_by_category: pd.Series,
+    rates: dict[str, float],
+    last_year: int,
+    years: list[int],
+    population_growth_pct_per_yr: float = 0.0,
 ) -> list[float]:
-    """Σ_c E_c(t_last) × (1 − r_c)^(t − t_last), one rate per category (§6, unit scenario)."""
+    """Σ_c E_c(t_last) × (1 − r_c)^(t − t_last) × P(t) / P(t_last), one rate per category (§6, unit scenario).
+
+    A growth of 0 leaves the population out (P(t) / P(t_last) = 1): the rates then apply to today's headcount.
+    """
     return [
-        sum(
+        population_ratio(population_growth_pct_per_yr, last_year, year)
+        * sum(
             t_co2e * (1 - rates.get(category, 0.0)) ** (year - last_year)
             for category, t_co2e in last_year_by_category.items()
         )

@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.components.headline import PERSON_REFERENCE_T_CO2E, t_co2e_per_fte
+from dashboard.components.headline import t_co2e_per_fte
 from dashboard.i18n import Translator
 from dashboard.palette import HIGHLIGHT_COLOUR, REFERENCE_COLOUR, series_colour
 
@@ -49,8 +49,10 @@ def ranked_labs(unit_totals: pd.DataFrame, top_n: int) -> pd.DataFrame:
     return labs.dropna(subset=["t_co2e_per_fte"]).nlargest(top_n, "t_co2e_per_fte")
 
 
-def lab_ranking_per_fte(unit_totals: pd.DataFrame, top_n: int, tr: Translator) -> go.Figure:
-    """The `top_n` labs with the highest t CO2e per FTE, highest on top, against the 2 t line."""
+def lab_ranking_per_fte(
+    unit_totals: pd.DataFrame, top_n: int, reference_t_co2e_per_person: float, tr: Translator
+) -> go.Figure:
+    """The `top_n` labs with the highest t CO2e per FTE, highest on top, against the ranking reference line."""
     ranked = ranked_labs(unit_totals, top_n).iloc[::-1]
     figure = go.Figure(
         go.Bar(
@@ -66,8 +68,8 @@ def lab_ranking_per_fte(unit_totals: pd.DataFrame, top_n: int, tr: Translator) -
             ),
         )
     )
-    figure.add_vline(x=PERSON_REFERENCE_T_CO2E, line_dash="dash", line_color=REFERENCE_COLOUR)
-    widest = max([PERSON_REFERENCE_T_CO2E, *ranked["t_co2e_per_fte"]])
+    figure.add_vline(x=reference_t_co2e_per_person, line_dash="dash", line_color=REFERENCE_COLOUR)
+    widest = max([reference_t_co2e_per_person, *ranked["t_co2e_per_fte"]])
     figure.update_layout(
         xaxis={"title": tr("chart.t_co2e_per_fte"), "range": [0, 1.05 * widest]},
         yaxis={"title": None, "type": "category"},
@@ -76,23 +78,27 @@ def lab_ranking_per_fte(unit_totals: pd.DataFrame, top_n: int, tr: Translator) -
     return figure
 
 
-def ranking_summary(unit_totals: pd.DataFrame, top_n: int, tr: Translator) -> str:
+def ranking_summary(
+    unit_totals: pd.DataFrame, top_n: int, reference_t_co2e_per_person: float, tr: Translator
+) -> str:
     ranked = ranked_labs(unit_totals, top_n)
     if ranked.empty:
         return tr("summary.no_fte")
     top = ranked.iloc[0]
-    above = int((ranked["t_co2e_per_fte"] > PERSON_REFERENCE_T_CO2E).sum())
+    above = int((ranked["t_co2e_per_fte"] > reference_t_co2e_per_person).sum())
     return tr(
         "summary.ranking",
         count=len(ranked),
         unit=f"{top['unit_code']} · {top['unit_name']}",
         t_co2e_per_fte=tr.number(float(top["t_co2e_per_fte"])),
         above=above,
-        reference=tr.number(PERSON_REFERENCE_T_CO2E, 0),
+        reference=tr.number(reference_t_co2e_per_person, 1),
     )
 
 
-def unit_comparison(compared: pd.DataFrame, school_median: float | None, tr: Translator) -> go.Figure:
+def unit_comparison(
+    compared: pd.DataFrame, school_median: float | None, reference_t_co2e_per_person: float, tr: Translator
+) -> go.Figure:
     """The compared units side by side per FTE, with the school median as a reference line."""
     figure = go.Figure(
         go.Bar(
@@ -113,7 +119,7 @@ def unit_comparison(compared: pd.DataFrame, school_median: float | None, tr: Tra
             line_color=HIGHLIGHT_COLOUR,
             annotation_text=tr("chart.school_median"),
         )
-    figure.add_hline(y=PERSON_REFERENCE_T_CO2E, line_dash="dash", line_color=REFERENCE_COLOUR)
+    figure.add_hline(y=reference_t_co2e_per_person, line_dash="dash", line_color=REFERENCE_COLOUR)
     figure.update_layout(
         xaxis={"title": None, "type": "category"},
         yaxis_title=tr("chart.t_co2e_per_fte"),

@@ -42,7 +42,14 @@ def institution_user() -> dict:
     rule = next(
         r for r in load_role_config(get_settings().roles_file).roles if r.scope is ScopeKind.EVERYTHING
     )
-    return {"is_logged_in": True, "sub": "bench", "name": "Bench", "groups": [sorted(rule.groups)[0]]}
+    # `iat` now: a login the session expiry (dashboard/session.py) lets through for the whole run.
+    return {
+        "is_logged_in": True,
+        "iat": time.time(),
+        "sub": "bench",
+        "name": "Bench",
+        "groups": [sorted(rule.groups)[0]],
+    }
 
 
 def render_pages(rounds: int, clear_between: bool) -> list[float]:
@@ -100,6 +107,20 @@ def build_warehouse(server_url: str, scale: float, folder: Path) -> str:
     return url
 
 
+def forget_cached_frames(redis_url: str, warehouse_url: str) -> None:
+    """Delete this warehouse build's cached frames only: the Redis is shared, a flush would empty others' keys."""
+    from dashboard.data.cache import KEY_PREFIX
+    from dashboard.data.queries import LATEST_BUILD_ID
+
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        build_id = connection.exec_driver_sql(LATEST_BUILD_ID.sql).scalar_one()
+    engine.dispose()
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"{KEY_PREFIX}:{build_id}:*"):
+        client.delete(key)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -126,7 +147,7 @@ def main() -> None:
             started = time.perf_counter()
             url = build_warehouse(server_url, args.scale, Path(tmp))
             print(f"warehouse at scale {args.scale:g} built in {time.perf_counter() - started:.0f} s")
-        redis.Redis.from_url(args.redis_url).flushdb()
+        forget_cached_frames(args.redis_url, url)
         results = {
             "no cache": child_timings(url, None, args.rounds, clear_between=True),
             "in-process cache": child_timings(url, None, args.rounds, clear_between=False),

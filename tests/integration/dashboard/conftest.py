@@ -3,6 +3,7 @@
 The expected numbers are computed here with SQL written independently of dashboard/data/queries.py.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -88,13 +89,17 @@ def _group_for(scope: ScopeKind) -> str:
 
 @pytest.fixture(scope="session")
 def user_of_role(lab_pair: LabPair) -> Callable[[str], dict]:
-    """The claims of a user holding `role` (config/roles.yaml): scoped roles get the visible lab or its school."""
+    """The claims of a user holding `role` (config/roles.yaml): scoped roles get the visible lab or its school.
+
+    Each call is a new login (`iat` now), so a long test run never meets the session expiry (dashboard/session.py).
+    """
     config = load_role_config(get_settings().roles_file)
 
     def claims(role: str) -> dict:
         rule = next(rule for rule in config.roles if rule.role == role)
         user = {
             "is_logged_in": True,
+            "iat": time.time(),
             "sub": f"{role}-user",
             "name": f"A {role} user",
             "email": f"{role}@example.org",
@@ -109,10 +114,11 @@ def user_of_role(lab_pair: LabPair) -> Callable[[str], dict]:
     return claims
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def institution_user() -> dict:
     return {
         "is_logged_in": True,
+        "iat": time.time(),
         "sub": "direction",
         "name": "Dana Direction",
         "email": "dana.direction@example.org",
@@ -120,11 +126,12 @@ def institution_user() -> dict:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def unit_manager_user(lab_pair: LabPair) -> dict:
     unit_claim = load_role_config(get_settings().roles_file).unit_claim
     return {
         "is_logged_in": True,
+        "iat": time.time(),
         "sub": "lab-manager",
         "name": "Luca Labmanager",
         "email": "luca.labmanager@example.org",

@@ -5,6 +5,7 @@ The expected numbers come from SQL written here, independently of dashboard/data
 
 import io
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from dashboard.auth import PageName, load_role_config, viewer_from_claims
 from dashboard.components.headline import CAR_KG_CO2E_PER_KM, format_t_co2e
 from dashboard.i18n import LANGUAGES, Translator
 from dashboard.runtime import APP_PATH
+from dashboard.session import LOGIN_ACTIVITY
 from dashboard.tables import CSV_ENCODING
 
 PAGES_DIR = Path(APP_PATH).parent / "app_pages"
@@ -53,7 +55,9 @@ def test_an_anonymous_visitor_sees_only_the_login_page(dashboard_database):
 
 
 def test_a_user_whose_groups_map_to_no_role_is_refused(dashboard_database):
-    app = run_app({"is_logged_in": True, "email": "guest@example.org", "groups": ["library-staff"]})
+    app = run_app(
+        {"is_logged_in": True, "iat": time.time(), "email": "guest@example.org", "groups": ["library-staff"]}
+    )
 
     assert "guest@example.org has no co2calc role" in app.error[0].value
     # The language picker only: no year, no unit, no number.
@@ -62,16 +66,65 @@ def test_a_user_whose_groups_map_to_no_role_is_refused(dashboard_database):
 
 def test_the_refusal_speaks_the_language_picked(dashboard_database):
     app = run_app(
-        {"is_logged_in": True, "email": "guest@example.org", "groups": ["library-staff"]},
+        {"is_logged_in": True, "iat": time.time(), "email": "guest@example.org", "groups": ["library-staff"]},
         session_state={LANGUAGE_KEY: "de"},
     )
 
     assert "guest@example.org hat keine co2calc-Rolle" in app.error[0].value
 
 
+def assert_only_the_login_page(app: AppTest, tr: Translator, reason: str) -> None:
+    settings = get_settings()
+    assert [warning.value for warning in app.warning] == [
+        tr(
+            f"session.ended_{reason}",
+            idle_minutes=settings.session_idle_minutes,
+            max_hours=settings.session_max_hours,
+        )
+    ]
+    assert [button.label for button in app.button] == [tr("login.button")]
+    # No sidebar (no year, unit or language picker), no number, no table, no chart.
+    assert not app.sidebar.selectbox and not app.sidebar.button
+    assert not app.metric and not app.dataframe and not app.get("plotly_chart")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_login_older_than_its_lifetime_gets_the_login_page_with_the_reason_and_no_data(
+    dashboard_database, user_of_role, language
+):
+    lifetime_s = get_settings().session_max_hours * 3600
+    user = user_of_role("institution") | {"iat": time.time() - lifetime_s - 60}
+
+    app = run_app(user, session_state={LANGUAGE_KEY: language})
+
+    assert_only_the_login_page(app, Translator(language), "lifetime")
+
+
+def test_a_login_idle_longer_than_the_idle_time_gets_the_login_page_even_in_a_new_tab(
+    dashboard_database, user_of_role
+):
+    idle_s = get_settings().session_idle_minutes * 60
+    lifetime_s = get_settings().session_max_hours * 3600
+    user = user_of_role("unit_manager") | {"iat": time.time() - 3 * idle_s}
+    # The login's last view, two idle times ago (in another tab: the clock belongs to the login).
+    assert LOGIN_ACTIVITY.check(user, time.time() - 2 * idle_s, idle_s, lifetime_s) is None
+
+    app = run_app(user)
+
+    assert_only_the_login_page(app, Translator("en"), "idle")
+
+
+def test_a_login_whose_id_token_has_no_iat_is_not_opened(dashboard_database, user_of_role):
+    user = {key: value for key, value in user_of_role("admin").items() if key != "iat"}
+
+    app = run_app(user)
+
+    assert_only_the_login_page(app, Translator("en"), "no_issue_time")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_every_role_renders_in_every_language_with_a_text_under_every_chart(
+def test_every_page_of_every_role_renders_in_every_language_with_a_text_under_every_chart_and_a_logout(
     dashboard_database, user_of_role, role, language
 ):
     user = user_of_role(role)
@@ -86,6 +139,7 @@ def test_every_page_of_every_role_renders_in_every_language_with_a_text_under_ev
 
         assert not app.exception, (page, [exception.message for exception in app.exception])
         assert app.title[0].value == tr(f"{page}.title")
+        assert tr("sidebar.logout") in [button.label for button in app.sidebar.button], (page, "no logout")
         charts = app.get("plotly_chart")
         alternatives = [caption for caption in app.caption if caption.value.startswith(in_words)]
         assert len(alternatives) == len(charts), (page, "a chart without its text alternative")

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from config.institution import get_institution_profile
 from dashboard.components.trajectory import rate_needed
 from dashboard.i18n import LANGUAGES, Translator
 from dashboard.runtime import APP_PATH
@@ -149,6 +150,35 @@ def test_the_ambitious_preset_cuts_every_category_by_8_percent_a_year(
     assert path.loc[2030] == pytest.approx(
         lab_pair.institution_t_co2e * 0.92 ** (2030 - lab_pair.reporting_year), rel=1e-9
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_population_switch_scales_the_scenario_by_the_projected_growth_of_the_institution(
+    dashboard_database, user_of_role, lab_pair, language
+):
+    tr = Translator(language)
+    growth = 1 + get_institution_profile().population_projection.growth_pct_per_yr / 100
+    app = run_page(
+        user_of_role("institution"),
+        "trajectory",
+        language,
+        {"trajectory_preset": "ambitious", "trajectory_population": True},
+    )
+
+    [table] = app.dataframe
+    path = table.value.set_index("reporting_year")["scenario_t_co2e"]
+    years = 2030 - lab_pair.reporting_year
+    assert path.loc[lab_pair.reporting_year] == pytest.approx(lab_pair.institution_t_co2e, rel=1e-9)
+    assert path.loc[2030] == pytest.approx(
+        lab_pair.institution_t_co2e * 0.92**years * growth**years, rel=1e-9
+    )
+    note = tr(
+        "trajectory.population_note",
+        ratio=tr.number(growth**years, 3),
+        target_year=2030,
+        year=lab_pair.reporting_year,
+    )
+    assert note in [caption.value for caption in app.caption]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

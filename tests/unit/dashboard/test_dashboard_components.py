@@ -5,17 +5,19 @@ import math
 import pandas as pd
 import pytest
 
+from config.institution import PerPersonLine
 from dashboard.categories import IT_CATEGORIES, in_categories
 from dashboard.components.footprint import (
     breakdown_sunburst,
     footprint_by_module_and_scope,
-    intensity_against_reference,
+    intensity_against_per_person_lines,
+    intensity_summary,
     largest_category_summary,
+    per_person_note,
     totals_by_category,
     trends_by_module,
 )
 from dashboard.components.headline import (
-    PERSON_REFERENCE_T_CO2E,
     car_km_equivalent,
     combined_sigma_t_co2e,
     headline_for_year,
@@ -151,13 +153,51 @@ def test_module_chart_has_one_stacked_trace_per_scope_summing_to_the_total(footp
     ]
 
 
-def test_intensity_chart_draws_the_2_t_reference_as_its_own_trace(footprint, headcount):
-    figure = intensity_against_reference(intensity_by_year(footprint, headcount), EN)
+LINES = (
+    PerPersonLine(
+        key="reference_calculator",
+        t_co2e_per_person_yr=2.0,
+        is_ranking_reference=True,
+        source="s",
+        year=2025,
+        licence="GPL-3.0",
+    ),
+    PerPersonLine(
+        key="ipcc_ar6_1p5c",
+        t_co2e_per_person_yr=1.4,
+        is_ranking_reference=False,
+        source="s",
+        year=2021,
+        licence="IPCC",
+    ),
+)
 
-    bars, reference = figure.data
+
+def test_intensity_chart_draws_each_per_person_line_as_its_own_dashed_trace_named_after_its_source(
+    footprint, headcount
+):
+    figure = intensity_against_per_person_lines(intensity_by_year(footprint, headcount), LINES, EN)
+
+    bars, reference, budget = figure.data
     assert bars.type == "bar" and list(bars.x) == ["2024", "2025"]
-    assert reference.type == "scatter" and "convention" in reference.name
-    assert set(reference.y) == {PERSON_REFERENCE_T_CO2E}
+    assert reference.name == '2.0 t per person: EPFL CO2 calculator, "Paris agreement" line'
+    assert budget.name == "1.4 t per person: IPCC AR6 budget, 1.5 °C"
+    assert set(reference.y) == {2.0} and set(budget.y) == {1.4}
+    assert reference.line.dash != budget.line.dash
+
+
+def test_the_per_person_note_names_each_lines_source_and_year_and_calls_the_comparison_a_convention():
+    note = per_person_note(LINES, Translator("de"))
+
+    assert "2,0 t pro Person: CO2-Rechner der EPFL" in note and "(2025)" in note
+    assert "1,4 t pro Person: IPCC-AR6-Budget, 1,5 °C (2021)" in note
+    assert "Konvention" in note
+
+
+def test_the_intensity_summary_states_the_per_person_lines(footprint, headcount):
+    summary = intensity_summary(intensity_by_year(footprint, headcount), LINES, EN)
+
+    assert summary.endswith("1.4 t per person: IPCC AR6 budget, 1.5 °C.")
 
 
 def test_sunburst_gives_values_to_labs_only_and_roots_the_subtree(unit_totals):
@@ -175,16 +215,16 @@ def test_unit_intensity_is_the_ratio_of_the_subtree_sums(unit_totals):
 
 
 def test_lab_ranking_lists_labs_with_staff_highest_intensity_on_top(unit_totals):
-    figure = lab_ranking_per_fte(unit_totals, 10, EN)
+    figure = lab_ranking_per_fte(unit_totals, 10, 2.0, EN)
 
     bar = figure.data[0]
     assert list(bar.y) == ["AIRQ", "HYDRO"]
     assert list(bar.x) == pytest.approx([0.5, 25.3 / 12.4])
-    assert figure.layout.shapes[0].x0 == PERSON_REFERENCE_T_CO2E
+    assert figure.layout.shapes[0].x0 == 2.0
 
 
 def test_lab_ranking_keeps_only_the_top_n(unit_totals):
-    assert list(lab_ranking_per_fte(unit_totals, 1, EN).data[0].y) == ["HYDRO"]
+    assert list(lab_ranking_per_fte(unit_totals, 1, 2.0, EN).data[0].y) == ["HYDRO"]
 
 
 def test_mode_comparison_shows_t_km_and_trips_for_planes_and_trains(travel):

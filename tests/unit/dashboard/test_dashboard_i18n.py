@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from config.institution import get_institution_profile
 from config.settings import get_settings
 from dashboard.auth import PageName, load_role_config
 from dashboard.components.trajectory import PRESET_LEVELS, TARGETS
 from dashboard.i18n import LANGUAGES, Translator, catalogue, preferred_language
+from dashboard.session import SessionEnd
 
 DASHBOARD_DIR = Path(__file__).resolve().parents[3] / "dashboard"
 # A catalogue key written literally in the code: "<section>.<name>" in double quotes.
@@ -45,12 +47,14 @@ def test_every_key_the_code_names_is_in_the_catalogue():
     assert used - set(catalogue("en")) == set()
 
 
-def test_built_keys_exist_for_every_page_target_preset_and_role():
+def test_built_keys_exist_for_every_page_target_preset_role_per_person_line_and_session_end():
     keys = set(catalogue("en"))
     assert {f"{page}.title" for page in PageName} <= keys
     assert {f"target.{target.key}" for target in TARGETS} <= keys
     assert {f"trajectory.preset_{preset}" for preset in PRESET_LEVELS} <= keys
     assert {f"role.{rule.role}" for rule in load_role_config(get_settings().roles_file).roles} <= keys
+    assert {f"per_person.{line.key}" for line in get_institution_profile().per_person_lines} <= keys
+    assert {f"session.ended_{end}" for end in SessionEnd} <= keys
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from dashboard.components.trajectory import (
     TARGETS,
     constant_rate_path,
     in_target,
+    population_ratio,
     rate_needed,
     remaining_rate,
     scenario_path,
@@ -54,6 +55,34 @@ def test_the_scenario_reduces_each_category_at_its_own_rate():
     assert path[0] == pytest.approx(150.0, rel=REL)
     assert path[1] == pytest.approx(100 * 0.92 + 50, rel=REL)
     assert path[2] == pytest.approx(100 * 0.92**5 + 50, rel=REL)
+
+
+def test_1000_t_at_4_percent_a_year_with_a_population_growing_1_percent_a_year_is_856_96_t_after_5_years():
+    # By hand: 1000 × 0.96^5 × 1.01^5 = 1000 × 0.815373 × 1.051010 = 856.96 t (§6, unit scenario scaled by
+    # P(t) / P(t_last)); year 1: 960 × 1.01 = 969.6 t; year 2: 921.6 × 1.0201 = 940.124 t.
+    last_year = pd.Series({"travel / plane": 1000.0})
+
+    path = scenario_path(last_year, {"travel / plane": 0.04}, 2025, [2025, 2026, 2027, 2030], 1.0)
+
+    assert path[0] == pytest.approx(1000.0, rel=REL)
+    assert path[1] == pytest.approx(969.6, rel=REL)
+    assert path[2] == pytest.approx(940.12416, rel=REL)
+    assert round(path[3], 2) == 856.96
+
+
+def test_without_population_growth_the_scenario_is_the_unscaled_one():
+    last_year = pd.Series({"travel / plane": 1000.0, "equipment / it": 200.0})
+    rates = {"travel / plane": 0.04, "equipment / it": 0.08}
+
+    assert scenario_path(last_year, rates, 2025, [2025, 2030], 0.0) == scenario_path(
+        last_year, rates, 2025, [2025, 2030]
+    )
+
+
+def test_the_population_ratio_compounds_the_annual_growth_from_the_last_actual_year():
+    assert population_ratio(1.0, 2025, 2025) == 1.0
+    assert population_ratio(1.0, 2025, 2030) == pytest.approx(1.01**5, rel=REL)
+    assert population_ratio(-2.0, 2025, 2027) == pytest.approx(0.98**2, rel=REL)
 
 
 def test_slider_levels_are_0_to_8_percent_in_steps_of_2():
