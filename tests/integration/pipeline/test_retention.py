@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
 
-from config.settings import Settings
+from config.settings import Settings, get_settings
+from dashboard.auth import ScopeKind, load_role_config
+from dashboard.runtime import APP_PATH
 from ingest.load import load_file
 from ingest.retention import RetentionError, run_retention
 from pipelines.defs.resources import WarehouseResource
@@ -94,6 +97,12 @@ def _subtree_and_travel(engine: sa.Engine, years: tuple[int, ...]) -> tuple[list
     return subtree, travel
 
 
+def _rebuild(url: str) -> None:
+    """dbt build of fct_emissions, everything after it and the build id (the views before it read raw and the archive live)."""
+    build = dbt_build(url, "--select", "fct_emissions+", "rpt_build__latest")
+    assert build.returncode == 0, build.stdout[-3000:]
+
+
 def _co2calc(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "CO2CALC_DATABASE_URL": url, "COLUMNS": "200"}
     return subprocess.run([CO2CALC, *args], env=env, capture_output=True, text=True, timeout=300)
@@ -106,6 +115,25 @@ def _run_job(url: str, **config) -> tuple[str, int]:
     )
     assert result.success
     return result.run_id, result.output_for_node("apply_retention")
+
+
+def _travel_page(url: str, year: int, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The travel page of the institution for `year`, as the director reads it."""
+    monkeypatch.setenv("CO2CALC_DATABASE_URL", url)
+    get_settings.cache_clear()
+    rule = next(
+        rule
+        for rule in load_role_config(get_settings().roles_file).roles
+        if rule.scope is ScopeKind.EVERYTHING
+    )
+    app = AppTest.from_file(str(APP_PATH), default_timeout=60)
+    app.user = {"is_logged_in": True, "sub": "direction", "name": "Dana", "groups": [sorted(rule.groups)[0]]}
+    app.session_state["filter_reporting_year"] = year
+    app.run()
+    app.switch_page(str(Path(APP_PATH).parent / "app_pages" / "travel.py")).run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    get_settings.cache_clear()
+    return app
 
 
 def _audit(engine: sa.Engine, run_id: int) -> tuple[tuple, dict]:
@@ -124,7 +152,9 @@ def _audit(engine: sa.Engine, run_id: int) -> tuple[tuple, dict]:
     return run, {(table, year, action): rows for table, year, action, rows in counts}
 
 
-def test_travel_detail_is_purged_after_five_years_with_its_totals_kept_and_every_row_after_ten(warehouse):
+def test_travel_detail_is_purged_after_five_years_with_its_totals_kept_and_every_row_after_ten(
+    warehouse, monkeypatch
+):
     engine, url, _tmp = warehouse
     raw_before = _raw_counts(engine)
     assert {year for _table, year in raw_before} == {2019, 2024, 2025}
@@ -185,14 +215,26 @@ def test_travel_detail_is_purged_after_five_years_with_its_totals_kept_and_every
     )
 
     # After a rebuild, 2024 and 2025 report the same figures to the gram; 2024 has no routes and 2019 is gone.
-    build = dbt_build(url)
-    assert build.returncode == 0, build.stdout[-3000:]
+    _rebuild(url)
     assert _footprint(engine, (2024, 2025)) == footprint_before
     assert _subtree_and_travel(engine, (2024, 2025)) == (subtree_before, travel_before)
     assert _rows(
         engine, "select reporting_year, count(*) from reporting.rpt_travel__routes group by 1 order by 1"
     ) == [(2025, routes_2024[0][0])]
     assert _rows(engine, "select count(*) from marts.fct_emissions where reporting_year = 2019") == [(0,)]
+    # The dashboard's travel page shows 2024's totals and says its routes are gone; 2025 keeps its map.
+    page_2024 = _travel_page(url, 2024, monkeypatch)
+    planes_2024 = next(metric.value for metric in page_2024.metric if metric.label == "Planes (t CO2e)")
+    page_2025 = _travel_page(url, 2025, monkeypatch)
+    assert planes_2024 == next(
+        metric.value for metric in page_2025.metric if metric.label == "Planes (t CO2e)"
+    )
+    assert [info.value for info in page_2024.info] == [
+        "No route detail for 2024: travel detail is purged after the retention period, only its totals are kept."
+    ]
+    assert not page_2025.info
+    assert [c.value for c in page_2025.caption if "routes with the highest emissions" in c.value]
+    assert not [c.value for c in page_2024.caption if "routes with the highest emissions" in c.value]
 
     # A second run purges nothing more: it is audited with no counts.
     again = _co2calc(url, "retention", "--as-of", "2030")
@@ -212,8 +254,7 @@ def test_travel_detail_is_purged_after_five_years_with_its_totals_kept_and_every
     assert later[("raw.headcount", 2024, "deleted")] == raw_before["raw.headcount", 2024]
     assert _rows(engine, "select distinct reporting_year from archive.emissions_frozen") == [(2025,)]
     assert _raw_counts(engine) == {("raw.headcount", 2025): raw_before["raw.headcount", 2025]}
-    build = dbt_build(url)
-    assert build.returncode == 0, build.stdout[-3000:]
+    _rebuild(url)
     assert _footprint(engine, (2025,)) == [row for row in footprint_before if row[1] == 2025]
     assert _rows(
         engine, "select count(*) from reporting.rpt_footprint__unit_year where reporting_year = 2024"
@@ -243,7 +284,9 @@ def test_a_warehouse_never_built_cannot_freeze_its_travel(fresh_database_url):
     load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
     path = FIXTURES / "travel_cars/worked_examples_2025.csv"
     load_file(engine, path, "travel_cars", reporting_year=2025, loaded_by="test")
-    with pytest.raises(RetentionError, match="marts.fct_emissions does not exist: build the warehouse first"):
+    with pytest.raises(
+        RetentionError, match=r"marts\.fct_emissions does not exist: build the warehouse first"
+    ):
         run_retention(engine, Settings(), acted_by="test", dry_run=True, as_of_year=2031)
     assert _rows(engine, "select count(*) from ops.retention_runs") == [(0,)]
     # Within the limits there is nothing to freeze, so no build is needed to plan.
