@@ -24,3 +24,10 @@ def test_without_a_provider_the_demo_provider_on_its_port_is_used():
     assert Settings(oidc_port=9411).oidc_server_metadata_url == (
         "http://127.0.0.1:9411/.well-known/openid-configuration"
     )
+
+
+def test_results_are_kept_at_least_as_long_as_the_travel_detail_they_summarise():
+    defaults = Settings()
+    assert (defaults.travel_detail_retention_years, defaults.results_retention_years) == (5, 10)
+    with pytest.raises(ValidationError, match=r"CO2CALC_RESULTS_RETENTION_YEARS \(4\) must be at least"):
+        Settings(results_retention_years=4)

@@ -1,8 +1,8 @@
-{#- The frozen emission groups as emission legs, for fct_emissions: each group is one leg carrying its sums and
-    its activity-row count (frozen_activity_row_count), so totals, sigmas (summed within a factor), trips,
+{#- The frozen emission groups as emission legs, for fct_emissions: each group is one leg carrying its sums
+    and its activity-row count (frozen_activity_row_count), so totals, sigmas (summed within a factor), trips,
     passenger-km and row counts of a purged year are those of the build that froze them. distance_km is the
-    group's mean distance per trip, so distance_km x number_of_trips gives back its passenger-km. No load and
-    no route: the detail is gone. -#}
+    group's mean distance per trip, so distance_km x number_of_trips gives back its passenger-km. No load
+    and no route: the detail is gone. -#}
 with frozen as (
     select * from {{ ref('stg_archive__emissions_frozen') }}
 ),
