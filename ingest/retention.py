@@ -167,10 +167,18 @@ def _plan(
 
 def _check_build_matches_raw(connection: sa.Connection, years: list[int]) -> None:
     """Refuse to freeze years whose travel legs in the last build are not exactly the raw rows about to go."""
-    if connection.execute(sa.text("select to_regclass('marts.fct_emissions')")).scalar() is None:
+    built_with_frozen_legs = connection.execute(
+        sa.text(
+            "select count(*) from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'fct_emissions' and column_name = 'frozen_activity_row_count'"
+        )
+    ).scalar_one()
+    if not built_with_frozen_legs:
+        # No build at all, or one older than retention (its fct_emissions cannot tell frozen legs apart).
         raise RetentionError(
             f"travel detail of {', '.join(map(str, years))} would be purged, but marts.fct_emissions does not "
-            "exist: build the warehouse first (co2calc run, or dbt build), so its emissions can be frozen"
+            "exist or predates retention: build the warehouse first (co2calc run, or dbt build), so its "
+            "emissions can be frozen"
         )
     raw_rows = " union all ".join(
         f"select '{code}:' || _load_id || ':' || _row_number as activity_row_id "

@@ -285,7 +285,8 @@ def test_a_warehouse_never_built_cannot_freeze_its_travel(fresh_database_url):
     path = FIXTURES / "travel_cars/worked_examples_2025.csv"
     load_file(engine, path, "travel_cars", reporting_year=2025, loaded_by="test")
     with pytest.raises(
-        RetentionError, match=r"marts\.fct_emissions does not exist: build the warehouse first"
+        RetentionError,
+        match=r"marts\.fct_emissions does not exist or predates retention: build the warehouse first",
     ):
         run_retention(engine, Settings(), acted_by="test", dry_run=True, as_of_year=2031)
     assert _rows(engine, "select count(*) from ops.retention_runs") == [(0,)]
