@@ -172,10 +172,10 @@ def retention(
             engine, settings, acted_by=by or getpass.getuser(), dry_run=dry_run, as_of_year=as_of
         )
     except RetentionError as refused:
-        console.print(f"[red]{refused}[/red]")
+        console.print(f"[red]{refused}[/red]", soft_wrap=True)
         raise typer.Exit(1) from None
     for line in result.describe():
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()
