@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     first_reporting_year: int = 2019
     last_reporting_year: int = 2030
 
+    # Retention (METHODOLOGY.md §2.3, ingest/retention.py), in reporting years before the current one: the reference
+    # institution keeps travel detail (one row per trip, with the traveller, date and route) 5 years and its inputs
+    # and results 10. Older travel detail is purged once its emissions are frozen as aggregates; older years go whole.
+    travel_detail_retention_years: int = 5
+    results_retention_years: int = 10
+
     dbt_project_dir: Path = REPO_ROOT / "dbt"
     roles_file: Path = CONFIG_DIR / "roles.yaml"
     # Per-person comparison lines and population projection, with their sources (config/institution.py).
@@ -137,6 +143,16 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         # docker-compose passes an S3 variable left out of .env as an empty string: the inbox stays off.
         return value or None
+
+    @model_validator(mode="after")
+    def _results_outlive_travel_detail(self) -> "Settings":
+        # Frozen travel aggregates are results: they must not be purged before the detail they replace.
+        if self.results_retention_years < self.travel_detail_retention_years:
+            raise ValueError(
+                f"CO2CALC_RESULTS_RETENTION_YEARS ({self.results_retention_years}) must be at least "
+                f"CO2CALC_TRAVEL_DETAIL_RETENTION_YEARS ({self.travel_detail_retention_years})"
+            )
+        return self
 
     @field_validator("database_url", "test_database_url")
     @classmethod

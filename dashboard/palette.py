@@ -17,7 +17,7 @@ BLACK = "#000000"
 # Series colours in order of use (categories, units compared, modules over the years).
 SERIES = (BLUE, ORANGE, BLUISH_GREEN, VERMILLION, SKY_BLUE, REDDISH_PURPLE, YELLOW, BLACK)
 SCOPE_COLOURS = {1: VERMILLION, 2: ORANGE, 3: BLUE}
-MODE_COLOURS = {"plane": BLUE, "train": BLUISH_GREEN}
+MODE_COLOURS = {"plane": BLUE, "train": BLUISH_GREEN, "car": ORANGE}
 # Reference lines (per-person comparison lines, targets) are black and dashed; the chosen unit stands out in vermillion.
 REFERENCE_COLOUR = BLACK
 HIGHLIGHT_COLOUR = VERMILLION

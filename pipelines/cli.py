@@ -1,4 +1,4 @@
-"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, serve the demo."""
+"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, purge old data, serve the demo."""
 
 from pathlib import Path
 from typing import Annotated
@@ -147,6 +147,35 @@ def delete_load(
         f"deleted load {deleted.load_id} ({deleted.source_code}{year}, {deleted.file_name}): "
         f"{deleted.rows_deleted} rows removed from raw; recorded in ops.audit_log"
     )
+
+
+@app.command()
+def retention(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print and audit the plan; delete nothing.")
+    ] = False,
+    as_of: Annotated[
+        int | None, typer.Option(help="Current reporting year the ages count from; default: this year.")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who runs it; default: the system user name.")] = None,
+) -> None:
+    """Purge travel detail older than 5 reporting years (emissions frozen first) and every row older than 10."""
+    import getpass
+
+    from ingest.retention import RetentionError, run_retention
+    from pipelines.warehouse import engine_for
+
+    settings = get_settings()
+    engine = engine_for(_database_url(settings))
+    try:
+        result = run_retention(
+            engine, settings, acted_by=by or getpass.getuser(), dry_run=dry_run, as_of_year=as_of
+        )
+    except RetentionError as refused:
+        console.print(f"[red]{refused}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    for line in result.describe():
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()

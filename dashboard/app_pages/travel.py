@@ -70,6 +70,10 @@ route_limit = st.slider(
 routes = loaders.top_travel_routes(
     selection.warehouse, selection.allowed_unit_ids, selection.unit_id, year, route_limit
 )
+if routes.empty:
+    # Travel without routes: the year's travel detail was purged (ingest/retention.py), only its totals are kept.
+    st.info(tr("travel.no_routes", year=year))
+    st.stop()
 st.caption(tr("travel.routes_caption", count=len(routes)))
 show_chart(
     route_map(routes, tr),

@@ -2,7 +2,8 @@
     every module's legs. `absent` names the columns a module does not have: they are selected as NULL of the
     column's type, so each module's legs model keeps only the columns that mean something for it. The
     columns of `defaults` belong to few modules: a module selects them only when it names them in `present`,
-    the others get the default (is_internal_reallocation is false, not unknown, outside research facilities). -#}
+    the others get the default (is_internal_reallocation is false, not unknown, outside research facilities;
+    frozen_activity_row_count is NULL except on the frozen legs of a year whose travel detail was purged). -#}
 {% macro emission_leg_columns(absent=[], present=[]) %}
     {%- set columns = [
         ("activity_row_id", "text"), ("load_id", "bigint"), ("unit_id", "text"), ("reporting_year", "integer"),
@@ -15,8 +16,12 @@
         ("sigma_kg", "numeric"), ("is_override", "boolean"), ("is_additional_category", "boolean"),
         ("is_internal_reallocation", "boolean"), ("facility_unit_id", "text"),
         ("flags", "text[]"), ("origin_code", "text"), ("destination_code", "text"), ("leg_parameters", "jsonb"),
+        ("frozen_activity_row_count", "integer"),
     ] -%}
-    {%- set defaults = {"is_internal_reallocation": "false", "facility_unit_id": "null::text"} -%}
+    {%- set defaults = {
+        "is_internal_reallocation": "false", "facility_unit_id": "null::text",
+        "frozen_activity_row_count": "null::integer",
+    } -%}
     {%- for name, data_type in columns %}
         {% if name in absent -%} null::{{ data_type }} as {{ name }}
         {%- elif name in defaults and name not in present -%} {{ defaults[name] }} as {{ name }}

@@ -168,3 +168,69 @@ $$;
 
 create or replace trigger loads_audit after update on ops.loads
 for each row execute function ops.audit_load_change();
+
+-- Retention (ingest/retention.py, METHODOLOGY.md §2.3): travel detail is purged after
+-- `Settings.travel_detail_retention_years`, every row of a year after `Settings.results_retention_years`.
+-- One ops.retention_runs row per run (dry runs included) and its counts per table, year and action.
+create schema if not exists archive;
+
+create table if not exists ops.retention_runs (
+    retention_run_id bigserial primary key,
+    -- the user, `schedule <name>` or `dagster`
+    acted_by text not null,
+    acted_at timestamptz not null,
+    is_dry_run boolean not null,
+    -- the current reporting year the ages were counted from, and the two limits in force
+    as_of_year integer not null,
+    travel_detail_retention_years integer not null,
+    results_retention_years integer not null,
+    dagster_run_id text
+);
+
+create table if not exists ops.retention_counts (
+    retention_run_id bigint not null references ops.retention_runs (retention_run_id),
+    table_name text not null,
+    reporting_year integer not null,
+    -- frozen: aggregate rows written to archive.emissions_frozen; deleted: rows removed (planned on a dry run)
+    retention_action text not null check (retention_action in ('frozen', 'deleted')),
+    row_count integer not null,
+    primary key (retention_run_id, table_name, reporting_year, retention_action)
+);
+
+-- The emissions of a year whose travel detail was purged, frozen from marts.fct_emissions just before the
+-- purge: one row per group of legs that share every column rpt_* groups or filters by, with the sums. dbt
+-- (stg_archive__emissions_frozen) puts them back into fct_emissions, so totals survive the purge.
+create table if not exists archive.emissions_frozen (
+    frozen_row_id bigserial primary key,
+    retention_run_id bigint not null references ops.retention_runs (retention_run_id),
+    unit_id text not null,
+    reporting_year integer not null,
+    module_code text not null,
+    submodule_code text not null,
+    leg_code text not null,
+    ghg_scope integer not null,
+    ghg_category_code integer,
+    cabin_class text,
+    activity_unit text,
+    factor_id text,
+    factor_set_id text not null,
+    factor_set_version text,
+    factor_value numeric,
+    factor_unit text,
+    rf_multiplier numeric,
+    class_weight numeric,
+    uncertainty_rel numeric,
+    is_override boolean not null,
+    is_additional_category boolean not null,
+    is_internal_reallocation boolean not null,
+    facility_unit_id text,
+    flags text[],
+    activity_quantity numeric,
+    -- sum of distance_km x number_of_trips over the group's legs
+    passenger_km numeric,
+    number_of_trips integer,
+    kg_co2e numeric,
+    -- sigmas add within a factor (METHODOLOGY.md §1.6), so the group's sum keeps the reports' uncertainty
+    sigma_kg numeric,
+    activity_row_count integer not null
+);

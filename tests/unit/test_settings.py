@@ -34,3 +34,10 @@ def test_an_empty_s3_inbox_variable_leaves_the_s3_inbox_off(monkeypatch):
     assert (settings.s3_inbox_bucket, settings.s3_inbox_secret_access_key) == (None, None)
     monkeypatch.setenv("CO2CALC_S3_INBOX_BUCKET", "co2calc-inbox")
     assert Settings().s3_inbox_bucket == "co2calc-inbox"
+
+
+def test_results_are_kept_at_least_as_long_as_the_travel_detail_they_summarise():
+    defaults = Settings()
+    assert (defaults.travel_detail_retention_years, defaults.results_retention_years) == (5, 10)
+    with pytest.raises(ValidationError, match=r"CO2CALC_RESULTS_RETENTION_YEARS \(4\) must be at least"):
+        Settings(results_retention_years=4)

@@ -7,6 +7,9 @@
 {% set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
     "origin_code", "destination_code"] %}
 {% set facility_only = ["is_internal_reallocation", "facility_unit_id"] %}
+{#- Legs frozen before their travel detail was purged (ingest/retention.py): one row per group of legs, with
+    the group's sums and its activity-row count, no load and no route. -#}
+{% set frozen_only = ["is_internal_reallocation", "facility_unit_id", "frozen_activity_row_count"] %}
 {#- (legs model, columns it does not have, columns of few modules it does have) -#}
 {% set module_legs = [
     ("int_travel__legs_unioned", ["leg_parameters"], []),
@@ -18,6 +21,7 @@
     ("int_facilities__legs_unioned", travel_only, facility_only),
     ("int_additional__legs_unioned", travel_only, []),
     ("int_additional__construction_legs", travel_only, []),
+    ("int_archive__legs_restored", ["load_id", "origin_code", "destination_code", "leg_parameters"], frozen_only),
 ] %}
 
 with legs as (

@@ -48,7 +48,9 @@ totals as (
         ghg_scope,
         sum(kg_co2e) as kg_co2e,
         coalesce(sum(kg_co2e) filter (where is_override), 0) as override_kg_co2e,
-        count(distinct activity_row_id) as activity_row_count
+        -- a frozen leg stands for the activity rows it summed (ingest/retention.py)
+        count(distinct activity_row_id) filter (where frozen_activity_row_count is null)
+        + coalesce(sum(frozen_activity_row_count), 0) as activity_row_count
     from emissions
     group by unit_id, reporting_year, module_code, submodule_code, ghg_scope
 ),

@@ -1,8 +1,9 @@
 {#- Travel of each level-4 unit per year and route (origin -> destination, as travelled), with the names and
-    coordinates the dashboard's map needs. -#}
+    coordinates the dashboard's map needs. A year whose travel detail was purged (ingest/retention.py) has no
+    routes: its frozen legs have none. -#}
 with emissions as (
     select * from {{ ref('fct_emissions') }}
-    where module_code = 'travel'
+    where module_code = 'travel' and frozen_activity_row_count is null
 ),
 
 level_4_units as (

@@ -91,8 +91,16 @@ def test_jobs_schedules_and_sensors(repository):
         "pull_travel_agency_bookings_job_schedule": "15 * * * *",
         "pull_hr_headcount_job_schedule": "0 6 * * *",
         "pull_expense_flights_job_schedule": "30 * * * *",
+        "retention_job_schedule": "0 3 1 * *",
     }
-    assert "daily_dbt_build_job" in {j.name for j in repository.get_all_jobs()}
+    assert {"daily_dbt_build_job", "retention_job"} <= {j.name for j in repository.get_all_jobs()}
+
+
+def test_the_retention_schedule_ships_stopped_and_runs_the_retention_op(repository):
+    schedule = repository.get_schedule_def("retention_job_schedule")
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    assert schedule.job_name == "retention_job"
+    assert [node.name for node in repository.get_job("retention_job").nodes] == ["apply_retention"]
 
 
 def test_every_feed_of_config_feeds_yaml_is_an_asset_with_a_stopped_schedule(repository):
