@@ -16,36 +16,45 @@ WHO = Query("who", "select current_user, pg_backend_pid() as backend_pid")
 
 
 @pytest.fixture
-def warehouse(dashboard_database) -> loaders.Warehouse:
-    return loaders.connect_warehouse()
+def warehouse(ledger_warehouse_url) -> loaders.Warehouse:
+    # The ledger does not depend on a build: a warehouse where ingest ran and dbt did not is enough.
+    return loaders.Warehouse(database_url=ledger_warehouse_url, build_id="no build")
 
 
-def viewer(user_of_role, role: str):
-    return viewer_from_claims(user_of_role(role), load_role_config(get_settings().roles_file))
+def viewer(role: str):
+    """A user of `role` (config/roles.yaml); scoped roles claim a lab of tests/fixtures/units/small_institution.csv."""
+    config = load_role_config(get_settings().roles_file)
+    rule = next(rule for rule in config.roles if rule.role == role)
+    claims = {
+        "groups": [sorted(rule.groups)[0]],
+        config.unit_claim: ["11110"],
+        config.school_claim: ["11000"],
+    }
+    return viewer_from_claims(claims, config)
 
 
 @pytest.mark.parametrize("role", ["steward", "admin"])
-def test_stewards_and_admins_read_every_load_as_the_steward_role(warehouse, user_of_role, role):
-    ledger = loaders.connect_load_ledger(warehouse, viewer(user_of_role, role))
+def test_stewards_and_admins_read_every_load_as_the_steward_role(warehouse, role):
+    ledger = loaders.connect_load_ledger(warehouse, viewer(role))
     [who] = loaders.read_ledger_frame(ledger, WHO, {}, cache=None).itertuples()
     loads = loaders.source_loads(ledger)
 
     engine = sa.create_engine(warehouse.database_url)
     with engine.connect() as connection:
-        expected_ids = connection.execute(
-            sa.text("select load_id from ops.loads order by load_id desc")
-        ).scalars()
+        expected_ids = (
+            connection.execute(sa.text("select load_id from ops.loads order by load_id desc")).scalars().all()
+        )
         latest_audit_id = connection.execute(sa.text("select max(audit_id) from ops.audit_log")).scalar_one()
     engine.dispose()
     assert who.current_user == get_settings().steward_db_role
-    assert loads["load_id"].tolist() == list(expected_ids)
+    assert loads["load_id"].tolist() == expected_ids
     assert ledger.audit_id == latest_audit_id
 
 
 @pytest.mark.parametrize("role", ["institution", "school", "unit_manager", "unit_member"])
-def test_other_roles_are_refused_the_load_ledger(warehouse, user_of_role, role):
+def test_other_roles_are_refused_the_load_ledger(warehouse, role):
     with pytest.raises(loaders.OpsAccessRefused, match=role):
-        loaders.connect_load_ledger(warehouse, viewer(user_of_role, role))
+        loaders.connect_load_ledger(warehouse, viewer(role))
 
 
 def test_only_stewards_and_admins_read_ops_in_the_role_mapping():
@@ -54,8 +63,8 @@ def test_only_stewards_and_admins_read_ops_in_the_role_mapping():
     assert {rule.role for rule in config.roles if rule.reads_ops} == {"steward", "admin"}
 
 
-def test_the_steward_role_ends_with_the_querys_transaction(warehouse, user_of_role):
-    ledger = loaders.connect_load_ledger(warehouse, viewer(user_of_role, "steward"))
+def test_the_steward_role_ends_with_the_querys_transaction(warehouse):
+    ledger = loaders.connect_load_ledger(warehouse, viewer("steward"))
     engine = loaders._engine(warehouse.database_url)
     engine.dispose()
     [query_row] = loaders.read_ledger_frame(ledger, WHO, {}, cache=None).itertuples()
@@ -67,10 +76,8 @@ def test_the_steward_role_ends_with_the_querys_transaction(warehouse, user_of_ro
     assert user != get_settings().steward_db_role
 
 
-def test_the_ledger_cache_is_keyed_by_the_steward_role_and_the_latest_audit_row(
-    redis_url, warehouse, user_of_role
-):
-    ledger = loaders.connect_load_ledger(warehouse, viewer(user_of_role, "steward"))
+def test_the_ledger_cache_is_keyed_by_the_steward_role_and_the_latest_audit_row(redis_url, warehouse):
+    ledger = loaders.connect_load_ledger(warehouse, viewer("steward"))
     later = loaders.LoadLedger(ledger.database_url, ledger.audit_id + 1)
     client = redis.Redis.from_url(redis_url)
     cache = RedisFrameCache(client, ttl_s=60, prefix=f"co2calc:test:{uuid.uuid4().hex}")
