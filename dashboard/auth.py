@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator
 
@@ -36,6 +36,7 @@ class PageName(StrEnum):
     METHODOLOGY = "methodology"
     DATA_QUALITY = "data_quality"
     OPERATIONS = "operations"
+    QUARANTINE = "quarantine"
 
 
 class RoleRule(BaseModel):
@@ -48,6 +49,12 @@ class RoleRule(BaseModel):
     pages: tuple[PageName, ...] = Field(min_length=1)
     # Whether the role reads the load ledger in `ops` (loads, refused rows) as the steward database role.
     reads_ops: bool = False
+
+    @model_validator(mode="after")
+    def _ledger_pages_need_reads_ops(self) -> "RoleRule":
+        if PageName.QUARANTINE in self.pages and not self.reads_ops:
+            raise ValueError(f"role {self.role!r} lists the quarantine page, which needs reads_ops: true")
+        return self
 
 
 class RoleConfig(BaseModel):

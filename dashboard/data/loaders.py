@@ -329,3 +329,9 @@ def unresolved_rows(
 def source_loads(ledger: LoadLedger) -> pd.DataFrame:
     """Every load, newest first (ops.loads), for stewards and admins."""
     return _read_ledger(ledger, queries.SOURCE_LOADS)
+
+
+@_cached
+def open_rejects(ledger: LoadLedger) -> pd.DataFrame:
+    """The refused and skipped rows no correction has answered, one row per reason, newest load first."""
+    return _read_ledger(ledger, queries.OPEN_REJECTS)

@@ -414,3 +414,47 @@ from ops.loads
 order by load_id desc
 """,
 )
+
+# The refused rows no correction has answered (ops.rejects.resolved_by_load_id), with their load: those of
+# active loads, and those of a refused file until a later file of its scope is accepted, replaced or deleted.
+OPEN_REJECTS = Query(
+    "open_rejects",
+    """
+select
+    rejects.load_id,
+    loads.source_code,
+    loads.reporting_year,
+    loads.unit_scope,
+    loads.file_name,
+    loads.load_status,
+    loads.started_at,
+    loads.read_format,
+    loads.source_columns,
+    rejects.row_number,
+    rejects.column_name,
+    rejects.reason_code,
+    rejects.reason_message,
+    rejects.severity,
+    rejects.original_line
+from ops.rejects as rejects
+inner join ops.loads as loads on rejects.load_id = loads.load_id
+where
+    rejects.resolved_by_load_id is null
+    and (
+        loads.load_status = 'active'
+        or (
+            loads.load_status = 'refused'
+            and not exists (
+                select from ops.loads as later
+                where
+                    later.source_code = loads.source_code
+                    and later.reporting_year is not distinct from loads.reporting_year
+                    and later.unit_scope = loads.unit_scope
+                    and later.load_id > loads.load_id
+                    and later.load_status <> 'refused'
+            )
+        )
+    )
+order by rejects.load_id desc, rejects.row_number, rejects.reason_code, rejects.column_name
+""",
+)

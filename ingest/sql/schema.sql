@@ -635,6 +635,13 @@ create table if not exists ops.feed_cursors (
     dagster_run_id text
 );
 
+-- Corrections (`co2calc ingest FILE --corrects LOAD_ID`, ingest/README.md "Load semantics"): a load of corrected
+-- rows adds to the scope of the load it corrects instead of replacing it, and resolves that load's refused rows.
+alter table ops.loads add column if not exists corrects_load_id bigint references ops.loads (load_id);
+-- The delivered file's header in its order: the quarantine exports refused rows in the file's own layout.
+alter table ops.loads add column if not exists source_columns text[];
+alter table ops.rejects add column if not exists resolved_by_load_id bigint references ops.loads (load_id);
+
 -- Every load, refusal, replacement and deletion, written by a trigger on ops.loads so no code path can
 -- skip it: who (user, schedule or sensor), when, the file hash or feed cursor range, the row counts and
 -- the Dagster run.
@@ -672,7 +679,8 @@ begin
             case when new.load_status = 'refused' then 'refused' else 'loaded' end,
             new.load_id, new.source_code, new.reporting_year, new.unit_scope, new.loaded_by, new.finished_at,
             new.file_name, new.file_sha256, new.feed_name, new.cursor_from, new.cursor_to, new.rows_accepted,
-            new.rows_rejected, new.dagster_run_id, new.refusal_message
+            new.rows_rejected, new.dagster_run_id,
+            coalesce(new.refusal_message, 'corrects load ' || new.corrects_load_id)
         );
     end if;
     if old.load_status = 'active' and new.load_status = 'replaced' then
