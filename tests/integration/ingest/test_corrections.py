@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from dashboard.components.quarantine import correction_csv, correction_frame, refused_rows
 from ingest.load import LoadResult, load_file, load_reference_data
 from ingest.read import CORRECTION_COLUMNS
+from ingest.steward import delete_load
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 THREE_BAD_ROWS = FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv"
@@ -279,3 +280,24 @@ def test_co2calc_ingest_corrects_a_load_in_a_real_process(engine, first_load, tm
         check=False,
     )
     assert refused.returncode == 2 and "no load 999 in ops.loads" in refused.stdout
+
+
+def test_deleting_a_corrected_load_deletes_its_corrections_with_it(engine, first_load, tmp_path):
+    frame, read_format = exported(engine, first_load.load_id)
+    correction = load_file(
+        engine,
+        corrected_file(tmp_path, frame, read_format, FIXES, "fixed_2025.csv"),
+        "travel_planes",
+        loaded_by="steward",
+        corrects_load_id=first_load.load_id,
+    )
+
+    deleted = delete_load(engine, first_load.load_id, reason="wrong year", deleted_by="steward")
+
+    assert deleted.rows_deleted == 6
+    assert rows(engine, "select count(*) from raw.travel_planes")[0][0] == 0
+    audit = rows(
+        engine,
+        "select load_id, audit_reason from ops.audit_log where audit_action = 'deleted' order by load_id",
+    )
+    assert audit == [(first_load.load_id, "wrong year"), (correction.load_id, "wrong year")]
