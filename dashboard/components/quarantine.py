@@ -29,7 +29,11 @@ def refused_rows(rejects: pd.DataFrame) -> pd.DataFrame:
             severity=("severity", "min"),
             file_name=("file_name", "first"),
             reason_code=("reason_code", REASON_SEPARATOR.join),
-            column_name=("column_name", REASON_SEPARATOR.join),
+            # '' in ops.rejects for a problem of the whole row: no column to name.
+            column_name=(
+                "column_name",
+                lambda names: REASON_SEPARATOR.join(name for name in names if name) or None,
+            ),
             reason_message=("reason_message", REASON_SEPARATOR.join),
             original_line=("original_line", "first"),
             source_columns=("source_columns", "first"),
