@@ -36,6 +36,7 @@ PAGE_ICONS = {
     PageName.METHODOLOGY: ":material/menu_book:",
     PageName.DATA_QUALITY: ":material/rule:",
     PageName.OPERATIONS: ":material/settings:",
+    PageName.QUARANTINE: ":material/report:",
 }
 
 

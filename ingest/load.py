@@ -16,6 +16,11 @@ scope is `*` for a back-office file covering every unit, or the one unit an end-
 - Rows skipped on purpose (severity INFO: blank pre-filled template lines, rows dated outside the year) are
   neither loaded nor refused: they are listed in `ops.rejects` with severity `info` and counted in
   `rows_skipped`. A file whose rows are all skipped is accepted with 0 rows (a template sent back untouched).
+- A correction (`corrects_load_id`: corrected rows of an active load, e.g. the quarantine's correction file)
+  adds to that load's scope instead of replacing it: rows identical to a row already accepted in the scope are
+  skipped (`ROW_ALREADY_LOADED`, info), still-bad rows are refused with their reason, and the corrected load's
+  open rejects (those of the file's `source_row_number` lines, or all of them) are resolved by it. A later
+  file for the scope replaces the load and its corrections alike (ingest/README.md "Load semantics").
 """
 
 import hashlib
@@ -29,8 +34,17 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from config.settings import get_settings
 from ingest.contracts import SOURCES, SourceContract, station_id_column, year_in_file_name
-from ingest.read import DETECT_EVERYTHING, DeliveredFile, FileRefused, ReadOptions, read_delivered_file
+from ingest.read import (
+    CORRECTION_COLUMNS,
+    DETECT_EVERYTHING,
+    SOURCE_ROW_NUMBER_COLUMN,
+    DeliveredFile,
+    FileRefused,
+    ReadOptions,
+    read_delivered_file,
+)
 from ingest.reference import StationIndex, airports_frame, stations_frame
 from ingest.validate import FacilityReference, Lookups, Problem, room_key, validate_rows
 
@@ -57,6 +71,7 @@ class LoadResult:
     source_code: str
     file_name: str
     # loaded: first load of its scope; replaced: took the place of an earlier load; unchanged: identical file;
+    # corrected: corrected rows added to the scope of an active load (`corrects_load_id`);
     # refused: the whole file, or every row of it, was rejected (nothing loaded, nothing replaced).
     outcome: str
     load_id: int | None
@@ -115,6 +130,9 @@ def ensure_schema(engine: sa.Engine) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql(SCHEMA_SQL.read_text())
         connection.exec_driver_sql(raw_tables_ddl())
+        connection.execute(
+            sa.text("select ops.grant_steward_role(:role)"), {"role": get_settings().steward_db_role}
+        )
 
 
 def load_reference_data(engine: sa.Engine) -> dict[str, int]:
@@ -259,22 +277,44 @@ def load_file(
     in_transaction: sa.Connection | None = None,
     read_options: ReadOptions = DETECT_EVERYTHING,
     file_name: str | None = None,
+    corrects_load_id: int | None = None,
 ) -> LoadResult:
     """Load `path` as `source_code`; see the module docstring for the semantics.
 
     `in_transaction`: run inside the caller's transaction (a feed commits a page with its cursor advance),
     whose caller has run `ensure_schema`. `read_options` declares how the file is written where the reader
     should not detect it (ingest.read); a file is identical to a load only if it was read with the same
-    declarations. `file_name` is the name recorded and reported (default: the path's name); an object of the S3
-    inbox, loaded from a temporary copy, is recorded under its key.
+    declarations. `corrects_load_id`: the file holds corrected rows of that active load and is loaded into
+    its scope (its year and unit) without replacing it; a year or unit given as well must be the load's.
+    `file_name` is the name recorded and reported (default: the path's name); an object of the S3 inbox, loaded
+    from a temporary copy, is recorded under its key.
     """
     contract = SOURCES[source_code]
     name = file_name or path.name
+    if corrects_load_id is not None:
+        if in_transaction is None:
+            ensure_schema(engine)
+        with _transaction(engine, in_transaction) as connection:
+            corrected = _corrected_load(connection, corrects_load_id, source_code)
+        for given, recorded, what in (
+            (reporting_year, corrected.reporting_year, "reporting year"),
+            (
+                unit_institutional_id,
+                None if corrected.unit_scope == ALL_UNITS else corrected.unit_scope,
+                "unit",
+            ),
+        ):
+            if given is not None and given != recorded:
+                raise ValueError(
+                    f"{name}: load {corrects_load_id} is for {what} {recorded or 'every unit'}, not {given}"
+                )
+        reporting_year = corrected.reporting_year
+        unit_institutional_id = None if corrected.unit_scope == ALL_UNITS else corrected.unit_scope
     if contract.has_reporting_year and reporting_year is None:
         raise ValueError(f"{name}: {source_code} needs a reporting year (--year, or a _YYYY suffix)")
     year = reporting_year if contract.has_reporting_year else None
     unit_scope = unit_institutional_id or ALL_UNITS
-    if in_transaction is None:
+    if in_transaction is None and corrects_load_id is None:
         ensure_schema(engine)
     started_at = datetime.now(UTC)
     raw = path.read_bytes()
@@ -286,31 +326,38 @@ def load_file(
         )
         active = connection.execute(
             sa.text(
-                "select load_id, unit_scope, file_name, file_sha256, feed_name, read_options from ops.loads "
-                "where source_code = :source "
+                "select load_id, unit_scope, file_name, file_sha256, feed_name, read_options, corrects_load_id "
+                "from ops.loads where source_code = :source "
                 "and reporting_year is not distinct from :year and load_status = 'active' order by load_id"
             ),
             {"source": source_code, "year": year},
         ).all()
-        same_scope = next(
+        # The file's scope: its main load and the corrections added to it.
+        scope_loads = [
+            load
+            for load in active
+            if load.unit_scope == unit_scope and feed is None and load.feed_name is None
+        ]
+        if corrects_load_id is not None and corrects_load_id not in {load.load_id for load in active}:
+            raise ValueError(f"{name}: load {corrects_load_id} is no longer active; nothing was loaded")
+        # A correction is identical to an earlier correction of the same load; any other file to the main load.
+        same_file = next(
             (
                 load
-                for load in active
-                if load.unit_scope == unit_scope and feed is None and load.feed_name is None
+                for load in scope_loads
+                if load.corrects_load_id == corrects_load_id
+                and load.file_sha256 == sha256
+                and load.read_options == read_options.describe()
             ),
             None,
         )
-        if (
-            same_scope is not None
-            and same_scope.file_sha256 == sha256
-            and same_scope.read_options == read_options.describe()
-        ):
+        if same_file is not None:
             return LoadResult(
                 source_code,
                 name,
                 "unchanged",
-                same_scope.load_id,
-                message=f"{name} is identical to load {same_scope.load_id}; nothing changed",
+                same_file.load_id,
+                message=f"{name} is identical to load {same_file.load_id}; nothing changed",
             )
 
         def refuse(
@@ -331,6 +378,8 @@ def load_file(
                 (read_options, read_format),
                 message=message,
                 feed=feed,
+                corrects_load_id=corrects_load_id,
+                source_columns=delivered.header if delivered is not None else None,
             )
             if rejected:
                 _copy(
@@ -358,7 +407,9 @@ def load_file(
         named_year = year_in_file_name(name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {name} is named for {named_year}, loaded as {year}")
-        back_office = next((load for load in active if load.unit_scope == ALL_UNITS), None)
+        back_office = next(
+            (load for load in active if load.unit_scope == ALL_UNITS and load.corrects_load_id is None), None
+        )
         if unit_scope != ALL_UNITS and back_office is not None and back_office.feed_name is not None:
             return refuse(
                 f"FILE_SCOPE_CONFLICT: {back_office.file_name} (load {back_office.load_id}) already loads every "
@@ -371,7 +422,12 @@ def load_file(
                 f"{unit_scope}"
             )
         back_office_file = next(
-            (load for load in active if load.unit_scope == ALL_UNITS and load.feed_name is None), None
+            (
+                load
+                for load in active
+                if load.unit_scope == ALL_UNITS and load.feed_name is None and load.corrects_load_id is None
+            ),
+            None,
         )
         if feed is not None and back_office_file is not None:
             return refuse(
@@ -379,15 +435,22 @@ def load_file(
                 f"unit for {year}; the rows of {feed.label} for {year} are not loaded (delete that load to hand "
                 "the year back to the feed)"
             )
-        if feed is not None:
-            # A feed replaces the end-user files of its year, never its own earlier batches.
+        if corrects_load_id is not None:
+            replaced = []
+        elif feed is not None:
+            # A feed replaces the end-user files of its year (and their corrections), never its own earlier batches.
             replaced = [load for load in active if load.feed_name is None]
         else:
-            replaced = active if unit_scope == ALL_UNITS else [same_scope] if same_scope else []
+            replaced = active if unit_scope == ALL_UNITS else scope_loads
         on_progress("reading")
         try:
             delivered = read_delivered_file(
-                path, contract, raw, has_unit_default=unit_institutional_id is not None, options=read_options
+                path,
+                contract,
+                raw,
+                has_unit_default=unit_institutional_id is not None,
+                options=read_options,
+                ignored_columns=CORRECTION_COLUMNS if corrects_load_id is not None else (),
             )
         except FileRefused as refused:
             return refuse(f"{refused.code}: {refused.message}")
@@ -420,7 +483,12 @@ def load_file(
         blank_rows = {p.row_index for p in problems if p.reason_code == "ROW_BLANK_TEMPLATE_LINE"}
         # Nothing to load replaces nothing, unless every line is a blank template line: an untouched template
         # sent back says "nothing to declare". Rows all dated in another year are a wrong file, not an empty one.
-        if len(refused_rows) + len(skipped_rows) == frame.height and len(blank_rows) < frame.height:
+        # A correction whose rows are all refused still answers its load's quarantine: they wait there under it.
+        if (
+            corrects_load_id is None
+            and len(refused_rows) + len(skipped_rows) == frame.height
+            and len(blank_rows) < frame.height
+        ):
             return refuse(
                 f"ROWS_ALL_REFUSED: no row of {name} can be loaded (refused, or dated outside the reporting "
                 "year); nothing was replaced",
@@ -445,6 +513,8 @@ def load_file(
             started_at,
             (read_options, delivered.detected.describe()),
             feed=feed,
+            corrects_load_id=corrects_load_id,
+            source_columns=delivered.header,
         )
         cursor = connection.connection.cursor()
         for load in replaced:
@@ -453,27 +523,115 @@ def load_file(
                 "update ops.loads set load_status = 'replaced', replaced_by_load_id = %s where load_id = %s",
                 (load_id, load.load_id),
             )
-        _copy(
-            cursor,
-            contract.raw_table,
-            _typed_rows(frame, contract, accepted, year, load_id, delivered, name, started_at),
-        )
+        typed = _typed_rows(frame, contract, accepted, year, load_id, delivered, name, started_at)
+        rows_accepted = frame.height - len(refused_rows) - len(skipped_rows)
+        rows_skipped = len(skipped_rows)
+        if corrects_load_id is None:
+            _copy(cursor, contract.raw_table, typed)
+        else:
+            already_loaded = _copy_new_rows(cursor, contract, typed, [load.load_id for load in scope_loads])
+            rejected += tuple(
+                RejectedRow(
+                    line,
+                    None,
+                    "ROW_ALREADY_LOADED",
+                    "identical to a row already accepted in this scope (source, year, unit); not loaded again",
+                    "info",
+                )
+                for line in already_loaded
+            )
+            rows_accepted -= len(already_loaded)
+            rows_skipped += len(already_loaded)
+            _resolve_rejects(connection, corrects_load_id, load_id, delivered)
         if rejected:
             _copy(cursor, "ops.rejects", _rejects_frame(rejected, load_id, contract, delivered))
-        rows_accepted = frame.height - len(refused_rows) - len(skipped_rows)
-        _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows), len(skipped_rows))
+        _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows), rows_skipped)
     return LoadResult(
         source_code,
         name,
-        "replaced" if replaced else "loaded",
+        "corrected" if corrects_load_id is not None else "replaced" if replaced else "loaded",
         load_id,
         rows_read=frame.height,
         rows_accepted=rows_accepted,
         rows_rejected=len(refused_rows),
-        rows_skipped=len(skipped_rows),
+        rows_skipped=rows_skipped,
         rejected_rows=rejected,
         warnings=tuple(delivered.warnings),
         read_format=delivered.detected.describe(),
+    )
+
+
+def _corrected_load(connection: sa.Connection, load_id: int, source_code: str) -> sa.Row:
+    """The load a correction file is for: it must exist, be of the same source, active, and not a feed batch."""
+    load = connection.execute(
+        sa.text(
+            "select load_id, source_code, reporting_year, unit_scope, file_name, load_status, feed_name "
+            "from ops.loads where load_id = :id"
+        ),
+        {"id": load_id},
+    ).one_or_none()
+    if load is None:
+        raise ValueError(f"no load {load_id} in ops.loads to correct")
+    if load.source_code != source_code:
+        raise ValueError(f"load {load_id} ({load.file_name}) is a {load.source_code} load, not {source_code}")
+    if load.load_status != "active":
+        raise ValueError(
+            f"load {load_id} ({load.file_name}) is {load.load_status}: only an active load takes corrections "
+            "(load a complete corrected file instead)"
+        )
+    if load.feed_name is not None:
+        raise ValueError(
+            f"load {load_id} is a batch of feed {load.feed_name}: correct its rows at the source, they come again"
+        )
+    return load
+
+
+def _copy_new_rows(
+    cursor, contract: SourceContract, typed: pl.DataFrame, scope_load_ids: list[int]
+) -> list[int]:
+    """Copy into raw the rows of a correction that no load of the scope holds yet (every column equal, NULLs
+    included, load metadata aside); return the line numbers of the others. So a correction sent twice, or one
+    that still carries rows accepted the first time, adds each row once."""
+    cursor.execute(f"create temporary table correction_rows (like {contract.raw_table})")
+    _copy(cursor, "correction_rows", typed)
+    same_values = " and ".join(
+        f"loaded.{column} is not distinct from correction.{column}"
+        for column in typed.columns
+        if not column.startswith("_")
+    )
+    cursor.execute(
+        "select correction._row_number from correction_rows as correction where exists (select from "
+        f"{contract.raw_table} as loaded where loaded._load_id = any(%s) and {same_values}) order by 1",
+        (scope_load_ids,),
+    )
+    already_loaded = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        f"insert into {contract.raw_table} select * from correction_rows where not (_row_number = any(%s))",
+        (already_loaded,),
+    )
+    cursor.execute("drop table correction_rows")
+    return already_loaded
+
+
+def _resolve_rejects(
+    connection: sa.Connection, corrected_load_id: int, load_id: int, delivered: DeliveredFile
+) -> None:
+    """Mark the corrected load's open refused rows as answered by `load_id`: the lines the file names in its
+    `source_row_number` column when it kept that column, else every one (the file answers the whole quarantine)."""
+    named = sorted(
+        {
+            int(cell)
+            for cell in delivered.ignored_cells.get(SOURCE_ROW_NUMBER_COLUMN, [])
+            if cell and cell.isdigit()
+        }
+    )
+    connection.execute(
+        sa.text(
+            "update ops.rejects set resolved_by_load_id = :load_id where load_id = :corrected "
+            "and severity = 'error' and resolved_by_load_id is null "
+            "and (cardinality(cast(:lines as integer[])) = 0 or row_number = any(cast(:lines as integer[])))"
+        ),
+        {"load_id": load_id, "corrected": corrected_load_id, "lines": named},
     )
 
 
@@ -558,14 +716,17 @@ def _record_load(
     read: tuple[ReadOptions, str | None],
     message: str | None = None,
     feed: FeedBatch | None = None,
+    corrects_load_id: int | None = None,
+    source_columns: list[str] | None = None,
 ) -> int:
     read_options, read_format = read
     load_id = connection.execute(
         sa.text(
             "insert into ops.loads (source_code, reporting_year, unit_scope, file_name, file_sha256, load_status, "
-            "refusal_message, loaded_by, dagster_run_id, started_at, finished_at, read_options, read_format) "
+            "refusal_message, loaded_by, dagster_run_id, started_at, finished_at, read_options, read_format, "
+            "corrects_load_id, source_columns) "
             "values (:source, :year, :scope, :file, :sha, :status, :message, :by, :run, :started, null, "
-            ":read_options, :read_format) "
+            ":read_options, :read_format, :corrects, :columns) "
             "returning load_id"
         ),
         {
@@ -581,6 +742,8 @@ def _record_load(
             "started": started_at,
             "read_options": read_options.describe(),
             "read_format": read_format,
+            "corrects": corrects_load_id,
+            "columns": source_columns,
         },
     ).scalar_one()
     if feed is not None:

@@ -39,7 +39,18 @@ XLSX_MAGIC = b"PK\x03\x04"
 # The back-office override column (METHODOLOGY.md §1.4): a contract without it still accepts the header so that
 # each row bringing a value is refused as ROW_OVERRIDE_NOT_ALLOWED rather than the whole file.
 OVERRIDE_COLUMN = "kg_co2eq"
+# The columns the dashboard's quarantine adds to a correction file (dashboard/components/quarantine.py): a
+# correction load (`load_file(..., corrects_load_id=...)`) accepts them in the header and ignores them, so the
+# steward may send the file back with or without them.
+SOURCE_ROW_NUMBER_COLUMN = "source_row_number"
+CORRECTION_COLUMNS = (
+    "reject_reason_code",
+    "reject_reason_message",
+    "reject_column",
+    SOURCE_ROW_NUMBER_COLUMN,
+)
 DELIMITERS = (",", ";")
+_RECORDED_DELIMITER = re.compile(r"delimiter '(.)'")
 DECIMAL_SEPARATORS = (".", ",")
 DATE_FORMATS = ("iso", "dd.mm.yyyy")
 
@@ -142,12 +153,16 @@ class DeliveredFile:
     path: Path
     # One text column per contract column present in the header; blank cells are null.
     cells: pl.DataFrame
+    # The header's column names in the file's order (recorded in ops.loads.source_columns).
+    header: list[str]
     # File line number (header = 1; the sheet's row number for XLSX) and original text of each data row.
     line_numbers: list[int]
     original_lines: list[str]
     detected: DetectedFormat
     warnings: list[str] = field(default_factory=list)
     cell_problems: list[CellProblem] = field(default_factory=list)
+    # The cells of the header's ignored columns (a correction file's CORRECTION_COLUMNS), blank cells null.
+    ignored_cells: dict[str, list[str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -293,7 +308,13 @@ def _closest(name: str, expected: tuple[str, ...]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
-def _check_header(path: Path, header: list[str], contract: SourceContract, has_unit_default: bool) -> None:
+def _check_header(
+    path: Path,
+    header: list[str],
+    contract: SourceContract,
+    has_unit_default: bool,
+    ignored_columns: tuple[str, ...],
+) -> None:
     names = [h.strip() for h in header]
     expected = contract.column_names
     seen: set[str] = set()
@@ -302,7 +323,7 @@ def _check_header(path: Path, header: list[str], contract: SourceContract, has_u
         if name in seen:
             raise FileRefused("FILE_DUPLICATE_COLUMN", f"{where}: column '{name}' appears twice")
         seen.add(name)
-        if name not in expected and name != OVERRIDE_COLUMN:
+        if name not in expected and name != OVERRIDE_COLUMN and name not in ignored_columns:
             raise FileRefused(
                 "FILE_UNKNOWN_COLUMN",
                 f"{where}: unknown column '{name}'{_closest(name, expected)} "
@@ -468,8 +489,11 @@ def read_delivered_file(
     *,
     has_unit_default: bool = False,
     options: ReadOptions = DETECT_EVERYTHING,
+    ignored_columns: tuple[str, ...] = (),
 ) -> DeliveredFile:
-    """`raw` is the file's content when the caller has read it already (to hash exactly what is loaded)."""
+    """`raw` is the file's content when the caller has read it already (to hash exactly what is loaded).
+
+    `ignored_columns` are accepted in the header and dropped (a correction file's CORRECTION_COLUMNS)."""
     warnings: list[str] = []
     raw = path.read_bytes() if raw is None else raw
     encoding = delimiter = sheet = None
@@ -485,7 +509,7 @@ def read_delivered_file(
     if not records:
         raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
     header = records[0].cells
-    _check_header(path, header, contract, has_unit_default)
+    _check_header(path, header, contract, has_unit_default, ignored_columns)
     data = records[1:]
     if not data:
         raise FileRefused("FILE_EMPTY", f"{path.name}: a header but no data row")
@@ -499,6 +523,7 @@ def read_delivered_file(
             # A quoted line break is stored as LF whatever the file's line ends.
             value = cell.strip().replace("\r\n", "\n")
             columns[name].append(value or None)
+    ignored_cells = {name: columns.pop(name) for name in ignored_columns if name in columns}
     problems = _overrides_not_allowed(columns, contract)
     decimal = options.decimal or _detect_decimal(columns, contract, delimiter)
     date_format = options.date_format or _detect_date_format(columns, contract)
@@ -518,9 +543,25 @@ def read_delivered_file(
     return DeliveredFile(
         path=path,
         cells=pl.DataFrame(columns, schema={name: pl.String for name in columns}),
+        header=names,
+        ignored_cells=ignored_cells,
         line_numbers=[r.line_number for r in data],
         original_lines=[r.original for r in data],
         detected=DetectedFormat(file_format, encoding, delimiter, decimal, date_format, sheet, declared),
         warnings=warnings,
         cell_problems=sorted(problems, key=lambda p: p.row_index),
     )
+
+
+def recorded_delimiter(read_format: str | None) -> str:
+    """The delimiter of a load as `DetectedFormat.describe` recorded it (ops.loads.read_format); ',' for a
+    workbook, whose rows `_xlsx_records` stored as ','-delimited lines."""
+    match = _RECORDED_DELIMITER.search(read_format or "")
+    return match.group(1) if match else ","
+
+
+def original_cells(original_line: str, read_format: str | None) -> list[str]:
+    """The cells of a row as `ops.rejects.original_line` holds it, split as the reader split it."""
+    reader = csv.reader(io.StringIO(original_line, newline=""), delimiter=recorded_delimiter(read_format))
+    # One record, even when a quoted cell holds a line break (the original line then spans several lines).
+    return next(reader, [])

@@ -23,9 +23,10 @@ class DeletedLoad:
 
 
 def delete_load(engine: sa.Engine, load_id: int, *, reason: str, deleted_by: str) -> DeletedLoad:
-    """Delete an active load's rows from raw and mark it `deleted`, in one transaction.
+    """Delete an active load's rows from raw and mark it `deleted`, in one transaction, with the active
+    corrections of it (`ops.loads.corrects_load_id`): their rows complete it and go with it.
 
-    The `ops.loads` row and its rejects stay as history; the audit trigger records who, when and why.
+    The `ops.loads` rows and their rejects stay as history; the audit trigger records who, when and why.
     Deleting a feed batch does not move the feed's cursor back: its rows come again only if the cursor is reset.
     """
     if not reason.strip():
@@ -57,15 +58,23 @@ def delete_load(engine: sa.Engine, load_id: int, *, reason: str, deleted_by: str
             raise LoadNotDeletable(
                 f"load {load_id} ({load.file_name}) is {status}, not active: only an active load has rows to delete"
             )
-        rows_deleted = connection.execute(
-            sa.text(f"delete from {SOURCES[load.source_code].raw_table} where _load_id = :id"),
+        corrections = connection.execute(
+            sa.text(
+                "select load_id from ops.loads where corrects_load_id = :id and load_status = 'active' "
+                "order by load_id"
+            ),
             {"id": load_id},
+        ).scalars()
+        deleted_ids = [load_id, *corrections]
+        rows_deleted = connection.execute(
+            sa.text(f"delete from {SOURCES[load.source_code].raw_table} where _load_id = any(:ids)"),
+            {"ids": deleted_ids},
         ).rowcount
         connection.execute(
             sa.text(
                 "update ops.loads set load_status = 'deleted', deleted_by = :by, deleted_at = :at, "
-                "deletion_reason = :reason where load_id = :id"
+                "deletion_reason = :reason where load_id = any(:ids)"
             ),
-            {"by": deleted_by, "at": datetime.now(UTC), "reason": reason.strip(), "id": load_id},
+            {"by": deleted_by, "at": datetime.now(UTC), "reason": reason.strip(), "ids": deleted_ids},
         )
     return DeletedLoad(load_id, load.source_code, load.reporting_year, load.file_name, rows_deleted)

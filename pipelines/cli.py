@@ -64,6 +64,13 @@ def ingest(
         str | None, typer.Option(help="'iso' or 'dd.mm.yyyy'; default: detected from the date cells.")
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet of an XLSX workbook; default: the first.")] = None,
+    corrects: Annotated[
+        int | None,
+        typer.Option(
+            help="LOAD_ID: the file holds corrected rows of that load (the dashboard's quarantine file); they are "
+            "added to its scope, which is not replaced."
+        ),
+    ] = None,
 ) -> None:
     """Load one file into the warehouse; print how it was read, accepted and rejected counts and the first
     reasons."""
@@ -75,6 +82,7 @@ def ingest(
     if source not in SOURCES:
         console.print(f"[red]unknown source {source!r}[/red]; expected one of {', '.join(SOURCES)}")
         raise typer.Exit(2)
+    # A correction takes its year from the load it corrects; a year in its name must agree (load_file checks).
     year = year if year is not None else year_in_file_name(file.name)
     try:
         read_options = ReadOptions(encoding, delimiter, decimal, date_format, sheet)
@@ -96,6 +104,7 @@ def ingest(
                 loaded_by="co2calc ingest",
                 on_progress=lambda step: bar.update(task, description=f"{file.name}: {step}"),
                 read_options=read_options,
+                corrects_load_id=corrects,
             )
         except ValueError as error:
             console.print(f"[red]{error}[/red]")
@@ -112,6 +121,7 @@ def ingest(
         console.print(
             f"{result.outcome} as load {result.load_id}: {result.rows_accepted} rows accepted, "
             f"{result.rows_rejected} rejected"
+            + (f", {result.rows_skipped} skipped" if result.rows_skipped else "")
         )
     for warning in result.warnings:
         console.print(f"[yellow]{warning}[/yellow]")

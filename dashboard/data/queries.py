@@ -10,6 +10,9 @@ because the charts need floats, not `Decimal`.
 The same scope also reaches PostgreSQL through `SCOPE_TRANSACTION`, which every query's transaction
 runs first: row-level security then hides other units' rows even from a query that forgot its
 `where` (dbt/macros/reporting_row_security.sql).
+
+Exception: for stewards and admins only, the queries at the end read the load ledger in `ops` through
+`STEWARD_TRANSACTION`, as the steward role, which may read those tables and nothing else.
 """
 
 from dataclasses import dataclass
@@ -37,6 +40,10 @@ select
     set_config('co2calc.allowed_unit_ids', cast(cast(:allowed_unit_ids as text[]) as text), true)
         as allowed_unit_ids
 """)
+
+# Stewards and admins read the load ledger in `ops` as the steward role (Settings.steward_db_role), which reads
+# nothing else; no unit scope: the ledger has no unit rows, and these viewers see every unit.
+STEWARD_TRANSACTION = text("select set_config('role', :role, true) as session_role")
 
 LATEST_BUILD_ID = Query(
     "latest_build_id",
@@ -369,5 +376,85 @@ where
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
 order by unresolved.module_code, unresolved.status_code, units.unit_code, unresolved.activity_row_id
 limit :row_limit
+""",
+)
+
+
+# The state of the load ledger: every load, refusal, replacement and deletion adds an audit row (the trigger on
+# ops.loads), so the latest audit id keys the stewards' cache as the build id keys the reporting one.
+LATEST_AUDIT_ID = Query(
+    "latest_audit_id",
+    """
+select coalesce(max(audit_id), 0) as audit_id
+from ops.audit_log
+""",
+)
+
+# Every load, newest first: the quarantine page's load filter and the stewards' view of what arrived when.
+SOURCE_LOADS = Query(
+    "source_loads",
+    """
+select
+    load_id,
+    source_code,
+    reporting_year,
+    unit_scope,
+    file_name,
+    load_status,
+    rows_read,
+    rows_accepted,
+    rows_rejected,
+    rows_skipped,
+    loaded_by,
+    started_at,
+    finished_at,
+    read_format,
+    refusal_message
+from ops.loads
+order by load_id desc
+""",
+)
+
+# The refused rows no correction has answered (ops.rejects.resolved_by_load_id), with their load: those of
+# active loads, and those of a refused file until a later file of its scope is accepted, replaced or deleted.
+OPEN_REJECTS = Query(
+    "open_rejects",
+    """
+select
+    rejects.load_id,
+    loads.source_code,
+    loads.reporting_year,
+    loads.unit_scope,
+    loads.file_name,
+    loads.load_status,
+    loads.started_at,
+    loads.read_format,
+    loads.source_columns,
+    rejects.row_number,
+    rejects.column_name,
+    rejects.reason_code,
+    rejects.reason_message,
+    rejects.severity,
+    rejects.original_line
+from ops.rejects as rejects
+inner join ops.loads as loads on rejects.load_id = loads.load_id
+where
+    rejects.resolved_by_load_id is null
+    and (
+        loads.load_status = 'active'
+        or (
+            loads.load_status = 'refused'
+            and not exists (
+                select from ops.loads as later
+                where
+                    later.source_code = loads.source_code
+                    and later.reporting_year is not distinct from loads.reporting_year
+                    and later.unit_scope = loads.unit_scope
+                    and later.load_id > loads.load_id
+                    and later.load_status <> 'refused'
+            )
+        )
+    )
+order by rejects.load_id desc, rejects.row_number, rejects.reason_code, rejects.column_name
 """,
 )

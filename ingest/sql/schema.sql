@@ -98,6 +98,13 @@ create table if not exists ops.feed_cursors (
     dagster_run_id text
 );
 
+-- Corrections (`co2calc ingest FILE --corrects LOAD_ID`, ingest/README.md "Load semantics"): a load of corrected
+-- rows adds to the scope of the load it corrects instead of replacing it, and resolves that load's refused rows.
+alter table ops.loads add column if not exists corrects_load_id bigint references ops.loads (load_id);
+-- The delivered file's header in its order: the quarantine exports refused rows in the file's own layout.
+alter table ops.loads add column if not exists source_columns text[];
+alter table ops.rejects add column if not exists resolved_by_load_id bigint references ops.loads (load_id);
+
 -- Every load, refusal, replacement and deletion, written by a trigger on ops.loads so no code path can
 -- skip it: who (user, schedule or sensor), when, the file hash or feed cursor range, the row counts and
 -- the Dagster run.
@@ -135,7 +142,8 @@ begin
             case when new.load_status = 'refused' then 'refused' else 'loaded' end,
             new.load_id, new.source_code, new.reporting_year, new.unit_scope, new.loaded_by, new.finished_at,
             new.file_name, new.file_sha256, new.feed_name, new.cursor_from, new.cursor_to, new.rows_accepted,
-            new.rows_rejected, new.dagster_run_id, new.refusal_message
+            new.rows_rejected, new.dagster_run_id,
+            coalesce(new.refusal_message, 'corrects load ' || new.corrects_load_id)
         );
     end if;
     if old.load_status = 'active' and new.load_status = 'replaced' then
@@ -234,3 +242,25 @@ create table if not exists archive.emissions_frozen (
     sigma_kg numeric,
     activity_row_count integer not null
 );
+
+-- The data stewards' database role (Settings.steward_db_role, dashboard/README.md "Stewards read ops"): the
+-- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not
+-- `raw` (rows with person ids), not ops.person_key_secrets (which would make person_key reversible). Created
+-- without login when missing; in compose the dashboard's login role is granted it (deploy/postgres/init/).
+-- quote_ident rather than format(): ensure_schema runs this file through the driver, which reads a percent
+-- sign anywhere in it, comments included, as a parameter marker.
+create or replace function ops.grant_steward_role(steward_role text) returns void language plpgsql as $$
+begin
+    if not exists (select from pg_catalog.pg_roles where rolname = steward_role) then
+        begin
+            execute 'create role ' || quote_ident(steward_role) || ' nologin';
+        exception when duplicate_object then
+            -- Another database of the same server created it in the meantime: roles are server-wide.
+            null;
+        end;
+    end if;
+    execute 'grant usage on schema ops to ' || quote_ident(steward_role);
+    execute 'grant select on ops.loads, ops.rejects, ops.audit_log, ops.feed_cursors to '
+        || quote_ident(steward_role);
+end;
+$$;

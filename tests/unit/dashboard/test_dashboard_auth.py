@@ -141,3 +141,23 @@ def test_every_demo_user_gets_a_role_and_the_unit_roles_one_lab(role_config):
         if viewer.role in {"unit_manager", "unit_member", "school"}:
             assert viewer.unit_ids is not None and len(viewer.unit_ids) == 1
     assert all(user.get("name") and user.get("email") for user in demo_users)
+
+
+def test_a_role_listing_the_quarantine_without_reading_the_ledger_is_rejected():
+    with pytest.raises(ValueError, match="quarantine page, which needs reads_ops"):
+        RoleConfig.model_validate(
+            {
+                "role_claim": "groups",
+                "unit_claim": "u",
+                "school_claim": "s",
+                "roles": [{"role": "x", "scope": "everything", "groups": ["g"], "pages": ["quarantine"]}],
+            }
+        )
+
+
+def test_stewards_and_admins_read_the_ledger_and_get_the_quarantine(role_config):
+    for role in ("steward", "admin"):
+        viewer = viewer_from_claims({"groups": [f"co2calc-{role}"]}, role_config)
+        assert viewer.reads_ops and PageName.QUARANTINE in viewer.pages
+    institution = viewer_from_claims({"groups": ["co2calc-institution"]}, role_config)
+    assert not institution.reads_ops and PageName.QUARANTINE not in institution.pages
