@@ -1,9 +1,18 @@
-"""Data quality, for data stewards: per-module completeness and the rows that produced no emission."""
+"""Data quality, for data stewards: per-module completeness, which labs delivered each module each year, and the
+rows that produced no emission."""
 
 import streamlit as st
 
 from dashboard.charts import show_chart
-from dashboard.components.quality import completeness_figure, completeness_summary, module_completeness
+from dashboard.components.quality import (
+    completeness_by_module_year,
+    completeness_by_unit_year,
+    completeness_figure,
+    completeness_grid_figure,
+    completeness_grid_summary,
+    completeness_summary,
+    module_completeness,
+)
 from dashboard.data import loaders
 from dashboard.selection import current_selection
 from dashboard.tables import show_table
@@ -40,6 +49,33 @@ show_table(
         "rows_with_emission": tr("quality.rows_with_emission"),
         "rows_without_emission": tr("quality.rows_without_emission"),
         "completeness_share": st.column_config.NumberColumn(tr("quality.completeness"), format="percent"),
+    },
+    tr=tr,
+)
+
+st.subheader(tr("data_quality.grid"))
+st.caption(tr("data_quality.grid_help"))
+cells = loaders.completeness_grid(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
+grid = completeness_by_module_year(cells)
+show_chart(
+    completeness_grid_figure(grid, tr),
+    key="data_quality_grid",
+    summary=completeness_grid_summary(grid, tr),
+    tr=tr,
+)
+by_unit_year = completeness_by_unit_year(cells)
+show_table(
+    by_unit_year,
+    key="data_quality_grid_table",
+    file_name=f"co2calc_completeness_grid_{selection.unit_id}",
+    column_config={
+        "unit_code": tr("column.unit_code"),
+        "unit_name": tr("column.unit_name"),
+        "reporting_year": st.column_config.NumberColumn(tr("column.reporting_year"), format="%d"),
+        **{
+            code: st.column_config.CheckboxColumn(tr.module(code))
+            for code in by_unit_year.columns.difference(["unit_code", "unit_name", "reporting_year"])
+        },
     },
     tr=tr,
 )

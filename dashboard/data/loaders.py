@@ -245,3 +245,8 @@ def unresolved_rows(
         reporting_year=reporting_year,
         row_limit=row_limit,
     )
+
+
+@_cached
+def completeness_grid(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
+    return _read(warehouse, queries.COMPLETENESS_GRID, allowed, unit_id=unit_id)
