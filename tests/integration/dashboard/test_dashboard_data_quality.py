@@ -1,0 +1,62 @@
+"""The data-quality page's completeness grid, for stewards and admins in every language, against SQL written here."""
+
+import pytest
+
+from dashboard.i18n import LANGUAGES, Translator
+from tests.integration.dashboard.test_dashboard_views import run_page, sql_rows
+
+# Labs (level 4) with activity rows per module and year, with or without an emission.
+DELIVERED = """
+select units.unit_code, delivered.reporting_year, delivered.module_code
+from (
+    select unit_id, reporting_year, module_code from reporting.rpt_footprint__unit_year where activity_row_count > 0
+    union
+    select unit_id, reporting_year, module_code from reporting.rpt_quality__unmatched_rows
+) as delivered
+inner join reporting.rpt_units as units on delivered.unit_id = units.unit_id
+where units.unit_level = 4
+"""
+LABS = "select count(*) as lab_count from reporting.rpt_units where unit_level = 4"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", ["steward", "admin"])
+def test_the_completeness_grid_marks_the_labs_with_rows_per_module_and_year_as_sql_does(
+    dashboard_database, user_of_role, role, language
+):
+    tr = Translator(language)
+    expected = {tuple(row) for row in sql_rows(dashboard_database, DELIVERED)}
+    (labs,) = sql_rows(dashboard_database, LABS)
+
+    app = run_page(user_of_role(role), "data_quality", language)
+
+    table = next(
+        frame.value for frame in app.dataframe if {"unit_code", "unit_name"} <= set(frame.value.columns)
+    )
+    modules = [
+        column for column in table.columns if column not in {"unit_code", "unit_name", "reporting_year"}
+    ]
+    shown = {
+        (row["unit_code"], row["reporting_year"], module)
+        for row in table.to_dict("records")
+        for module in modules
+        if row[module]
+    }
+    assert shown == expected
+    assert table["unit_code"].nunique() == labs.lab_count
+    # The text alternative says how many module-years have rows from every lab, counted here from the SQL.
+    years = {year for _, year, _ in expected}
+    labs_per_cell = {(module, year): 0 for module in modules for year in years}
+    for _, year, module in expected:
+        labs_per_cell[(module, year)] += 1
+    complete = sum(count == labs.lab_count for count in labs_per_cell.values())
+    cells = len(labs_per_cell)
+    sentence = (
+        tr("summary.completeness_grid_full", cells=tr.number(cells, 0))
+        if complete == cells
+        else tr(
+            "summary.completeness_grid", complete=tr.number(complete, 0), cells=tr.number(cells, 0), gaps="\0"
+        ).split("\0")[0]
+    )
+    in_words = tr("chart.text_alternative", summary=sentence)
+    assert any(caption.value.startswith(in_words) for caption in app.caption)
