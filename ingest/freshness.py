@@ -1,8 +1,8 @@
-"""The latest successful load of a delivered-file source or of a feed, from `ops.loads`, for freshness.
+"""The latest successful load of a delivered-file source or of a feed, for the freshness checks.
 
-Successful means `active` or `replaced` (a corrected file took its place later, so it did arrive); refused and
-deleted loads do not count. A file source counts its files only: a feed's batches of the same source arrive
-on the feed's cadence and are judged as the feed.
+Read from the view `ops.latest_successful_loads` (sql/schema.sql), which says what successful means; the
+data-quality page reads the same view. A file source counts its files only: a feed's batches of the same
+source arrive on the feed's cadence and are judged as the feed.
 """
 
 import sqlalchemy as sa
@@ -11,15 +11,12 @@ from config.cadences import LatestLoad
 from ingest.load import ensure_schema
 
 _LATEST = sa.text("""
-select count(*) as load_count, max(finished_at) as finished_at, max(reporting_year) as reporting_year
-from ops.loads
-where
-    load_status in ('active', 'replaced')
-    and finished_at is not null
-    and case when cast(:feed_name as text) is null
-        then source_code = :source_code and feed_name is null
-        else feed_name = :feed_name
-    end
+select finished_at, reporting_year
+from ops.latest_successful_loads
+where case
+    when cast(:feed_name as text) is null then source_code = :source_code and feed_name is null
+    else feed_name = :feed_name
+end
 """)
 
 
@@ -31,7 +28,5 @@ def latest_load(
         raise ValueError("name either a file source or a feed")
     ensure_schema(engine)
     with engine.connect() as connection:
-        row = connection.execute(_LATEST, {"source_code": source_code, "feed_name": feed_name}).one()
-    if row.load_count == 0:
-        return None
-    return LatestLoad(finished_at=row.finished_at, reporting_year=row.reporting_year)
+        row = connection.execute(_LATEST, {"source_code": source_code, "feed_name": feed_name}).one_or_none()
+    return None if row is None else LatestLoad(finished_at=row.finished_at, reporting_year=row.reporting_year)

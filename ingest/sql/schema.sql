@@ -705,3 +705,16 @@ $$;
 
 create or replace trigger loads_audit after update on ops.loads
 for each row execute function ops.audit_load_change();
+
+-- The latest successful load of each delivered-file source (feed_name null) and of each feed, for freshness
+-- (config/cadences.yaml): when the last one finished and the latest reporting year loaded. Successful: active,
+-- or replaced later by a corrected file (it did arrive); refused and deleted loads do not count.
+create or replace view ops.latest_successful_loads as
+select
+    source_code,
+    feed_name,
+    max(finished_at) as finished_at,
+    max(reporting_year) as reporting_year
+from ops.loads
+where load_status in ('active', 'replaced') and finished_at is not null
+group by source_code, feed_name;
