@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # row-level security. dbt's hook creates it and its policies under the same variable
     # (dbt/macros/reporting_row_security.sql); in production it is also the login role (deploy/postgres/init/).
     dashboard_db_role: str = "co2calc_dashboard"
+    # The role the dashboard switches to for data stewards and admins (config/roles.yaml `reads_ops`): USAGE on
+    # `ops` and SELECT on ops.loads, ops.rejects, ops.audit_log and ops.feed_cursors only, never `raw` nor the
+    # person-key secret. Ingest creates it and its grants with the ops schema (ingest/sql/schema.sql); in
+    # compose it is granted to the dashboard's login role (deploy/postgres/init/).
+    steward_db_role: str = "co2calc_steward"
 
     # Where the local runtime keeps its state: embedded PostgreSQL data, Dagster home, demo files.
     state_dir: Path = REPO_ROOT / ".co2calc"

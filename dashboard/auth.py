@@ -46,6 +46,8 @@ class RoleRule(BaseModel):
     groups: frozenset[str] = Field(min_length=1)
     # In the order the navigation lists them; the first is the page shown after login.
     pages: tuple[PageName, ...] = Field(min_length=1)
+    # Whether the role reads the load ledger in `ops` (loads, refused rows) as the steward database role.
+    reads_ops: bool = False
 
 
 class RoleConfig(BaseModel):
@@ -64,6 +66,8 @@ class Viewer:
     role: str
     unit_ids: tuple[str, ...] | None
     pages: tuple[PageName, ...]
+    # May read `ops` as the steward database role (`loaders.connect_load_ledger` refuses anyone else).
+    reads_ops: bool = False
 
     @property
     def sees_everything(self) -> bool:
@@ -101,14 +105,14 @@ def viewer_from_claims(claims: Mapping[str, object], config: RoleConfig) -> View
         who = claims.get("email") or claims.get("sub") or "this account"
         raise AccessRefused("refusal.no_role", who=who, groups=", ".join(sorted(groups)) or "—")
     if rule.scope is ScopeKind.EVERYTHING:
-        return Viewer(role=rule.role, unit_ids=None, pages=rule.pages)
+        return Viewer(role=rule.role, unit_ids=None, pages=rule.pages, reads_ops=rule.reads_ops)
     # A school's reporting staff name their school (a level-2 unit) in a claim of its own, so that a
     # directory attribute listing the school cannot be mistaken for a lab head's cost centres.
     claim = config.school_claim if rule.scope is ScopeKind.CLAIMED_SCHOOL else config.unit_claim
     unit_ids = _claim_values(claims.get(claim))
     if not unit_ids:
         raise AccessRefused("refusal.no_units", role=rule.role, claim=claim)
-    return Viewer(role=rule.role, unit_ids=unit_ids, pages=rule.pages)
+    return Viewer(role=rule.role, unit_ids=unit_ids, pages=rule.pages, reads_ops=rule.reads_ops)
 
 
 def _claim_values(value: object) -> tuple[str, ...]:

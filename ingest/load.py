@@ -29,6 +29,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from config.settings import get_settings
 from ingest.contracts import SOURCES, SourceContract, year_in_file_name
 from ingest.read import DETECT_EVERYTHING, DeliveredFile, FileRefused, ReadOptions, read_delivered_file
 from ingest.reference import StationIndex, airports_frame, stations_frame
@@ -101,6 +102,9 @@ def _transaction(engine: sa.Engine, in_transaction: sa.Connection | None) -> Ite
 def ensure_schema(engine: sa.Engine) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql(SCHEMA_SQL.read_text())
+        connection.execute(
+            sa.text("select ops.grant_steward_role(:role)"), {"role": get_settings().steward_db_role}
+        )
 
 
 def load_reference_data(engine: sa.Engine) -> dict[str, int]:

@@ -6,7 +6,10 @@ numbers (STYLE.md §7.6). Unit data also takes the viewer's `allowed_unit_ids`, 
 binds; callers get them from `allowed_unit_ids()`, never from a widget.
 
 Each query runs in its own transaction as the dashboard's database role with the viewer's scope set,
-so row-level security filters `reporting` as well (`queries.SCOPE_TRANSACTION`).
+so row-level security filters `reporting` as well (`queries.SCOPE_TRANSACTION`). The load ledger in `ops`
+is read as the steward role instead (`queries.STEWARD_TRANSACTION`), through a `LoadLedger` that
+`connect_load_ledger` hands only to viewers whose role `reads_ops` (config/roles.yaml); its cache key is the
+latest audit id rather than the build id, since loads arrive between builds.
 
 The cache is Redis when `CO2CALC_REDIS_URL` is set (shared by every dashboard process, keys expire
 after `dashboard_cache_ttl_s`, see `cache.py`), else `st.cache_data` in this process, bounded by the
@@ -101,19 +104,38 @@ def connect_warehouse() -> Warehouse:
     return Warehouse(database_url=database_url, build_id=build_id)
 
 
+def _run(
+    database_url: str,
+    opening: sa.TextClause,
+    opening_params: Mapping[str, object],
+    query: Query,
+    params: Mapping[str, object],
+) -> pd.DataFrame:
+    """`query` in a transaction of its own that first runs `opening` (which switches role until its end)."""
+    with _engine(database_url).connect() as connection:
+        connection.execute(opening, dict(opening_params))
+        result = connection.execute(query.statement, dict(params))
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
 def _query(
     database_url: str, query: Query, scope: tuple[str, ...], params: Mapping[str, object]
 ) -> pd.DataFrame:
     # One value both binds `:allowed_unit_ids` and sets the row-level-security scope, so they cannot disagree.
     # psycopg2 sends a list as an ARRAY but a tuple as a row, so scopes go in as lists.
-    bound = {"allowed_unit_ids": list(scope), **params}
-    with _engine(database_url).connect() as connection:
-        connection.execute(
-            queries.SCOPE_TRANSACTION,
-            {"role": get_settings().dashboard_db_role, "allowed_unit_ids": list(scope)},
-        )
-        result = connection.execute(query.statement, bound)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return _run(
+        database_url,
+        queries.SCOPE_TRANSACTION,
+        {"role": get_settings().dashboard_db_role, "allowed_unit_ids": list(scope)},
+        query,
+        {"allowed_unit_ids": list(scope), **params},
+    )
+
+
+def _steward_query(database_url: str, query: Query, params: Mapping[str, object]) -> pd.DataFrame:
+    return _run(
+        database_url, queries.STEWARD_TRANSACTION, {"role": get_settings().steward_db_role}, query, params
+    )
 
 
 def read_frame(
@@ -136,6 +158,62 @@ def read_frame(
 
 def _read(warehouse: Warehouse, query: Query, scope: tuple[str, ...], **params: object) -> pd.DataFrame:
     return read_frame(warehouse, query, scope, params, shared_cache())
+
+
+class OpsAccessRefused(Exception):
+    """A viewer whose role does not read `ops` (config/roles.yaml `reads_ops`) asked for the load ledger."""
+
+
+@dataclass(frozen=True)
+class LoadLedger:
+    """The load ledger in `ops` as the steward role reads it, at the state of the latest audit row."""
+
+    database_url: str
+    audit_id: int
+
+
+# SQLSTATEs of a warehouse whose load ledger the steward role cannot read yet, and what to do about each.
+_LEDGER_UNREADY = {
+    "3F000": "The load ledger (schema ops) is missing: load a file or run the pipeline first.",
+    "42P01": "The load ledger (schema ops) is missing: load a file or run the pipeline first.",
+    "22023": "The stewards' database role {role!r} does not exist: load a file (ingest creates it).",
+    "42501": (
+        "The stewards' database role {role!r} may not read the load ledger: load a file (ingest grants it), "
+        "and connect as a user it is granted to (grant {role} to <user>)."
+    ),
+}
+
+
+def connect_load_ledger(warehouse: Warehouse, viewer: Viewer) -> LoadLedger:
+    """The ledger for a viewer whose role reads `ops`; uncached on purpose, its audit id keys every cache."""
+    if not viewer.reads_ops:
+        raise OpsAccessRefused(f"the role {viewer.role!r} does not read the load ledger (config/roles.yaml)")
+    try:
+        audit_id = _steward_query(warehouse.database_url, queries.LATEST_AUDIT_ID, {}).iloc[0, 0]
+    except sa.exc.DBAPIError as error:
+        message = _LEDGER_UNREADY.get(getattr(error.orig, "pgcode", None))
+        if message is None:
+            raise
+        raise WarehouseUnavailable(message.format(role=get_settings().steward_db_role)) from error
+    return LoadLedger(database_url=warehouse.database_url, audit_id=int(audit_id))
+
+
+def read_ledger_frame(
+    ledger: LoadLedger, query: Query, params: Mapping[str, object], cache: RedisFrameCache | None
+) -> pd.DataFrame:
+    """`query`'s rows as the steward role, from `cache` when it holds them for this state of the ledger."""
+    if cache is None:
+        return _steward_query(ledger.database_url, query, params)
+    key = cache.key(f"ops-{ledger.audit_id}", query, get_settings().steward_db_role, (), params)
+    frame = cache.get(key)
+    if frame is None:
+        frame = _steward_query(ledger.database_url, query, params)
+        cache.put(key, frame)
+    return frame
+
+
+def _read_ledger(ledger: LoadLedger, query: Query, **params: object) -> pd.DataFrame:
+    return read_ledger_frame(ledger, query, params, shared_cache())
 
 
 @_cached
@@ -245,6 +323,18 @@ def unresolved_rows(
         reporting_year=reporting_year,
         row_limit=row_limit,
     )
+
+
+@_cached
+def source_loads(ledger: LoadLedger) -> pd.DataFrame:
+    """Every load, newest first (ops.loads), for stewards and admins."""
+    return _read_ledger(ledger, queries.SOURCE_LOADS)
+
+
+@_cached
+def latest_successful_loads(ledger: LoadLedger) -> pd.DataFrame:
+    """The latest successful load of each file source and feed (ops.latest_successful_loads), for freshness."""
+    return _read_ledger(ledger, queries.LATEST_SUCCESSFUL_LOADS)
 
 
 @_cached

@@ -10,6 +10,9 @@ because the charts need floats, not `Decimal`.
 The same scope also reaches PostgreSQL through `SCOPE_TRANSACTION`, which every query's transaction
 runs first: row-level security then hides other units' rows even from a query that forgot its
 `where` (dbt/macros/reporting_row_security.sql).
+
+Exception: for stewards and admins only, the queries at the end read the load ledger in `ops` through
+`STEWARD_TRANSACTION`, as the steward role, which may read those tables and nothing else.
 """
 
 from dataclasses import dataclass
@@ -37,6 +40,10 @@ select
     set_config('co2calc.allowed_unit_ids', cast(cast(:allowed_unit_ids as text[]) as text), true)
         as allowed_unit_ids
 """)
+
+# Stewards and admins read the load ledger in `ops` as the steward role (Settings.steward_db_role), which reads
+# nothing else; no unit scope: the ledger has no unit rows, and these viewers see every unit.
+STEWARD_TRANSACTION = text("select set_config('role', :role, true) as session_role")
 
 LATEST_BUILD_ID = Query(
     "latest_build_id",
@@ -423,5 +430,52 @@ left join delivered
         and years.reporting_year = delivered.reporting_year
         and modules.module_code = delivered.module_code
 order by labs.unit_code, years.reporting_year, modules.module_code
+""",
+)
+
+
+# The state of the load ledger: every load, refusal, replacement and deletion adds an audit row (the trigger on
+# ops.loads), so the latest audit id keys the stewards' cache as the build id keys the reporting one.
+LATEST_AUDIT_ID = Query(
+    "latest_audit_id",
+    """
+select coalesce(max(audit_id), 0) as audit_id
+from ops.audit_log
+""",
+)
+
+# Every load, newest first: the quarantine page's load filter and the stewards' view of what arrived when.
+SOURCE_LOADS = Query(
+    "source_loads",
+    """
+select
+    load_id,
+    source_code,
+    reporting_year,
+    unit_scope,
+    file_name,
+    load_status,
+    rows_read,
+    rows_accepted,
+    rows_rejected,
+    rows_skipped,
+    loaded_by,
+    started_at,
+    finished_at,
+    read_format,
+    refusal_message
+from ops.loads
+order by load_id desc
+""",
+)
+
+# The latest successful load of each file source and feed (the view says what successful means): the data-quality
+# page judges each against its cadence (config/cadences.yaml), as the freshness checks in Dagster do.
+LATEST_SUCCESSFUL_LOADS = Query(
+    "latest_successful_loads",
+    """
+select source_code, feed_name, finished_at, reporting_year
+from ops.latest_successful_loads
+order by source_code, feed_name
 """,
 )

@@ -718,3 +718,25 @@ select
 from ops.loads
 where load_status in ('active', 'replaced') and finished_at is not null
 group by source_code, feed_name;
+
+-- The data stewards' database role (Settings.steward_db_role, dashboard/README.md "Stewards read ops"): the
+-- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not
+-- `raw` (rows with person ids), not ops.person_key_secrets (which would make person_key reversible). Created
+-- without login when missing; in compose the dashboard's login role is granted it (deploy/postgres/init/).
+-- quote_ident rather than format(): ensure_schema runs this file through the driver, which reads a percent
+-- sign anywhere in it, comments included, as a parameter marker.
+create or replace function ops.grant_steward_role(steward_role text) returns void language plpgsql as $$
+begin
+    if not exists (select from pg_catalog.pg_roles where rolname = steward_role) then
+        begin
+            execute 'create role ' || quote_ident(steward_role) || ' nologin';
+        exception when duplicate_object then
+            -- Another database of the same server created it in the meantime: roles are server-wide.
+            null;
+        end;
+    end if;
+    execute 'grant usage on schema ops to ' || quote_ident(steward_role);
+    execute 'grant select on ops.loads, ops.rejects, ops.audit_log, ops.feed_cursors, ops.latest_successful_loads '
+        || 'to ' || quote_ident(steward_role);
+end;
+$$;

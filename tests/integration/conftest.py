@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from config.settings import Settings
+from config.settings import Settings, get_settings
+from ingest.load import load_file, load_reference_data
 from pipelines.run import run_pipeline
 from pipelines.warehouse import dbt_connection_env
 from tests.conftest import create_database, drop_database, pipeline_settings
@@ -58,3 +60,29 @@ def dbt_build(database_url: str, *args: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def ledger_warehouse_url(postgres_server_url: str) -> Iterator[str]:
+    """A warehouse with a load ledger and no build: the unit tree, then a flights file whose lines 3, 4 and 6 are
+    refused (TRAVEL_UNKNOWN_IATA, ROW_TYPE, ROW_ENUM), loaded by ingest, which creates the steward role."""
+    url = create_database(postgres_server_url, "co2calc_ledger")
+    engine = sa.create_engine(url)
+    load_reference_data(engine)
+    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
+    load_file(
+        engine,
+        FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv",
+        "travel_planes",
+        reporting_year=2025,
+        loaded_by="test",
+    )
+    dashboard_role = get_settings().dashboard_db_role
+    with engine.begin() as connection:
+        # The dashboard's role is dbt's to create (dbt/macros/reporting_row_security.sql); no build runs here.
+        connection.exec_driver_sql(
+            f"do $$ begin create role {dashboard_role} nologin; exception when duplicate_object then null; end $$"
+        )
+    engine.dispose()
+    yield url
+    drop_database(postgres_server_url, url)
