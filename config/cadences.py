@@ -60,6 +60,10 @@ class IntervalCadence(_Strict):
 Cadence = Annotated[YearlyCadence | IntervalCadence, Field(discriminator="kind")]
 
 
+class CadenceConfigError(ValueError):
+    """`config/cadences.yaml` is not what `CadencesFile` expects; the message names the place."""
+
+
 class CadencesFile(_Strict):
     # Delivered files by source code (ingest/contracts.py), feeds by name (config/feeds.yaml).
     files: dict[str, Cadence]
@@ -81,10 +85,6 @@ class CadencesFile(_Strict):
         ]
         if problems:
             raise CadenceConfigError("; ".join(problems))
-
-
-class CadenceConfigError(ValueError):
-    """`config/cadences.yaml` is not what `CadencesFile` expects; the message names the place."""
 
 
 def _position(node: yaml.Node, location: Sequence[str | int]) -> yaml.Mark:
@@ -133,6 +133,9 @@ class Freshness:
 def evaluate_freshness(
     cadence: YearlyCadence | IntervalCadence, latest: LatestLoad | None, now: datetime
 ) -> Freshness:
+    """Fresh until the next load is due, stale from then on. A yearly source is due again by the deadline of the
+    year after the latest reporting year it delivered, whenever that was loaded (a late correction of an old
+    year delivers nothing new); a source without reporting years counts a load in year C as delivering C - 1."""
     if latest is None:
         return Freshness("never_loaded", None)
     match cadence:
