@@ -69,8 +69,9 @@ class CadencesFile(_Strict):
     files: dict[str, Cadence]
     feeds: dict[str, Cadence] = Field(default_factory=dict)
 
-    def require_every(self, source_codes: Collection[str], feed_names: Collection[str]) -> None:
-        """Refuse a source or feed without a cadence, or a cadence for something that does not exist."""
+    def require_every(self, path: Path, source_codes: Collection[str], feed_names: Collection[str]) -> None:
+        """Refuse a source or feed without a cadence, or a cadence for something that does not exist; `path` is
+        the file the cadences came from, named in the message."""
         problems = [
             f"{section}: {verb} {', '.join(sorted(names))}"
             for section, declared, expected in (
@@ -84,7 +85,10 @@ class CadencesFile(_Strict):
             if names
         ]
         if problems:
-            raise CadenceConfigError("; ".join(problems))
+            raise CadenceConfigError(
+                f"{path}: {'; '.join(problems)} (expected one cadence per source of ingest/contracts.py under "
+                "files: and per feed of config/feeds.yaml under feeds:)"
+            )
 
 
 def _position(node: yaml.Node, location: Sequence[str | int]) -> yaml.Mark:

@@ -26,7 +26,7 @@ from pipelines.defs.resources import WarehouseResource
 FRESH_PER_CADENCE_CHECK = "fresh_per_cadence"
 
 CADENCES = load_cadences(get_settings().cadences_file)
-CADENCES.require_every(SOURCES, [feed.name for feed in FEEDS])
+CADENCES.require_every(get_settings().cadences_file, SOURCES, [feed.name for feed in FEEDS])
 
 
 def freshness_check(

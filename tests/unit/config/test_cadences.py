@@ -28,17 +28,22 @@ def utc(*parts: int) -> datetime:
 
 def test_every_source_and_every_feed_has_a_cadence_and_nothing_else_does():
     cadences = load_cadences(Settings().cadences_file)
-    cadences.require_every(SOURCES, [feed.name for feed in load_feeds(Settings().feeds_file)])
+    cadences.require_every(
+        Settings().cadences_file, SOURCES, [feed.name for feed in load_feeds(Settings().feeds_file)]
+    )
     assert cadences.files["units"] == YearlyCadence(kind="yearly", due="02-28")
     assert cadences.feeds["hr_headcount"] == IntervalCadence(kind="interval", hours=168)
 
 
 def test_a_source_without_a_cadence_and_a_cadence_for_no_source_are_both_named():
-    cadences = load_cadences(Settings().cadences_file)
-    with pytest.raises(
-        CadenceConfigError, match=r"files: no cadence for parking; files: a cadence for unknown units"
-    ):
-        cadences.require_every(set(SOURCES) - {"units"} | {"parking"}, cadences.feeds)
+    path = Settings().cadences_file
+    cadences = load_cadences(path)
+    with pytest.raises(CadenceConfigError) as refused:
+        cadences.require_every(path, set(SOURCES) - {"units"} | {"parking"}, cadences.feeds)
+    assert str(refused.value) == (
+        f"{path}: files: no cadence for parking; files: a cadence for unknown units (expected one cadence per "
+        "source of ingest/contracts.py under files: and per feed of config/feeds.yaml under feeds:)"
+    )
 
 
 def test_a_due_date_that_is_not_every_year_is_refused_with_file_line_and_column(tmp_path):
