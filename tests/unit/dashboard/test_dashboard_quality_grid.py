@@ -132,3 +132,12 @@ def test_sources_are_judged_against_their_cadence_most_urgent_first():
     assert table.loc[0, "due_at"] == pd.Timestamp("2026-04-01", tz="UTC")
     assert table.loc[0, "cadence"] == "Yearly, due 03-31 (MM-DD)"
     assert table.loc[2, "due_at"] == pd.Timestamp("2026-11-27 08:00", tz="UTC")
+
+
+def test_a_selection_without_labs_draws_an_empty_grid_and_says_so(cells):
+    tr = Translator("en")
+    grid = completeness_by_module_year(cells.iloc[0:0])
+
+    assert completeness_grid_summary(grid, tr) == tr("summary.empty")
+    assert len(completeness_grid_figure(grid, tr).data[0].y) == 0
+    assert completeness_by_unit_year(cells.iloc[0:0]).empty
