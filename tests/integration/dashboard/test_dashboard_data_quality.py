@@ -11,7 +11,7 @@ from config.settings import get_settings
 from dashboard.i18n import LANGUAGES, Translator
 from tests.integration.dashboard.test_dashboard_views import run_page, sql_rows
 
-# Labs (level 4) with activity rows per module and year, with or without an emission.
+# Labs (level 4) with activity rows per headline module and year, with or without an emission.
 DELIVERED = """
 select units.unit_code, delivered.reporting_year, delivered.module_code
 from (
@@ -20,7 +20,12 @@ from (
     select unit_id, reporting_year, module_code from reporting.rpt_quality__unmatched_rows
 ) as delivered
 inner join reporting.rpt_units as units on delivered.unit_id = units.unit_id
-where units.unit_level = 4
+where
+    units.unit_level = 4
+    -- headline modules only: the additional categories are institution-wide estimates, not lab deliveries
+    and delivered.module_code in (
+        select module_code from reporting.rpt_emission_categories where not is_additional_category
+    )
 """
 LABS = "select count(*) as lab_count from reporting.rpt_units where unit_level = 4"
 
