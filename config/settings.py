@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     demo_users_file: Path = CONFIG_DIR / "demo_users.yaml"
     # System feeds (HTTP APIs, SQL databases) pulled on schedules; secrets are named there, never written.
     feeds_file: Path = CONFIG_DIR / "feeds.yaml"
+    # How often each source and feed is expected to arrive (freshness checks, the data-quality page).
+    cadences_file: Path = CONFIG_DIR / "cadences.yaml"
 
     # Dashboard login (OpenID Connect through st.login). Unset metadata URL: the demo provider on `oidc_port`.
     oidc_metadata_url: str | None = None

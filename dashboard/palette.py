@@ -24,6 +24,9 @@ HIGHLIGHT_COLOUR = VERMILLION
 # The uncertainty band around a path: sky blue, translucent.
 BAND_FILL = "rgba(86, 180, 233, 0.3)"
 PLACE_MARKER_COLOUR = "#444444"
+# Share of units with data, 0 to 1: vermillion (nothing) through yellow to blue (every unit), apart under every
+# colour-vision type; each cell also carries its count as text.
+COMPLETENESS_SCALE = ((0.0, VERMILLION), (0.5, YELLOW), (1.0, BLUE))
 
 
 def series_colour(position: int) -> str:

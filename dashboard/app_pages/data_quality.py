@@ -1,9 +1,23 @@
-"""Data quality, for data stewards: per-module completeness and the rows that produced no emission."""
+"""Data quality, for data stewards: per-module completeness, which labs delivered each module each year, the
+sources overdue per their cadence, and the rows that produced no emission."""
+
+from datetime import UTC, datetime
 
 import streamlit as st
 
+from config.cadences import load_cadences
+from config.settings import get_settings
 from dashboard.charts import show_chart
-from dashboard.components.quality import completeness_figure, completeness_summary, module_completeness
+from dashboard.components.quality import (
+    completeness_by_module_year,
+    completeness_by_unit_year,
+    completeness_figure,
+    completeness_grid_figure,
+    completeness_grid_summary,
+    completeness_summary,
+    module_completeness,
+    source_freshness,
+)
 from dashboard.data import loaders
 from dashboard.selection import current_selection
 from dashboard.tables import show_table
@@ -43,6 +57,67 @@ show_table(
     },
     tr=tr,
 )
+
+st.subheader(tr("data_quality.grid"))
+st.caption(tr("data_quality.grid_help"))
+cells = loaders.completeness_grid(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
+grid = completeness_by_module_year(cells)
+show_chart(
+    completeness_grid_figure(grid, tr),
+    key="data_quality_grid",
+    summary=completeness_grid_summary(grid, tr),
+    tr=tr,
+)
+by_unit_year = completeness_by_unit_year(cells)
+show_table(
+    by_unit_year,
+    key="data_quality_grid_table",
+    file_name=f"co2calc_completeness_grid_{selection.unit_id}",
+    column_config={
+        "unit_code": tr("column.unit_code"),
+        "unit_name": tr("column.unit_name"),
+        "reporting_year": st.column_config.NumberColumn(tr("column.reporting_year"), format="%d"),
+        **{
+            code: st.column_config.CheckboxColumn(tr.module(code))
+            for code in by_unit_year.columns.difference(["unit_code", "unit_name", "reporting_year"])
+        },
+    },
+    tr=tr,
+)
+
+if selection.viewer.reads_ops:
+    st.subheader(tr("data_quality.sources"))
+    st.caption(tr("data_quality.sources_help"))
+    try:
+        ledger = loaders.connect_load_ledger(selection.warehouse, selection.viewer)
+    except loaders.WarehouseUnavailable as problem:
+        st.warning(str(problem))
+    else:
+        freshness = source_freshness(
+            loaders.latest_successful_loads(ledger),
+            load_cadences(get_settings().cadences_file),
+            datetime.now(UTC),
+            tr,
+        )
+        show_table(
+            freshness,
+            key="data_quality_sources",
+            file_name="co2calc_source_freshness",
+            column_config={
+                "source_name": tr("freshness.source"),
+                "source_kind": tr("freshness.kind"),
+                "cadence": tr("freshness.cadence"),
+                "last_loaded_at": st.column_config.DatetimeColumn(
+                    tr("freshness.last_loaded_at"), format="YYYY-MM-DD HH:mm"
+                ),
+                "latest_reporting_year": st.column_config.NumberColumn(
+                    tr("freshness.latest_reporting_year"), format="%d"
+                ),
+                "status": tr("freshness.status"),
+                "due_at": st.column_config.DatetimeColumn(tr("freshness.due_at"), format="YYYY-MM-DD HH:mm"),
+            },
+            tr=tr,
+        )
 
 st.subheader(tr("data_quality.by_status"))
 show_table(

@@ -335,3 +335,13 @@ def source_loads(ledger: LoadLedger) -> pd.DataFrame:
 def open_rejects(ledger: LoadLedger) -> pd.DataFrame:
     """The refused and skipped rows no correction has answered, one row per reason, newest load first."""
     return _read_ledger(ledger, queries.OPEN_REJECTS)
+
+
+def latest_successful_loads(ledger: LoadLedger) -> pd.DataFrame:
+    """The latest successful load of each file source and feed (ops.latest_successful_loads), for freshness."""
+    return _read_ledger(ledger, queries.LATEST_SUCCESSFUL_LOADS)
+
+
+@_cached
+def completeness_grid(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
+    return _read(warehouse, queries.COMPLETENESS_GRID, allowed, unit_id=unit_id)

@@ -379,6 +379,60 @@ limit :row_limit
 """,
 )
 
+# Which level-4 units under the chosen unit have activity rows, per module and year (METHODOLOGY.md §2.4): a row
+# counts whether or not it produced an emission, since it shows the unit's data arrived. Every unit × year ×
+# headline module appears, so a unit that delivered nothing shows as a gap rather than as a missing line.
+COMPLETENESS_GRID = Query(
+    "completeness_grid",
+    """
+with delivered as (
+    select unit_id, reporting_year, module_code
+    from reporting.rpt_footprint__unit_year
+    where activity_row_count > 0
+    union
+    select unit_id, reporting_year, module_code
+    from reporting.rpt_quality__unmatched_rows
+),
+
+labs as (
+    select unit_id, unit_code, unit_name
+    from reporting.rpt_units
+    where
+        unit_level = 4
+        and ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+        and cast(:unit_id as text) = any(ancestor_unit_ids)
+),
+
+years as (
+    select distinct delivered.reporting_year
+    from delivered
+    inner join labs on delivered.unit_id = labs.unit_id
+),
+
+modules as (
+    select distinct module_code
+    from reporting.rpt_emission_categories
+    where not is_additional_category
+)
+
+select
+    labs.unit_code,
+    labs.unit_name,
+    years.reporting_year,
+    modules.module_code,
+    delivered.unit_id is not null as has_rows
+from labs
+cross join years
+cross join modules
+left join delivered
+    on
+        labs.unit_id = delivered.unit_id
+        and years.reporting_year = delivered.reporting_year
+        and modules.module_code = delivered.module_code
+order by labs.unit_code, years.reporting_year, modules.module_code
+""",
+)
+
 
 # The state of the load ledger: every load, refusal, replacement and deletion adds an audit row (the trigger on
 # ops.loads), so the latest audit id keys the stewards' cache as the build id keys the reporting one.
@@ -456,5 +510,16 @@ where
         )
     )
 order by rejects.load_id desc, rejects.row_number, rejects.reason_code, rejects.column_name
+""",
+)
+
+# The latest successful load of each file source and feed (the view says what successful means): the data-quality
+# page judges each against its cadence (config/cadences.yaml), as the freshness checks in Dagster do.
+LATEST_SUCCESSFUL_LOADS = Query(
+    "latest_successful_loads",
+    """
+select source_code, feed_name, finished_at, reporting_year
+from ops.latest_successful_loads
+order by source_code, feed_name
 """,
 )

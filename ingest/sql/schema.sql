@@ -243,6 +243,19 @@ create table if not exists archive.emissions_frozen (
     activity_row_count integer not null
 );
 
+-- The latest successful load of each delivered-file source (feed_name null) and of each feed, for freshness
+-- (config/cadences.yaml): when the last one finished and the latest reporting year loaded. Successful: active,
+-- or replaced later by a corrected file (it did arrive); refused and deleted loads do not count.
+create or replace view ops.latest_successful_loads as
+select
+    source_code,
+    feed_name,
+    max(finished_at) as finished_at,
+    max(reporting_year) as reporting_year
+from ops.loads
+where load_status in ('active', 'replaced') and finished_at is not null
+group by source_code, feed_name;
+
 -- The data stewards' database role (Settings.steward_db_role, dashboard/README.md "Stewards read ops"): the
 -- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not
 -- `raw` (rows with person ids), not ops.person_key_secrets (which would make person_key reversible). Created
@@ -260,7 +273,7 @@ begin
         end;
     end if;
     execute 'grant usage on schema ops to ' || quote_ident(steward_role);
-    execute 'grant select on ops.loads, ops.rejects, ops.audit_log, ops.feed_cursors to '
-        || quote_ident(steward_role);
+    execute 'grant select on ops.loads, ops.rejects, ops.audit_log, ops.feed_cursors, ops.latest_successful_loads '
+        || 'to ' || quote_ident(steward_role);
 end;
 $$;

@@ -17,7 +17,8 @@ from config.settings import get_settings
 
 STEWARD_ROLE = get_settings().steward_db_role
 DASHBOARD_ROLE = get_settings().dashboard_db_role
-LEDGER_TABLES = ["loads", "rejects", "audit_log", "feed_cursors"]
+# ops.latest_successful_loads is a view over ops.loads: the freshness table of the data-quality page.
+LEDGER_TABLES = ["loads", "rejects", "audit_log", "feed_cursors", "latest_successful_loads"]
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ def test_year_partitioned_sources_and_their_blocking_check(repository):
     assert "2025" in planes.partitions_def.get_partition_keys()
     assert graph.get(dg.AssetKey(["raw", "units"])).partitions_def is None
     check_names = {key.name for key in graph.get_check_keys_for_assets({planes.key})}
-    assert check_names == {"file_accepted", "rows_valid"}
+    assert check_names == {"file_accepted", "rows_valid", "fresh_per_cadence"}
     assert graph.get_check_spec(dg.AssetCheckKey(planes.key, "file_accepted")).blocking is True
 
 
@@ -92,6 +92,7 @@ def test_jobs_schedules_and_sensors(repository):
         "pull_hr_headcount_job_schedule": "0 6 * * *",
         "pull_expense_flights_job_schedule": "30 * * * *",
         "retention_job_schedule": "0 3 1 * *",
+        "hourly_freshness_check_job_schedule": "5 * * * *",
     }
     assert {"daily_dbt_build_job", "retention_job"} <= {j.name for j in repository.get_all_jobs()}
 
@@ -114,3 +115,20 @@ def test_every_feed_of_config_feeds_yaml_is_an_asset_with_a_stopped_schedule(rep
     assert repository.get_job("pull_hr_headcount_job").asset_layer.selected_asset_keys == {
         dg.AssetKey(["raw", "feeds", "hr_headcount"])
     }
+
+
+def test_every_source_and_feed_asset_has_a_freshness_check_run_by_a_running_hourly_schedule(repository):
+    graph = repository.asset_graph
+    source_assets = {
+        key for key in graph.get_all_asset_keys() if graph.get(key).group_name in {"raw", "feeds"}
+    }
+    freshness_checks = {key for key in graph.asset_check_keys if key.name == "fresh_per_cadence"}
+    assert {check.asset_key for check in freshness_checks} == source_assets
+    job = repository.get_job("hourly_freshness_check_job")
+    # The job runs the checks only: no asset is materialised by it.
+    assert (job.asset_layer.asset_graph.asset_check_keys, job.asset_layer.selected_asset_keys) == (
+        freshness_checks,
+        set(),
+    )
+    schedule = repository.get_schedule_def("hourly_freshness_check_job_schedule")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
