@@ -44,7 +44,7 @@ from ingest.contracts import SourceContract
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Rows per batch: large enough that Great Expectations' fixed cost per validation is small beside the rows'.
-DEFAULT_BATCH_ROWS = 50_000
+DEFAULT_BATCH_ROWS = 100_000
 _CHUNK_BYTES = 1 << 20
 # The back-office override column (METHODOLOGY.md §1.4): a contract without it still accepts the header so that
 # each row bringing a value is refused as ROW_OVERRIDE_NOT_ALLOWED rather than the whole file.
@@ -239,7 +239,7 @@ def _text_lines(path: Path, codec: str) -> Iterator[str]:
 
 
 def _is_comment_or_blank(cells: list[str]) -> bool:
-    return not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#")
+    return not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#")
 
 
 def _sniff_delimiter(lines: Iterator[str], contract: SourceContract) -> str:
@@ -507,6 +507,12 @@ def _cell(record: _Record, position: int) -> str | None:
     return record.cells[position].strip().replace("\r\n", "\n") or None
 
 
+def _cells(record: _Record, width: int) -> list[str | None]:
+    """The record's first `width` cells in canonical text (a short XLSX row is padded with None)."""
+    cells = [cell.strip().replace("\r\n", "\n") or None for cell in record.cells[:width]]
+    return cells + [None] * (width - len(cells))
+
+
 @dataclass
 class DeliveredStream:
     """A delivered file whose header and shape were checked, read again batch by batch, so that memory holds one
@@ -528,10 +534,10 @@ class DeliveredStream:
             yield self._batch(chunk)
 
     def _batch(self, chunk: list[_Record]) -> DeliveredFile:
-        columns: dict[str, list[str | None]] = {name: [] for name in self.names}
-        for record in chunk:
-            for position, name in enumerate(self.names):
-                columns[name].append(_cell(record, position))
+        width = len(self.names)
+        rows = [_cells(record, width) for record in chunk]
+        columns = {name: [row[position] for row in rows] for position, name in enumerate(self.names)}
+        del rows
         problems = _overrides_not_allowed(columns, self.contract)
         _normalise_numbers(columns, self.contract, self.detected.decimal or ".", problems)
         _normalise_dates(columns, self.contract, self.detected.date_format or "iso", problems)
@@ -593,14 +599,16 @@ def open_delivered_file(
     for record in scanned:
         rows_count += 1
         shape.add(record)
-        has_decimal_comma = has_decimal_comma or any(
-            (value := _cell(record, position)) is not None and _DECIMAL_COMMA.match(value)
-            for position in decimal_positions
-        )
-        has_dotted_date = has_dotted_date or any(
-            (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
-            for position in date_positions
-        )
+        if not has_decimal_comma and delimiter == ";":
+            has_decimal_comma = any(
+                (value := _cell(record, position)) is not None and _DECIMAL_COMMA.match(value)
+                for position in decimal_positions
+            )
+        if not has_dotted_date:
+            has_dotted_date = any(
+                (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
+                for position in date_positions
+            )
     _check_header(path, header.cells, contract, has_unit_default)
     if not rows_count:
         raise FileRefused("FILE_EMPTY", f"{path.name}: a header but no data row")
