@@ -34,7 +34,6 @@ from ingest.read import (
     DEFAULT_BATCH_ROWS,
     DETECT_EVERYTHING,
     DeliveredFile,
-    DeliveredStream,
     FileRefused,
     ReadOptions,
     open_delivered_file,
@@ -327,7 +326,7 @@ def load_file(
             )
 
         def refuse(message: str) -> LoadResult:
-            read_format = delivered.detected.describe() if delivered is not None else None
+            """Refuse the file before any of its rows is read (a file-level rule)."""
             load_id = _record_load(
                 connection,
                 contract,
@@ -339,22 +338,13 @@ def load_file(
                 loaded_by,
                 dagster_run_id,
                 started_at,
-                (read_options, read_format),
+                (read_options, None),
                 message=message,
                 feed=feed,
             )
             _record_counts(connection, load_id, 0, 0, 0, 0)
-            return LoadResult(
-                source_code,
-                path.name,
-                "refused",
-                load_id,
-                message=message,
-                warnings=tuple(delivered.warnings) if delivered is not None else (),
-                read_format=read_format,
-            )
+            return LoadResult(source_code, path.name, "refused", load_id, message=message)
 
-        delivered: DeliveredStream | None = None
         named_year = year_in_file_name(path.name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {path.name} is named for {named_year}, loaded as {year}")
