@@ -44,8 +44,10 @@ import python_calamine
 from ingest.contracts import SourceContract
 
 XLSX_MAGIC = b"PK\x03\x04"
-# Rows per batch: large enough that Great Expectations' fixed cost per validation is small beside the rows'.
-DEFAULT_BATCH_ROWS = 100_000
+# Rows per batch. Great Expectations costs about as much per validation as for the rows of one, so batches are
+# large; at 100,000 rows the load's peak memory still grew with the file (230 MiB added at 480,000 rows against
+# 149 MiB at 120,000), at 50,000 it is flat (tests/benchmarks/bench_ingest_throughput.py).
+DEFAULT_BATCH_ROWS = 50_000
 _CHUNK_BYTES = 1 << 20
 # The back-office override column (METHODOLOGY.md §1.4): a contract without it still accepts the header so that
 # each row bringing a value is refused as ROW_OVERRIDE_NOT_ALLOWED rather than the whole file.
