@@ -38,15 +38,24 @@ from config.settings import get_settings
 from ingest.contracts import SOURCES, SourceContract, station_id_column, year_in_file_name
 from ingest.read import (
     CORRECTION_COLUMNS,
+    DEFAULT_BATCH_ROWS,
     DETECT_EVERYTHING,
     SOURCE_ROW_NUMBER_COLUMN,
     DeliveredFile,
     FileRefused,
     ReadOptions,
-    read_delivered_file,
+    open_delivered_file,
 )
 from ingest.reference import StationIndex, airports_frame, stations_frame
-from ingest.validate import FacilityReference, Lookups, Problem, room_key, validate_rows
+from ingest.validate import (
+    FacilityReference,
+    Lookups,
+    Problem,
+    repeated_keys,
+    room_key,
+    row_keys,
+    validate_rows,
+)
 
 SCHEMA_SQL = Path(__file__).resolve().parent / "sql" / "schema.sql"
 ALL_UNITS = "*"
@@ -198,26 +207,37 @@ def _lookups(connection: sa.Connection, year: int | None = None) -> Lookups:
     )
 
 
-def _degradation(connection: sa.Connection, contract: SourceContract, frame: pl.DataFrame) -> str | None:
-    """Why a new reference file would degrade the active one (a larger share of rows without a positive value in
-    the guarded column), or None. The reference calculator's typo nulled every room surface while the job
-    reported success (its incident #1545, METHODOLOGY.md §3.3 (f))."""
+def _rows_without_guard_value(contract: SourceContract, frame: pl.DataFrame) -> int:
+    """Rows of `frame` without a positive value in the contract's degradation-guarded column (0 when unguarded)."""
+    if contract.degradation_guard_column is None:
+        return 0
+    values = frame[contract.degradation_guard_column].cast(pl.Float64, strict=False)
+    return int((values.is_null() | (values <= 0)).sum())
+
+
+def _degradation(
+    connection: sa.Connection, contract: SourceContract, load_id: int, new_without: int, new_rows: int
+) -> str | None:
+    """Why a new reference file (load `load_id`, `new_without` of its `new_rows` rows without a positive value in the
+    guarded column) would degrade the active one (a larger share of such rows), or None. The reference
+    calculator's typo nulled every room surface while the job reported success (its incident #1545,
+    METHODOLOGY.md §3.3 (f))."""
     column = contract.degradation_guard_column
-    if column is None or frame.height == 0:
+    if column is None or new_rows == 0:
         return None
     active_without, active_rows = connection.execute(
         sa.text(
-            f"select count(*) filter (where not coalesce({column} > 0, false)), count(*) from {contract.raw_table}"
-        )
+            f"select count(*) filter (where not coalesce({column} > 0, false)), count(*) from {contract.raw_table} "
+            "where _load_id <> :load_id"
+        ),
+        {"load_id": load_id},
     ).one()
     if active_rows == 0:
         return None
-    values = frame[column].cast(pl.Float64, strict=False)
-    new_without = int((values.is_null() | (values <= 0)).sum())
-    if new_without / frame.height <= active_without / active_rows:
+    if new_without / new_rows <= active_without / active_rows:
         return None
     return (
-        f"REF_DEGRADED: {new_without} of {frame.height} rows ({new_without / frame.height:.1%}) have no positive "
+        f"REF_DEGRADED: {new_without} of {new_rows} rows ({new_without / new_rows:.1%}) have no positive "
         f"{column}, against {active_without} of {active_rows} ({active_without / active_rows:.1%}) in the active "
         f"{contract.source_code}; the file is not applied (check the {column} column, then load a corrected file)"
     )
@@ -278,13 +298,15 @@ def load_file(
     read_options: ReadOptions = DETECT_EVERYTHING,
     file_name: str | None = None,
     corrects_load_id: int | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
 ) -> LoadResult:
     """Load `path` as `source_code`; see the module docstring for the semantics.
 
     `in_transaction`: run inside the caller's transaction (a feed commits a page with its cursor advance),
     whose caller has run `ensure_schema`. `read_options` declares how the file is written where the reader
     should not detect it (ingest.read); a file is identical to a load only if it was read with the same
-    declarations. `corrects_load_id`: the file holds corrected rows of that active load and is loaded into
+    declarations. The file is read, validated and copied `batch_rows` rows at a time (ingest.read), all in the one
+    transaction. `corrects_load_id`: the file holds corrected rows of that active load and is loaded into
     its scope (its year and unit) without replacing it; a year or unit given as well must be the load's.
     `file_name` is the name recorded and reported (default: the path's name); an object of the S3 inbox, loaded
     from a temporary copy, is recorded under its key.
@@ -317,8 +339,8 @@ def load_file(
     if in_transaction is None and corrects_load_id is None:
         ensure_schema(engine)
     started_at = datetime.now(UTC)
-    raw = path.read_bytes()
-    sha256 = hashlib.sha256(raw).hexdigest()
+    with path.open("rb") as handle:
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
     with _transaction(engine, in_transaction) as connection:
         # One load per source and year at a time: scopes of the same year interact (module docstring).
         connection.execute(
@@ -360,10 +382,8 @@ def load_file(
                 message=f"{name} is identical to load {same_file.load_id}; nothing changed",
             )
 
-        def refuse(
-            message: str, rows_read: int = 0, rejected: tuple[RejectedRow, ...] = (), rows_skipped: int = 0
-        ) -> LoadResult:
-            read_format = delivered.detected.describe() if delivered is not None else None
+        def refuse(message: str) -> LoadResult:
+            """Refuse the file before any of its rows is read (a file-level rule)."""
             load_id = _record_load(
                 connection,
                 contract,
@@ -375,35 +395,14 @@ def load_file(
                 loaded_by,
                 dagster_run_id,
                 started_at,
-                (read_options, read_format),
+                (read_options, None),
                 message=message,
                 feed=feed,
                 corrects_load_id=corrects_load_id,
-                source_columns=delivered.header if delivered is not None else None,
             )
-            if rejected:
-                _copy(
-                    connection.connection.cursor(),
-                    "ops.rejects",
-                    _rejects_frame(rejected, load_id, contract, delivered),
-                )
-            rows_rejected = rows_read - rows_skipped if rejected else 0
-            _record_counts(connection, load_id, rows_read, 0, rows_rejected, rows_skipped)
-            return LoadResult(
-                source_code,
-                name,
-                "refused",
-                load_id,
-                rows_read=rows_read,
-                rows_rejected=rows_rejected,
-                rows_skipped=rows_skipped,
-                message=message,
-                rejected_rows=rejected,
-                warnings=tuple(delivered.warnings) if delivered is not None else (),
-                read_format=read_format,
-            )
+            _record_counts(connection, load_id, 0, 0, 0, 0)
+            return LoadResult(source_code, name, "refused", load_id, message=message)
 
-        delivered: DeliveredFile | None = None
         named_year = year_in_file_name(name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {name} is named for {named_year}, loaded as {year}")
@@ -444,62 +443,26 @@ def load_file(
             replaced = active if unit_scope == ALL_UNITS else scope_loads
         on_progress("reading")
         try:
-            delivered = read_delivered_file(
+            delivered = open_delivered_file(
                 path,
                 contract,
-                raw,
                 has_unit_default=unit_institutional_id is not None,
                 options=read_options,
                 ignored_columns=CORRECTION_COLUMNS if corrects_load_id is not None else (),
             )
         except FileRefused as refused:
             return refuse(f"{refused.code}: {refused.message}")
-        on_progress("validating")
-        frame, problems = validate_rows(
-            delivered.cells,
-            contract,
-            reporting_year=year,
-            lookups=_lookups(connection, year),
-            unit_default=unit_institutional_id,
-        )
-        problems = _with_cell_problems(problems, delivered)
-        if degraded := _degradation(connection, contract, frame):
-            return refuse(degraded, frame.height)
-        if unit_scope != ALL_UNITS:
-            problems = sorted(problems + _rows_of_other_units(frame, unit_scope), key=lambda p: p.row_index)
-        rejected = tuple(
-            RejectedRow(
-                delivered.line_numbers[p.row_index],
-                p.column_name,
-                p.reason_code,
-                p.reason_message,
-                p.severity,
+        lookups = _lookups(connection, year)
+        repeated = (
+            repeated_keys(
+                row_keys(batch.cells, contract, lookups=lookups, unit_default=unit_institutional_id)
+                for batch in delivered.batches(batch_rows)
             )
-            for p in problems
+            if contract.unique_key
+            else None
         )
-        # A row with an error is refused even when it is also a skipped line: the error is what it reports.
-        refused_rows = sorted({p.row_index for p in problems if p.severity == "error"})
-        skipped_rows = sorted({p.row_index for p in problems} - set(refused_rows))
-        blank_rows = {p.row_index for p in problems if p.reason_code == "ROW_BLANK_TEMPLATE_LINE"}
-        # Nothing to load replaces nothing, unless every line is a blank template line: an untouched template
-        # sent back says "nothing to declare". Rows all dated in another year are a wrong file, not an empty one.
-        # A correction whose rows are all refused still answers its load's quarantine: they wait there under it.
-        if (
-            corrects_load_id is None
-            and len(refused_rows) + len(skipped_rows) == frame.height
-            and len(blank_rows) < frame.height
-        ):
-            return refuse(
-                f"ROWS_ALL_REFUSED: no row of {name} can be loaded (refused, or dated outside the reporting "
-                "year); nothing was replaced",
-                frame.height,
-                rejected,
-                len(skipped_rows),
-            )
-        accepted = pl.Series([True] * frame.height)
-        if refused_rows or skipped_rows:
-            accepted = accepted.scatter(refused_rows + skipped_rows, False)
-        on_progress("copying")
+        # The load is recorded first (its id marks every row and reject) and settled at the end, when the counts
+        # that decide it are known; the loads it replaces are replaced only then, if it is accepted.
         load_id = _record_load(
             connection,
             contract,
@@ -514,48 +477,131 @@ def load_file(
             (read_options, delivered.detected.describe()),
             feed=feed,
             corrects_load_id=corrects_load_id,
-            source_columns=delivered.header,
+            source_columns=delivered.names,
         )
         cursor = connection.connection.cursor()
+        rejected: list[RejectedRow] = []
+        rows_read = rows_refused = rows_skipped = rows_blank = rows_without_guard_value = 0
+        # The corrected load's lines the correction file names in its source_row_number column, from every batch.
+        corrected_lines: set[int] = set()
+        for batch in delivered.batches(batch_rows):
+            on_progress(
+                f"validating and copying rows {rows_read + 1:,}-{rows_read + batch.cells.height:,} "
+                f"of {delivered.rows:,}"
+            )
+            frame, problems = validate_rows(
+                batch.cells,
+                contract,
+                reporting_year=year,
+                lookups=lookups,
+                unit_default=unit_institutional_id,
+                repeated=repeated,
+            )
+            problems = _with_cell_problems(problems, batch)
+            if unit_scope != ALL_UNITS:
+                problems = sorted(
+                    problems + _rows_of_other_units(frame, unit_scope), key=lambda p: p.row_index
+                )
+            batch_rejected = tuple(
+                RejectedRow(
+                    batch.line_numbers[p.row_index],
+                    p.column_name,
+                    p.reason_code,
+                    p.reason_message,
+                    p.severity,
+                )
+                for p in problems
+            )
+            # A row with an error is refused even when it is also a skipped line: the error is what it reports.
+            refused_rows = sorted({p.row_index for p in problems if p.severity == "error"})
+            skipped_rows = sorted({p.row_index for p in problems} - set(refused_rows))
+            accepted = pl.Series([True] * frame.height)
+            if refused_rows or skipped_rows:
+                accepted = accepted.scatter(refused_rows + skipped_rows, False)
+            typed = _typed_rows(frame, contract, accepted, year, load_id, batch, name, started_at)
+            if corrects_load_id is None:
+                _copy(cursor, contract.raw_table, typed)
+            else:
+                already_loaded = _copy_new_rows(
+                    cursor, contract, typed, [load.load_id for load in scope_loads]
+                )
+                batch_rejected += tuple(
+                    RejectedRow(
+                        line,
+                        None,
+                        "ROW_ALREADY_LOADED",
+                        "identical to a row already accepted in this scope (source, year, unit); not loaded again",
+                        "info",
+                    )
+                    for line in already_loaded
+                )
+                rows_skipped += len(already_loaded)
+                corrected_lines |= _named_source_rows(batch)
+            if batch_rejected:
+                _copy(cursor, "ops.rejects", _rejects_frame(batch_rejected, load_id, contract, batch))
+            rejected += batch_rejected
+            rows_read += frame.height
+            rows_refused += len(refused_rows)
+            rows_skipped += len(skipped_rows)
+            rows_blank += len({p.row_index for p in problems if p.reason_code == "ROW_BLANK_TEMPLATE_LINE"})
+            rows_without_guard_value += _rows_without_guard_value(contract, frame)
+        if degraded := _degradation(connection, contract, load_id, rows_without_guard_value, rows_read):
+            cursor.execute(f"delete from {contract.raw_table} where _load_id = %s", (load_id,))
+            cursor.execute("delete from ops.rejects where load_id = %s", (load_id,))
+            _settle_refused(connection, load_id, degraded, rows_read, 0, 0)
+            return LoadResult(
+                source_code,
+                name,
+                "refused",
+                load_id,
+                rows_read=rows_read,
+                message=degraded,
+                warnings=tuple(delivered.warnings),
+                read_format=delivered.detected.describe(),
+            )
+        # Nothing to load replaces nothing, unless every line is a blank template line: an untouched template
+        # sent back says "nothing to declare". Rows all dated in another year are a wrong file, not an empty one.
+        # A correction whose rows are all refused still answers its load's quarantine: they wait there under it.
+        if corrects_load_id is None and rows_refused + rows_skipped == rows_read and rows_blank < rows_read:
+            message = (
+                f"ROWS_ALL_REFUSED: no row of {name} can be loaded (refused, or dated outside the reporting "
+                "year); nothing was replaced"
+            )
+            _settle_refused(connection, load_id, message, rows_read, rows_read - rows_skipped, rows_skipped)
+            return LoadResult(
+                source_code,
+                name,
+                "refused",
+                load_id,
+                rows_read=rows_read,
+                rows_rejected=rows_read - rows_skipped,
+                rows_skipped=rows_skipped,
+                message=message,
+                rejected_rows=tuple(rejected),
+                warnings=tuple(delivered.warnings),
+                read_format=delivered.detected.describe(),
+            )
+        on_progress("replacing")
         for load in replaced:
             cursor.execute(f"delete from {contract.raw_table} where _load_id = %s", (load.load_id,))
             cursor.execute(
                 "update ops.loads set load_status = 'replaced', replaced_by_load_id = %s where load_id = %s",
                 (load_id, load.load_id),
             )
-        typed = _typed_rows(frame, contract, accepted, year, load_id, delivered, name, started_at)
-        rows_accepted = frame.height - len(refused_rows) - len(skipped_rows)
-        rows_skipped = len(skipped_rows)
-        if corrects_load_id is None:
-            _copy(cursor, contract.raw_table, typed)
-        else:
-            already_loaded = _copy_new_rows(cursor, contract, typed, [load.load_id for load in scope_loads])
-            rejected += tuple(
-                RejectedRow(
-                    line,
-                    None,
-                    "ROW_ALREADY_LOADED",
-                    "identical to a row already accepted in this scope (source, year, unit); not loaded again",
-                    "info",
-                )
-                for line in already_loaded
-            )
-            rows_accepted -= len(already_loaded)
-            rows_skipped += len(already_loaded)
-            _resolve_rejects(connection, corrects_load_id, load_id, delivered)
-        if rejected:
-            _copy(cursor, "ops.rejects", _rejects_frame(rejected, load_id, contract, delivered))
-        _record_counts(connection, load_id, frame.height, rows_accepted, len(refused_rows), rows_skipped)
+        if corrects_load_id is not None:
+            _resolve_rejects(connection, corrects_load_id, load_id, corrected_lines)
+        rows_accepted = rows_read - rows_refused - rows_skipped
+        _record_counts(connection, load_id, rows_read, rows_accepted, rows_refused, rows_skipped)
     return LoadResult(
         source_code,
         name,
         "corrected" if corrects_load_id is not None else "replaced" if replaced else "loaded",
         load_id,
-        rows_read=frame.height,
+        rows_read=rows_read,
         rows_accepted=rows_accepted,
-        rows_rejected=len(refused_rows),
+        rows_rejected=rows_refused,
         rows_skipped=rows_skipped,
-        rejected_rows=rejected,
+        rejected_rows=tuple(rejected),
         warnings=tuple(delivered.warnings),
         read_format=delivered.detected.describe(),
     )
@@ -613,26 +659,45 @@ def _copy_new_rows(
     return already_loaded
 
 
+def _named_source_rows(batch: DeliveredFile) -> set[int]:
+    """The corrected load's line numbers a batch of a correction file names in its `source_row_number` column."""
+    return {
+        int(cell) for cell in batch.ignored_cells.get(SOURCE_ROW_NUMBER_COLUMN, []) if cell and cell.isdigit()
+    }
+
+
 def _resolve_rejects(
-    connection: sa.Connection, corrected_load_id: int, load_id: int, delivered: DeliveredFile
+    connection: sa.Connection, corrected_load_id: int, load_id: int, named_lines: set[int]
 ) -> None:
     """Mark the corrected load's open refused rows as answered by `load_id`: the lines the file names in its
-    `source_row_number` column when it kept that column, else every one (the file answers the whole quarantine)."""
-    named = sorted(
-        {
-            int(cell)
-            for cell in delivered.ignored_cells.get(SOURCE_ROW_NUMBER_COLUMN, [])
-            if cell and cell.isdigit()
-        }
-    )
+    `source_row_number` column (`named_lines`, from every batch) when it kept that column, else every one (the
+    file answers the whole quarantine)."""
     connection.execute(
         sa.text(
             "update ops.rejects set resolved_by_load_id = :load_id where load_id = :corrected "
             "and severity = 'error' and resolved_by_load_id is null "
             "and (cardinality(cast(:lines as integer[])) = 0 or row_number = any(cast(:lines as integer[])))"
         ),
-        {"load_id": load_id, "corrected": corrected_load_id, "lines": named},
+        {"load_id": load_id, "corrected": corrected_load_id, "lines": sorted(named_lines)},
     )
+
+
+def _settle_refused(
+    connection: sa.Connection,
+    load_id: int,
+    message: str,
+    rows_read: int,
+    rows_rejected: int,
+    rows_skipped: int,
+) -> None:
+    """A load refused once its rows were counted: nothing of it is in raw, and it replaced nothing."""
+    connection.execute(
+        sa.text(
+            "update ops.loads set load_status = 'refused', refusal_message = :message where load_id = :id"
+        ),
+        {"message": message, "id": load_id},
+    )
+    _record_counts(connection, load_id, rows_read, 0, rows_rejected, rows_skipped)
 
 
 def _with_cell_problems(problems: list[Problem], delivered: DeliveredFile) -> list[Problem]:
@@ -687,6 +752,7 @@ def _record_counts(
 def _rejects_frame(
     rejected: tuple[RejectedRow, ...], load_id: int, contract: SourceContract, delivered: DeliveredFile
 ) -> pl.DataFrame:
+    """The rejects of one batch (`delivered`), with their original lines."""
     original_by_line = dict(zip(delivered.line_numbers, delivered.original_lines, strict=True))
     return pl.DataFrame(
         {

@@ -1,4 +1,4 @@
-"""Read a delivered file (CSV or XLSX) into a frame of canonical text cells, refusing a file whose shape is wrong.
+"""Read a delivered file (CSV or XLSX) into frames of canonical text cells, refusing a file whose shape is wrong.
 
 File-level rules (METHODOLOGY.md §1.8, extended for real-world files): a CSV file is UTF-8 with or
 without BOM, or Windows-1252 as a flagged fallback; its delimiter is `,` or `;` (sniffed from the
@@ -18,6 +18,11 @@ rules are the same for every input format:
   in such a file is still accepted: the two forms cannot be confused).
 What was detected (encoding, delimiter, decimal separator, date format, sheet) is reported, and each
 detection can be overridden by the steward (`ReadOptions`).
+
+A file is streamed, so that memory does not grow with its size: `open_delivered_file` decodes it chunk by
+chunk to settle the encoding, then reads its rows once to check the header and shape and detect the
+conventions, keeping none of them, and `DeliveredStream.batches` reads them again, a batch of rows at a time.
+Every file-level refusal is thus raised before the first row is handed out.
 """
 
 import codecs
@@ -25,9 +30,12 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -36,6 +44,11 @@ import python_calamine
 from ingest.contracts import SourceContract
 
 XLSX_MAGIC = b"PK\x03\x04"
+# Rows per batch. Great Expectations costs about as much per validation as for the rows of one, so batches are
+# large; at 100,000 rows the load's peak memory still grew with the file (230 MiB added at 480,000 rows against
+# 149 MiB at 120,000), at 50,000 it is flat (tests/benchmarks/bench_ingest_throughput.py).
+DEFAULT_BATCH_ROWS = 50_000
+_CHUNK_BYTES = 1 << 20
 # The back-office override column (METHODOLOGY.md §1.4): a contract without it still accepts the header so that
 # each row bringing a value is refused as ROW_OVERRIDE_NOT_ALLOWED rather than the whole file.
 OVERRIDE_COLUMN = "kg_co2eq"
@@ -150,6 +163,8 @@ class CellProblem:
 
 @dataclass
 class DeliveredFile:
+    """The rows of a delivered file, or of one batch of it (DeliveredStream.batches)."""
+
     path: Path
     # One text column per contract column present in the header; blank cells are null.
     cells: pl.DataFrame
@@ -160,59 +175,93 @@ class DeliveredFile:
     original_lines: list[str]
     detected: DetectedFormat
     warnings: list[str] = field(default_factory=list)
+    # Row indices count from the first row of `cells`.
     cell_problems: list[CellProblem] = field(default_factory=list)
     # The cells of the header's ignored columns (a correction file's CORRECTION_COLUMNS), blank cells null.
     ignored_cells: dict[str, list[str | None]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Record:
+class _Record(NamedTuple):
     line_number: int
     cells: list[str]
     original: str
 
 
-def _decode(path: Path, raw: bytes, encoding: str | None, warnings: list[str]) -> tuple[str, str]:
-    """(text, encoding description)."""
-    if encoding is not None:
+def _decode_error_offset(path: Path, codec: str, skip_bytes: int) -> int | None:
+    """The offset (counted from `skip_bytes`) of the first byte that is not valid `codec`, or None. The file is
+    decoded chunk by chunk, so that checking an encoding does not hold the file in memory."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = 0
+    with path.open("rb") as handle:
+        handle.seek(skip_bytes)
+        while chunk := handle.read(_CHUNK_BYTES):
+            pending_bytes = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return offset - pending_bytes + error.start
+            offset += len(chunk)
+        pending_bytes = len(decoder.getstate()[0])
         try:
-            text = raw.decode(encoding)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as error:
+            return offset - pending_bytes + error.start
+    return None
+
+
+def _encoding(path: Path, declared: str | None, warnings: list[str]) -> tuple[str, str]:
+    """(Python codec to read the text with, encoding description)."""
+    if declared is not None:
+        if (position := _decode_error_offset(path, declared, 0)) is not None:
             raise FileRefused(
                 "FILE_ENCODING",
-                f"{path.name}: byte {error.start} is not valid {encoding} (the declared encoding)",
-            ) from None
-        return text.removeprefix("\ufeff"), encoding
-    has_bom = raw.startswith(codecs.BOM_UTF8)
-    try:
-        return raw.decode("utf-8-sig"), "utf-8 with BOM" if has_bom else "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        if has_bom:
-            raise FileRefused(
-                "FILE_ENCODING",
-                f"{path.name}: starts with a UTF-8 byte-order mark but byte {utf8_error.start} is not UTF-8 "
-                "(mixed encodings); save the whole file as UTF-8",
-            ) from None
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise FileRefused(
-                "FILE_ENCODING",
-                f"{path.name}: byte {utf8_error.start} is neither UTF-8 nor Windows-1252; save the file as UTF-8",
-            ) from None
-        warnings.append(f"FILE_ENCODING_FALLBACK: {path.name} is not UTF-8; read as Windows-1252")
-        return text, "cp1252"
+                f"{path.name}: byte {position} is not valid {declared} (the declared encoding)",
+            )
+        return declared, declared
+    with path.open("rb") as handle:
+        has_bom = handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+    utf8_error = _decode_error_offset(path, "utf-8", len(codecs.BOM_UTF8) if has_bom else 0)
+    if utf8_error is None:
+        return "utf-8-sig", "utf-8 with BOM" if has_bom else "utf-8"
+    if has_bom:
+        raise FileRefused(
+            "FILE_ENCODING",
+            f"{path.name}: starts with a UTF-8 byte-order mark but byte {utf8_error} is not UTF-8 "
+            "(mixed encodings); save the whole file as UTF-8",
+        )
+    if _decode_error_offset(path, "cp1252", 0) is not None:
+        raise FileRefused(
+            "FILE_ENCODING",
+            f"{path.name}: byte {utf8_error} is neither UTF-8 nor Windows-1252; save the file as UTF-8",
+        )
+    warnings.append(f"FILE_ENCODING_FALLBACK: {path.name} is not UTF-8; read as Windows-1252")
+    return "cp1252", "cp1252"
+
+
+def _text_lines(path: Path, codec: str) -> Iterator[str]:
+    """The file's lines with their line ends (split at LF, CRLF or CR, as a CSV reader expects), without a leading
+    byte-order mark; a byte-order mark further on (two files joined) refuses the file."""
+    with path.open(encoding=codec, newline="") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            # utf-8-sig removes a UTF-8 byte-order mark; one under a declared encoding is removed here.
+            if line_number == 1 and codec != "utf-8-sig":
+                line = line.removeprefix("\ufeff")
+            if "\ufeff" in line:
+                raise FileRefused(
+                    "FILE_FORMAT",
+                    f"{path.name}, line {line_number}: a byte-order mark in the middle of the file (two files "
+                    "joined?); expected one file with one header",
+                )
+            yield line
 
 
 def _is_comment_or_blank(cells: list[str]) -> bool:
-    return not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#")
+    return not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#")
 
 
-def _sniff_delimiter(text: str, contract: SourceContract) -> str:
+def _sniff_delimiter(lines: Iterator[str], contract: SourceContract) -> str:
     """The delimiter that splits the header line into the most contract column names (then the most cells)."""
-    header = next(
-        (line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), ""
-    )
+    header = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
     expected = set(contract.column_names)
 
     def score(delimiter: str) -> tuple[int, int]:
@@ -222,20 +271,29 @@ def _sniff_delimiter(text: str, contract: SourceContract) -> str:
     return max(DELIMITERS, key=score)
 
 
-def _csv_records(path: Path, text: str, delimiter: str) -> list[_Record]:
-    """Every non-comment, non-blank record, with its first line number and original text."""
-    lines = text.splitlines(keepends=True)
-    records = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+def _csv_records(
+    path: Path, lines: Iterator[str], delimiter: str, *, originals: bool = True
+) -> Iterator[_Record]:
+    """Every non-comment, non-blank record, with its first line number and original text (the physical lines
+    the record was read from, so a quoted line break keeps its line numbers; '' without `originals`, which
+    saves a Python step per line where they are not needed)."""
+    consumed: list[str] = []
+
+    def tapped() -> Iterator[str]:
+        for line in lines:
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(tapped() if originals else lines, delimiter=delimiter, strict=True)
     line_number = 1
     try:
         for cells in reader:
             first_line = line_number
             line_number = reader.line_num + 1
-            if _is_comment_or_blank(cells):
-                continue
-            original = "".join(lines[first_line - 1 : reader.line_num]).rstrip("\r\n")
-            records.append(_Record(first_line, cells, original))
+            original = "".join(consumed).rstrip("\r\n")
+            consumed.clear()
+            if not _is_comment_or_blank(cells):
+                yield _Record(first_line, cells, original)
     except csv.Error as error:
         if "end of data" in str(error):
             raise FileRefused(
@@ -244,18 +302,6 @@ def _csv_records(path: Path, text: str, delimiter: str) -> list[_Record]:
                 '(expected a closing ")',
             ) from None
         raise FileRefused("FILE_FORMAT", f"{path.name}, line {reader.line_num}: {error}") from None
-    return records
-
-
-def _check_no_inner_bom(path: Path, text: str) -> None:
-    position = text.find("\ufeff")
-    if position >= 0:
-        line = text.count("\n", 0, position) + 1
-        raise FileRefused(
-            "FILE_FORMAT",
-            f"{path.name}, line {line}: a byte-order mark in the middle of the file (two files joined?); "
-            "expected one file with one header",
-        )
 
 
 def _xlsx_cell(value: object) -> str:
@@ -275,9 +321,11 @@ def _xlsx_cell(value: object) -> str:
             return str(value)
 
 
-def _xlsx_records(path: Path, raw: bytes, sheet: str | None) -> tuple[list[_Record], str]:
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
+    """The sheet's rows from A1 (the sheet's row numbers are the file's line numbers) and the sheet's name.
+    calamine holds a sheet whole; a sheet has at most 1,048,576 rows."""
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError as error:
         raise FileRefused("FILE_FORMAT", f"{path.name}: not a readable XLSX workbook ({error})") from None
     names = workbook.sheet_names
@@ -289,8 +337,10 @@ def _xlsx_records(path: Path, raw: bytes, sheet: str | None) -> tuple[list[_Reco
         raise FileRefused(
             "FILE_SHEET", f"{path.name}: no sheet {sheet!r}; expected one of {', '.join(map(repr, names))}"
         )
-    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    records = []
+    return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
+
+
+def _xlsx_records(rows: list[list[object]]) -> Iterator[_Record]:
     for row_number, values in enumerate(rows, start=1):
         cells = [_xlsx_cell(v) for v in values]
         while cells and not cells[-1].strip():
@@ -299,8 +349,7 @@ def _xlsx_records(path: Path, raw: bytes, sheet: str | None) -> tuple[list[_Reco
             continue
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="").writerow(cells)
-        records.append(_Record(row_number, cells, buffer.getvalue()))
-    return records, sheet
+        yield _Record(row_number, cells, buffer.getvalue())
 
 
 def _closest(name: str, expected: tuple[str, ...]) -> str:
@@ -341,28 +390,47 @@ def _check_header(
         )
 
 
-def _check_widths(path: Path, data: list[_Record], width: int, delimiter: str | None) -> None:
+class _ShapeCheck:
     """Every CSV row has the header's number of cells. Blank cells past the header are tolerated only when every
     row has them (a trailing delimiter on each line): one longer row is a shifted row (e.g. `0,5` unquoted).
-    An XLSX row may end early (its trailing cells are blank)."""
-    widths = {len(record.cells) for record in data}
-    for record in data:
-        cells = record.cells
-        extra_is_blank = not any(c.strip() for c in cells[width:])
-        if len(cells) > width and not (extra_is_blank and (delimiter is None or len(widths) == 1)):
-            raise FileRefused(
-                "FILE_FORMAT",
-                f"{path.name}, line {record.line_number}: {len(cells)} cells where the header has {width} columns"
-                + (" (an unquoted ',' inside a cell, such as a decimal comma?)" if delimiter == "," else ""),
+    An XLSX row may end early (its trailing cells are blank). Whether every row has the same width is known only
+    at the end of the file, so the check keeps the first row that fails in any case and the first that fails
+    unless all widths are equal, not the rows."""
+
+    def __init__(self, path: Path, width: int, delimiter: str | None):
+        self.path, self.width, self.delimiter = path, width, delimiter
+        self.widths: set[int] = set()
+        self.first_failure: str | None = None
+        self.first_failure_if_widths_differ: str | None = None
+
+    def add(self, record: _Record) -> None:
+        cells, width, delimiter = record.cells, self.width, self.delimiter
+        self.widths.add(len(cells))
+        where = f"{self.path.name}, line {record.line_number}"
+        if len(cells) > width:
+            extra_is_blank = not any(c.strip() for c in cells[width:])
+            if extra_is_blank and delimiter is None:
+                return
+            message = f"{where}: {len(cells)} cells where the header has {width} columns" + (
+                " (an unquoted ',' inside a cell, such as a decimal comma?)" if delimiter == "," else ""
             )
-        if len(cells) < width and delimiter is not None:
+            if not extra_is_blank:
+                self.first_failure = self.first_failure or message
+            self.first_failure_if_widths_differ = self.first_failure_if_widths_differ or message
+        elif len(cells) < width and delimiter is not None:
             other = next((d for d in DELIMITERS if d != delimiter and d in "".join(cells)), None)
             hint = f" (the line is delimited by '{other}', the header by '{delimiter}')" if other else ""
-            raise FileRefused(
-                "FILE_FORMAT",
-                f"{path.name}, line {record.line_number}: {len(cells)} cell{'s' if len(cells) > 1 else ''} where "
-                f"the header has {width} columns{hint}",
+            message = (
+                f"{where}: {len(cells)} cell{'s' if len(cells) > 1 else ''} where the header has {width} "
+                f"columns{hint}"
             )
+            self.first_failure = self.first_failure or message
+            self.first_failure_if_widths_differ = self.first_failure_if_widths_differ or message
+
+    def raise_first_failure(self) -> None:
+        failure = self.first_failure if len(self.widths) == 1 else self.first_failure_if_widths_differ
+        if failure is not None:
+            raise FileRefused("FILE_FORMAT", failure)
 
 
 def _normalise_numbers(
@@ -458,77 +526,129 @@ def _overrides_not_allowed(
     ]
 
 
-def _detect_decimal(
-    columns: dict[str, list[str | None]], contract: SourceContract, delimiter: str | None
-) -> str:
-    if delimiter != ";":
-        return "."
-    decimal_columns = [c.name for c in contract.columns if c.column_type == "decimal" and c.name in columns]
-    has_comma = any(
-        value is not None and _DECIMAL_COMMA.match(value)
-        for name in decimal_columns
-        for value in columns[name]
-    )
-    return "," if has_comma else "."
-
-
-def _detect_date_format(columns: dict[str, list[str | None]], contract: SourceContract) -> str | None:
-    date_columns = [c.name for c in contract.columns if c.column_type == "date" and c.name in columns]
-    if not date_columns:
+def _cell(record: _Record, position: int) -> str | None:
+    """A cell in canonical text (None when blank); a quoted line break is stored as LF whatever the line ends."""
+    if position >= len(record.cells):
         return None
-    dotted = any(
-        value is not None and _DOTTED_DATE.match(value) for name in date_columns for value in columns[name]
-    )
-    return "dd.mm.yyyy" if dotted else "iso"
+    return record.cells[position].strip().replace("\r\n", "\n") or None
 
 
-def read_delivered_file(
+def _cells(record: _Record, width: int) -> list[str | None]:
+    """The record's first `width` cells in canonical text (a short XLSX row is padded with None)."""
+    cells = [cell.strip().replace("\r\n", "\n") or None for cell in record.cells[:width]]
+    return cells + [None] * (width - len(cells))
+
+
+@dataclass
+class DeliveredStream:
+    """A delivered file whose header and shape were checked, read again batch by batch, so that memory holds one
+    batch whatever the file's size. File-wide conventions (decimal separator, date format) were detected from
+    every row before the first batch."""
+
+    path: Path
+    contract: SourceContract
+    detected: DetectedFormat
+    warnings: list[str]
+    rows: int
+    names: list[str]
+    records: Callable[[], Iterator[_Record]]
+    ignored_columns: tuple[str, ...] = ()
+
+    def batches(self, batch_rows: int | None = DEFAULT_BATCH_ROWS) -> Iterator[DeliveredFile]:
+        """The data rows, `batch_rows` at a time (None: all of them in one batch)."""
+        data = islice(self.records(), 1, None)
+        while chunk := list(islice(data, batch_rows)):
+            yield self._batch(chunk)
+
+    def _batch(self, chunk: list[_Record]) -> DeliveredFile:
+        width = len(self.names)
+        rows = [_cells(record, width) for record in chunk]
+        columns = {name: [row[position] for row in rows] for position, name in enumerate(self.names)}
+        del rows
+        ignored_cells = {name: columns.pop(name) for name in self.ignored_columns if name in columns}
+        problems = _overrides_not_allowed(columns, self.contract)
+        _normalise_numbers(columns, self.contract, self.detected.decimal or ".", problems)
+        _normalise_dates(columns, self.contract, self.detected.date_format or "iso", problems)
+        return DeliveredFile(
+            path=self.path,
+            cells=pl.DataFrame(columns, schema={name: pl.String for name in columns}),
+            header=self.names,
+            ignored_cells=ignored_cells,
+            line_numbers=[r.line_number for r in chunk],
+            original_lines=[r.original for r in chunk],
+            detected=self.detected,
+            warnings=self.warnings,
+            cell_problems=sorted(problems, key=lambda p: p.row_index),
+        )
+
+
+def open_delivered_file(
     path: Path,
     contract: SourceContract,
-    raw: bytes | None = None,
     *,
     has_unit_default: bool = False,
     options: ReadOptions = DETECT_EVERYTHING,
     ignored_columns: tuple[str, ...] = (),
-) -> DeliveredFile:
-    """`raw` is the file's content when the caller has read it already (to hash exactly what is loaded).
+) -> DeliveredStream:
+    """Check the file's encoding, header and shape and detect its conventions in one pass over its rows, keeping
+    none of them; raise FileRefused if the whole file is refused, before any of its rows is handed out.
 
-    `ignored_columns` are accepted in the header and dropped (a correction file's CORRECTION_COLUMNS)."""
+    `ignored_columns` are accepted in the header and dropped (a correction file's CORRECTION_COLUMNS); each batch
+    keeps their cells in `ignored_cells`."""
     warnings: list[str] = []
-    raw = path.read_bytes() if raw is None else raw
     encoding = delimiter = sheet = None
-    if raw.startswith(XLSX_MAGIC):
-        records, sheet = _xlsx_records(path, raw, options.sheet)
+    with path.open("rb") as handle:
+        is_workbook = handle.read(len(XLSX_MAGIC)) == XLSX_MAGIC
+    if is_workbook:
+        rows, sheet = _xlsx_rows(path, options.sheet)
+        scanned: Iterator[_Record] = _xlsx_records(rows)
+        del rows
+
+        def records() -> Iterator[_Record]:
+            return _xlsx_records(_xlsx_rows(path, sheet)[0])
+
         file_format = "xlsx"
     else:
-        text, encoding = _decode(path, raw, options.encoding, warnings)
-        _check_no_inner_bom(path, text)
-        delimiter = options.delimiter or _sniff_delimiter(text, contract)
-        records = _csv_records(path, text, delimiter)
+        codec, encoding = _encoding(path, options.encoding, warnings)
+        delimiter = options.delimiter or _sniff_delimiter(_text_lines(path, codec), contract)
+
+        def records() -> Iterator[_Record]:
+            return _csv_records(path, _text_lines(path, codec), delimiter)
+
+        scanned = _csv_records(path, _text_lines(path, codec), delimiter, originals=False)
         file_format = "csv"
-    if not records:
+    header = next(scanned, None)
+    if header is None:
         raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
-    header = records[0].cells
-    _check_header(path, header, contract, has_unit_default, ignored_columns)
-    data = records[1:]
-    if not data:
+    names = [h.strip() for h in header.cells]
+    shape = _ShapeCheck(path, len(names), delimiter)
+    decimal_positions = [
+        names.index(c.name) for c in contract.columns if c.column_type == "decimal" and c.name in names
+    ]
+    date_positions = [
+        names.index(c.name) for c in contract.columns if c.column_type == "date" and c.name in names
+    ]
+    rows_count = 0
+    has_decimal_comma = has_dotted_date = False
+    for record in scanned:
+        rows_count += 1
+        shape.add(record)
+        if not has_decimal_comma and delimiter == ";":
+            has_decimal_comma = any(
+                (value := _cell(record, position)) is not None and _DECIMAL_COMMA.match(value)
+                for position in decimal_positions
+            )
+        if not has_dotted_date:
+            has_dotted_date = any(
+                (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
+                for position in date_positions
+            )
+    _check_header(path, header.cells, contract, has_unit_default, ignored_columns)
+    if not rows_count:
         raise FileRefused("FILE_EMPTY", f"{path.name}: a header but no data row")
-    names = [h.strip() for h in header]
-    width = len(names)
-    columns: dict[str, list[str | None]] = {name: [] for name in names}
-    _check_widths(path, data, width, delimiter)
-    for record in data:
-        padded = record.cells[:width] + [""] * (width - len(record.cells))
-        for name, cell in zip(names, padded, strict=True):
-            # A quoted line break is stored as LF whatever the file's line ends.
-            value = cell.strip().replace("\r\n", "\n")
-            columns[name].append(value or None)
-    ignored_cells = {name: columns.pop(name) for name in ignored_columns if name in columns}
-    problems = _overrides_not_allowed(columns, contract)
-    decimal = options.decimal or _detect_decimal(columns, contract, delimiter)
-    date_format = options.date_format or _detect_date_format(columns, contract)
-    _normalise_numbers(columns, contract, decimal, problems)
-    _normalise_dates(columns, contract, date_format or "iso", problems)
+    shape.raise_first_failure()
+    detected_decimal = "," if delimiter == ";" and has_decimal_comma else "."
+    detected_date_format = ("dd.mm.yyyy" if has_dotted_date else "iso") if date_positions else None
     declared = tuple(
         name
         for name, value in (
@@ -540,17 +660,31 @@ def read_delivered_file(
         )
         if value is not None
     )
-    return DeliveredFile(
-        path=path,
-        cells=pl.DataFrame(columns, schema={name: pl.String for name in columns}),
-        header=names,
-        ignored_cells=ignored_cells,
-        line_numbers=[r.line_number for r in data],
-        original_lines=[r.original for r in data],
-        detected=DetectedFormat(file_format, encoding, delimiter, decimal, date_format, sheet, declared),
-        warnings=warnings,
-        cell_problems=sorted(problems, key=lambda p: p.row_index),
+    detected = DetectedFormat(
+        file_format,
+        encoding,
+        delimiter,
+        options.decimal or detected_decimal,
+        options.date_format or detected_date_format,
+        sheet,
+        declared,
     )
+    return DeliveredStream(path, contract, detected, warnings, rows_count, names, records, ignored_columns)
+
+
+def read_delivered_file(
+    path: Path,
+    contract: SourceContract,
+    *,
+    has_unit_default: bool = False,
+    options: ReadOptions = DETECT_EVERYTHING,
+    ignored_columns: tuple[str, ...] = (),
+) -> DeliveredFile:
+    """The whole file as one batch (a file known to be small, a test); a load reads it with open_delivered_file."""
+    stream = open_delivered_file(
+        path, contract, has_unit_default=has_unit_default, options=options, ignored_columns=ignored_columns
+    )
+    return next(stream.batches(batch_rows=None))
 
 
 def recorded_delimiter(read_format: str | None) -> str:

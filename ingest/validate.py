@@ -6,7 +6,7 @@ that need a lookup (stations, airports, units) are expressed as expectations on 
 that Great Expectations reports every refused row the same way.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -200,24 +200,12 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
                 lambda v, n=name, y=reporting_year: f"{n} is in {v:g}, outside reporting year {y}",
             )
         )
-    if len(contract.unique_key) == 1:
-        (name,) = contract.unique_key
+    if contract.unique_key:
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeUnique(column=name),
+            _message_rule(
+                "__repeated_key",
                 "ROW_DUPLICATE",
-                name,
-                lambda v, n=name: f"{n} {v!r} is repeated in the file",
-            )
-        )
-    elif contract.unique_key:
-        key = ", ".join(contract.unique_key)
-        rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeUnique(column="__unique_key"),
-                "ROW_DUPLICATE",
-                None,
-                lambda _v, k=key: f"({k}) is repeated in the file",
+                contract.unique_key[0] if len(contract.unique_key) == 1 else None,
             )
         )
     return rules
@@ -312,7 +300,7 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
     return frame
 
 
-def _message_rule(helper: str, reason_code: str, column_name: str) -> _Rule:
+def _message_rule(helper: str, reason_code: str, column_name: str | None) -> _Rule:
     """A rule on a helper column that holds, per row, NULL or the message of the problem found."""
     return _Rule(gxe.ExpectColumnValuesToBeNull(column=helper), reason_code, column_name, str)
 
@@ -713,6 +701,60 @@ def _resolution_columns(
     return frame, rules
 
 
+def _keys(frame: pl.DataFrame, contract: SourceContract) -> pl.Series:
+    """Each row's unique key (METHODOLOGY.md §1.8), taken after the resolution rules canonicalised the cells. A
+    one-column key is the cell (a blank cell is no key); a compound key is one text with its blank cells, since
+    an optional key column (an intensity's sius_code) is usually blank."""
+    if len(contract.unique_key) == 1:
+        return frame[contract.unique_key[0]]
+    return frame.select(
+        pl.concat_str([pl.col(c).fill_null("") for c in contract.unique_key], separator="\x1f")
+    ).to_series()
+
+
+def row_keys(
+    cells: pl.DataFrame, contract: SourceContract, *, lookups: Lookups, unit_default: str | None = None
+) -> pl.Series:
+    """The unique key of each row of `cells` as validate_rows sees it (for repeated_keys)."""
+    frame, _ = _resolution_columns(_canonical(cells, contract, unit_default), contract, lookups)
+    return _keys(frame, contract)
+
+
+def repeated_keys(key_batches: Iterable[pl.Series]) -> frozenset[str]:
+    """The keys found on more than one row of a file read in batches: a duplicate is a file-wide rule, and both
+    rows are refused wherever the batch boundaries fall. Memory holds one text per distinct key of the file."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for keys in key_batches:
+        for key in keys.drop_nulls():
+            if key in seen:
+                repeated.add(key)
+            else:
+                seen.add(key)
+    return frozenset(repeated)
+
+
+def _repeated_key_messages(
+    frame: pl.DataFrame, contract: SourceContract, repeated: frozenset[str] | None
+) -> pl.Series:
+    keys = _keys(frame, contract)
+    if repeated is None:
+        repeated = frozenset(keys.filter(keys.is_duplicated()).drop_nulls())
+    if len(contract.unique_key) == 1:
+        (name,) = contract.unique_key
+
+        def message(value: str) -> str:
+            return f"{name} {value!r} is repeated in the file"
+    else:
+        key = ", ".join(contract.unique_key)
+
+        def message(_value: str) -> str:
+            return f"({key}) is repeated in the file"
+
+    is_repeated = keys.is_in(pl.Series(list(repeated), dtype=pl.String))
+    return _cell_messages(keys, is_repeated, message).alias("__repeated_key")
+
+
 def validate_rows(
     cells: pl.DataFrame,
     contract: SourceContract,
@@ -720,16 +762,16 @@ def validate_rows(
     reporting_year: int | None,
     lookups: Lookups,
     unit_default: str | None = None,
+    repeated: frozenset[str] | None = None,
 ) -> tuple[pl.DataFrame, list[Problem]]:
-    """Check every row; return the canonical frame (with helper columns) and the problems found."""
+    """Check every row; return the canonical frame (with helper columns) and the problems found.
+
+    `cells` is a whole file, or one batch of it with `repeated` the file's repeated keys (repeated_keys): every other
+    rule looks at one row at a time."""
     frame = _helper_columns(_canonical(cells, contract, unit_default), contract, lookups)
     frame, resolution_rules = _resolution_columns(frame, contract, lookups)
-    if len(contract.unique_key) > 1:
-        # One text per key, taken after the resolution rules canonicalised the cells, blank cells included: a
-        # compound-uniqueness expectation skips rows with a NULL in the key, and an optional key column (an
-        # intensity's sius_code) is usually blank.
-        key = pl.concat_str([pl.col(c).fill_null("") for c in contract.unique_key], separator="\x1f")
-        frame = frame.with_columns(key.alias("__unique_key"))
+    if contract.unique_key:
+        frame = frame.with_columns(_repeated_key_messages(frame, contract, repeated))
     rules = [rule for column in contract.columns for rule in _column_rules(column)]
     rules += _lookup_rules(contract, reporting_year, lookups)
     rules += resolution_rules

@@ -390,7 +390,7 @@ def test_module_files_pass_validation_with_their_back_office_headers(
             contract = SOURCES[source]
             path = institution / f"{source}_{year}.csv"
             assert _header(path) == list(contract.column_names)
-            delivered = read_delivered_file(path, contract, path.read_bytes())
+            delivered = read_delivered_file(path, contract)
             _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
             assert problems == [], (path.name, problems[:3])
 
@@ -446,7 +446,7 @@ def test_building_files_pass_validation_against_the_generated_room_reference(ins
     for source, path, year in files:
         contract = SOURCES[source]
         assert _header(path) == list(contract.column_names)
-        delivered = read_delivered_file(path, contract, path.read_bytes())
+        delivered = read_delivered_file(path, contract)
         _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
         assert problems == [], (path.name, problems[:3])
 
@@ -525,7 +525,7 @@ def test_facility_files_pass_validation_against_the_reference_of_their_year(inst
             contract = SOURCES[source]
             path = institution / f"{source}_{year}.csv"
             assert _header(path) == list(contract.column_names)
-            delivered = read_delivered_file(path, contract, path.read_bytes())
+            delivered = read_delivered_file(path, contract)
             _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
             assert problems == [], (path.name, problems[:3])
 
@@ -581,7 +581,7 @@ def test_additional_intensities_pass_validation_and_say_they_are_synthetic(insti
     for year in YEARS:
         path = institution / f"additional_intensities_{year}.csv"
         assert _header(path) == list(contract.column_names)
-        delivered = read_delivered_file(path, contract, path.read_bytes())
+        delivered = read_delivered_file(path, contract)
         _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
         assert problems == [], (path.name, problems[:3])
         rows = _read(path)
@@ -596,7 +596,7 @@ def test_construction_intensities_pass_validation_and_say_they_are_synthetic(ins
     for year in YEARS:
         path = institution / f"construction_intensities_{year}.csv"
         assert _header(path) == list(contract.column_names)
-        delivered = read_delivered_file(path, contract, path.read_bytes())
+        delivered = read_delivered_file(path, contract)
         _, problems = validate_rows(delivered.cells, contract, reporting_year=year, lookups=lookups)
         assert problems == [], (path.name, problems[:3])
         rows = _read(path)

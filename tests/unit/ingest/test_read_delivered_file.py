@@ -1,9 +1,10 @@
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from ingest.contracts import HEADCOUNT, TRAVEL_PLANES
-from ingest.read import FileRefused, read_delivered_file
+from ingest.read import FileRefused, open_delivered_file, read_delivered_file
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 PLANES_HEADER = "unit_institutional_id,origin_iata,destination_iata,user_institutional_id,departure_date,number_of_trips,cabin_class,note"
@@ -90,3 +91,45 @@ def test_row_wider_than_the_header_refuses_the_file_with_its_line(tmp_path):
     path = write(tmp_path, PLANES_HEADER + "\n11110,GVA,CDG,1,2025-01-01,1,economy,note,extra\n")
     with pytest.raises(FileRefused, match="line 2: 9 cells where the header has 8 columns"):
         read_delivered_file(path, TRAVEL_PLANES)
+
+
+def test_batches_hold_the_rows_of_the_whole_file_read_with_its_file_wide_conventions(tmp_path):
+    """The decimal comma and the DD.MM.YYYY date appear in the last batch only: the first batch is still read as
+    a decimal-comma, dotted-date file. The quoted line break ends the first batch."""
+    text = (
+        "unit_institutional_id;origin_iata;destination_iata;user_institutional_id;departure_date;number_of_trips;"
+        "cabin_class;note;kg_co2eq\n"
+        "11110;GVA;CDG;1;2025-01-01;1;economy;;1.5\n"
+        '11110;GVA;ZRH;1;2025-01-02;1;economy;"two\nlines";\n'
+        "# a comment\n"
+        "11110;GVA;LHR;1;2025-01-03;1;economy;;\n"
+        "11110;GVA;LHR;1;31.02.2025;1;economy;;\n"
+        "11110;GVA;LHR;1;04.01.2025;1;economy;;0,5\n"
+    )
+    path = write(tmp_path, text)
+    whole = read_delivered_file(path, TRAVEL_PLANES)
+    stream = open_delivered_file(path, TRAVEL_PLANES)
+    batches = list(stream.batches(2))
+    assert (stream.rows, [b.cells.height for b in batches]) == (5, [2, 2, 1])
+    assert (whole.detected.decimal, whole.detected.date_format) == (",", "dd.mm.yyyy")
+    assert pl.concat([b.cells for b in batches]).equals(whole.cells)
+    assert [n for b in batches for n in b.line_numbers] == whole.line_numbers == [2, 3, 6, 7, 8]
+    assert [o for b in batches for o in b.original_lines] == whole.original_lines
+    assert batches[0].original_lines[1] == '11110;GVA;ZRH;1;2025-01-02;1;economy;"two\nlines";'
+    problems = [
+        (b.line_numbers[p.row_index], p.column_name, p.reason_code) for b in batches for p in b.cell_problems
+    ]
+    assert problems == [(2, "kg_co2eq", "ROW_TYPE"), (7, "departure_date", "ROW_TYPE")]
+    assert problems == [
+        (whole.line_numbers[p.row_index], p.column_name, p.reason_code) for p in whole.cell_problems
+    ]
+    assert whole.cells["departure_date"].to_list()[-1] == "2025-01-04"
+    assert whole.cells["kg_co2eq"].to_list()[-1] == "0.5"
+
+
+def test_a_shape_error_in_the_last_row_refuses_the_file_before_any_batch(tmp_path):
+    path = write(
+        tmp_path, PLANES_HEADER + "\n" + "11110,GVA,CDG,1,2025-01-01,1,economy,\n" * 5 + "11110,GVA\n"
+    )
+    with pytest.raises(FileRefused, match="line 7: 2 cells where the header has 8 columns"):
+        open_delivered_file(path, TRAVEL_PLANES)
