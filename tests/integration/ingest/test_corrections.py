@@ -153,6 +153,48 @@ def test_corrected_rows_are_added_once_to_the_scope_and_resolve_the_quarantine(e
     assert tuple(skipped) == (5, "ROW_ALREADY_LOADED", "info")
 
 
+def test_a_correction_read_one_row_per_batch_resolves_the_lines_named_in_every_batch(
+    engine, first_load, tmp_path
+):
+    frame, read_format = exported(engine, first_load.load_id)
+    # Lines 3 and 4 fixed, line 6 left out, then a row the first load accepted (no source_row_number): each row is
+    # a batch of its own, and the last batch names no line.
+    accepted_again = pd.DataFrame(
+        [[*THREE_BAD_ROWS.read_text().splitlines()[1].split(","), "", "", "", ""]], columns=frame.columns
+    )
+    fixed = with_fixes(frame, FIXES)
+    path = tmp_path / "fixed_2025.csv"
+    path.write_bytes(
+        correction_csv(pd.concat([fixed[fixed["source_row_number"] != 6], accepted_again]), read_format)
+    )
+
+    result = load_file(
+        engine, path, "travel_planes", loaded_by="steward", corrects_load_id=first_load.load_id, batch_rows=1
+    )
+
+    assert (result.outcome, result.rows_accepted, result.rows_rejected, result.rows_skipped) == (
+        "corrected",
+        2,
+        0,
+        1,
+    )
+    resolved = rows(
+        engine,
+        "select row_number, resolved_by_load_id from ops.rejects where load_id = :id order by row_number",
+        id=first_load.load_id,
+    )
+    assert resolved == [(3, result.load_id), (4, result.load_id), (6, None)]
+    [skipped] = rows(
+        engine,
+        "select row_number, reason_code, original_line from ops.rejects where load_id = :id",
+        id=result.load_id,
+    )
+    assert skipped[:2] == (4, "ROW_ALREADY_LOADED")
+    assert skipped.original_line.startswith(THREE_BAD_ROWS.read_text().splitlines()[1])
+    [columns] = rows(engine, "select source_columns from ops.loads where load_id = :id", id=result.load_id)
+    assert columns.source_columns == list(frame.columns)
+
+
 def test_the_same_correction_twice_changes_nothing(engine, first_load, tmp_path):
     frame, read_format = exported(engine, first_load.load_id)
     path = corrected_file(tmp_path, frame, read_format, FIXES, "fixed_2025.csv")
