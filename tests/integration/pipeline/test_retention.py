@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,14 @@ def _travel_page(url: str, year: int, monkeypatch: pytest.MonkeyPatch) -> AppTes
         if rule.scope is ScopeKind.EVERYTHING
     )
     app = AppTest.from_file(str(APP_PATH), default_timeout=60)
-    app.user = {"is_logged_in": True, "sub": "direction", "name": "Dana", "groups": [sorted(rule.groups)[0]]}
+    # `iat` now: a fresh login, within the session lifetime (dashboard/session.py).
+    app.user = {
+        "is_logged_in": True,
+        "iat": time.time(),
+        "sub": "direction",
+        "name": "Dana",
+        "groups": [sorted(rule.groups)[0]],
+    }
     app.session_state["filter_reporting_year"] = year
     app.run()
     app.switch_page(str(Path(APP_PATH).parent / "app_pages" / "travel.py")).run()
