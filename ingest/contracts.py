@@ -95,6 +95,11 @@ def station_id_column(name_column: str) -> str:
     return name_column.replace("_name", "_station_id")
 
 
+# The sources whose rows are trips of a person (traveller, date, route): the detail retention purges after five
+# reporting years (ingest/retention.py), and which a load refuses for a year already purged (ingest/load.py).
+TRAVEL_DETAIL_SOURCES = ("travel_planes", "travel_trains", "travel_cars")
+
+
 @dataclass(frozen=True)
 class SourceContract:
     source_code: str

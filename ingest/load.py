@@ -35,7 +35,13 @@ import polars as pl
 import sqlalchemy as sa
 
 from config.settings import get_settings
-from ingest.contracts import SOURCES, SourceContract, station_id_column, year_in_file_name
+from ingest.contracts import (
+    SOURCES,
+    TRAVEL_DETAIL_SOURCES,
+    SourceContract,
+    station_id_column,
+    year_in_file_name,
+)
 from ingest.read import (
     CORRECTION_COLUMNS,
     DEFAULT_BATCH_ROWS,
@@ -406,6 +412,22 @@ def load_file(
         named_year = year_in_file_name(name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {name} is named for {named_year}, loaded as {year}")
+        if source_code in TRAVEL_DETAIL_SOURCES:
+            purge = connection.execute(
+                sa.text(
+                    "select runs.retention_run_id, runs.acted_at from archive.emissions_frozen as frozen "
+                    "inner join ops.retention_runs as runs on frozen.retention_run_id = runs.retention_run_id "
+                    "where frozen.module_code = 'travel' and frozen.reporting_year = :year "
+                    "order by runs.retention_run_id limit 1"
+                ),
+                {"year": year},
+            ).first()
+            if purge is not None:
+                return refuse(
+                    f"FILE_YEAR_PURGED: the travel detail of {year} was purged by retention run "
+                    f"{purge.retention_run_id} on {purge.acted_at:%Y-%m-%d}; its emissions are kept frozen, so the "
+                    f"trips of {name} would be counted a second time"
+                )
         back_office = next(
             (load for load in active if load.unit_scope == ALL_UNITS and load.corrects_load_id is None), None
         )

@@ -26,11 +26,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from config.settings import Settings
-from ingest.contracts import SOURCES
+from ingest.contracts import SOURCES, TRAVEL_DETAIL_SOURCES
 from ingest.load import ensure_schema
 
-# The sources whose rows are trips of a person (traveller, date, route): the detail purged after five years.
-TRAVEL_DETAIL_SOURCES = ("travel_planes", "travel_trains", "travel_cars")
 FROZEN_TABLE = "archive.emissions_frozen"
 REJECTS_TABLE = "ops.rejects"
 
