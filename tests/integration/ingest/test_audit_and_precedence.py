@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from config.feeds import HttpFeed
 from ingest.feeds.batches import commit_batch
-from ingest.load import load_file, load_reference_data
+from ingest.load import load_file
 from ingest.steward import LoadNotDeletable, delete_load
 from tests.integration.ingest.feed_servers import travel_agency_feed
 
@@ -26,15 +26,6 @@ BACK_OFFICE_FILE = FIXTURES / "travel_planes/worked_examples_2025.csv"
 BOOKINGS = json.loads((FIXTURES / "feeds/travel_agency_bookings.json").read_text())
 CO2CALC = str(Path(sys.executable).parent / "co2calc")
 FEED = HttpFeed.model_validate(travel_agency_feed("http://127.0.0.1/unused"))
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 def rows(engine, sql: str, **params):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ingest.load import load_file, load_reference_data
+from ingest.load import load_file
 from ingest.steward import delete_load
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -57,15 +57,6 @@ HEADCOUNT_REJECTS = [
     (5, "ROW_RANGE", "11110;Marc;51;170001;1,5;"),
     (6, "ROW_DUPLICATE", "11110;Anna;54;166495;0,25;"),
 ]
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 def loaded(engine: sa.Engine, load_id: int, source: str) -> dict[str, object]:

@@ -3,24 +3,14 @@ checked against the active room reference, and a room reference that may not deg
 
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from ingest.load import load_file, load_reference_data
+from ingest.load import load_file
 from ingest.reference import EPFL_TEMPLATES_DIR
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 REFERENCE = FIXTURES / "building_rooms_reference/worked_examples_2025.csv"
 REFERENCE_HEADER = "building_location,building_name,room_name,room_type,room_surface_square_meter\n"
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 def rows(engine, sql: str, **params) -> list[tuple]:

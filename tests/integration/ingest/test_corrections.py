@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.components.quarantine import correction_csv, correction_frame, refused_rows
-from ingest.load import LoadResult, load_file, load_reference_data
+from ingest.load import LoadResult, load_file
 from ingest.read import CORRECTION_COLUMNS
 from ingest.steward import delete_load
 
@@ -21,15 +21,6 @@ THREE_BAD_ROWS = FIXTURES / "travel_planes/invalid/three_bad_rows_2025.csv"
 CO2CALC = str(Path(sys.executable).parent / "co2calc")
 # The fixes of lines 3 (unknown airport XXX), 4 (1.5 trips) and 6 (cabin class premium).
 FIXES = {3: ("destination_iata", "LHR"), 4: ("number_of_trips", "2"), 6: ("cabin_class", "business")}
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

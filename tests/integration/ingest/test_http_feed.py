@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from config.feeds import HttpFeed
 from ingest.feeds import FeedError, run_feed
-from ingest.load import load_file, load_reference_data
 from tests.integration.ingest.feed_servers import (
     BEARER_TOKEN,
     CLIENT_ID,
@@ -19,15 +18,6 @@ from tests.integration.ingest.feed_servers import (
 )
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

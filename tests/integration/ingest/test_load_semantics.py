@@ -6,18 +6,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ingest.load import load_file, load_reference_data
+from ingest.load import load_file
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 def scalar(engine, sql: str, **params):

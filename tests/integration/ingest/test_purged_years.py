@@ -4,7 +4,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from ingest.load import ensure_schema, load_file, load_reference_data
+from ingest.load import load_file
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -31,9 +31,7 @@ def _freeze_travel_of(engine: sa.Engine, year: int) -> int:
     return run_id
 
 
-def test_a_travel_file_for_a_purged_year_is_refused_and_loads_nothing(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    ensure_schema(engine)
+def test_a_travel_file_for_a_purged_year_is_refused_and_loads_nothing(engine):
     run_id = _freeze_travel_of(engine, 2025)
 
     result = load_file(
@@ -57,13 +55,9 @@ def test_a_travel_file_for_a_purged_year_is_refused_and_loads_nothing(fresh_data
             ).scalar_one()
             == "refused"
         )
-    engine.dispose()
 
 
-def test_a_travel_file_for_a_year_not_purged_still_loads(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
+def test_a_travel_file_for_a_year_not_purged_still_loads(engine):
     _freeze_travel_of(engine, 2019)
 
     result = load_file(
@@ -75,4 +69,3 @@ def test_a_travel_file_for_a_year_not_purged_still_loads(fresh_database_url):
     )
 
     assert result.outcome == "loaded", result.message
-    engine.dispose()

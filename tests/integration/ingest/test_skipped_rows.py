@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ingest.load import load_file, load_reference_data
+from ingest.load import load_file
 from ingest.reference import EPFL_TEMPLATES_DIR
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -18,15 +18,6 @@ PLANES_HEADER = (
     "unit_institutional_id,origin_iata,destination_iata,user_institutional_id,departure_date,"
     "number_of_trips,cabin_class,note\n"
 )
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 def rejects(engine, load_id: int) -> list[tuple]:

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from config.feeds import SqlFeed
 from ingest.feeds import FeedError, run_feed
-from ingest.load import load_file, load_reference_data
 from tests.conftest import create_database, drop_database
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -37,15 +36,6 @@ select
     'claim ' || claim_id as note
 from expense_flights
 """
-
-
-@pytest.fixture
-def engine(fresh_database_url):
-    engine = sa.create_engine(fresh_database_url)
-    load_reference_data(engine)
-    load_file(engine, FIXTURES / "units/small_institution.csv", "units", loaded_by="test")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
