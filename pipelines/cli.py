@@ -209,6 +209,18 @@ def run(
 
 
 @app.command()
+def build() -> None:
+    """Rebuild the models from what raw holds (what Dagster runs after each load), then print the totals."""
+    from pipelines.run import build_models
+    from pipelines.totals import print_totals
+
+    settings = get_settings()
+    database_url = _database_url(settings)
+    build_models(settings, database_url)
+    print_totals(console, database_url)
+
+
+@app.command()
 def demo() -> None:
     """Start everything on this machine: database, demo data, pipeline, dashboard, Dagster UI, demo login."""
     from pipelines.demo import run_demo

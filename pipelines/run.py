@@ -53,7 +53,6 @@ def run_pipeline(
     ensure_dbt_manifest(settings, database_url)
     # Imported here: the dbt assets read the manifest the line above makes sure of.
     from pipelines.defs.csv_inbox.assets import RAW_ASSETS
-    from pipelines.defs.dbt.assets import dbt_models
     from pipelines.defs.reference.assets import reference_data
     from pipelines.defs.resources import WarehouseResource
 
@@ -82,5 +81,19 @@ def run_pipeline(
         metadata = {k: v.value for k, v in materialization.metadata.items()}
         file_runs.append(FileRun(path, source_code, year, metadata))
     on_step("dbt build")
-    dg.materialize([dbt_models], resources=resources, instance=instance, run_config=QUIET_CONSOLE)
+    build_models(settings, database_url)
     return file_runs
+
+
+def build_models(settings: Settings, database_url: str) -> None:
+    """`dbt build` of every model from what raw holds, as a Dagster run (what the sensor starts after a load)."""
+    ensure_dbt_manifest(settings, database_url)
+    from pipelines.defs.dbt.assets import dbt_models
+    from pipelines.defs.resources import WarehouseResource
+
+    dg.materialize(
+        [dbt_models],
+        resources={"warehouse": WarehouseResource(database_url=database_url)},
+        instance=dagster_instance(settings),
+        run_config=QUIET_CONSOLE,
+    )

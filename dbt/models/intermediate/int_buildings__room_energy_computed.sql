@@ -27,7 +27,10 @@ intensity_keys as (
     from intensities
 ),
 
-rooms_keyed as (
+-- Materialised first: the intensity building of a room comes out of two left joins, and left to itself
+-- the planner joined every room to every intensity of its type before filtering on the building
+-- (467,480 rows for 58,435 at scale 1, 3.8 s instead of 0.26 s).
+rooms_keyed as materialized (
     select
         rooms.*,
         coalesce(own_intensities.building_name, default_intensities.building_name) as intensity_building_name,

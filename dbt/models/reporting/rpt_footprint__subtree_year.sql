@@ -17,27 +17,48 @@ units as (
     select * from {{ ref('dim_units') }}
 ),
 
+unit_factor_legs as (
+    -- The legs summed per unit and factor first (kg and sigma add within a factor): each subtree then
+    -- repeats one row per unit and factor instead of every leg, about 12 times fewer rows on the demo.
+    -- Sums of numeric are exact, so the totals are those of the legs.
+    select
+        unit_id,
+        reporting_year,
+        module_code,
+        factor_id,
+        facility_unit_id,
+        is_additional_category,
+        coalesce(is_internal_reallocation, false) as is_internal_reallocation,
+        sum(kg_co2e) as kg_co2e,
+        sum(sigma_kg) as sigma_kg,
+        sum(kg_co2e) filter (where sigma_kg is not null) as known_uncertainty_kg_co2e
+    from emissions
+    group by
+        unit_id, reporting_year, module_code, factor_id, facility_unit_id, is_additional_category,
+        coalesce(is_internal_reallocation, false)
+),
+
 subtree_emissions as (
-    -- Each leg once per subtree that holds its unit: the unit itself and each of its ancestors.
+    -- Each unit's sums once per subtree that holds the unit: the unit itself and each of its ancestors.
     select
         subtree.subtree_unit_id,
-        emissions.reporting_year,
-        emissions.module_code,
-        emissions.factor_id,
-        emissions.kg_co2e,
-        emissions.sigma_kg,
-        emissions.is_additional_category,
-        coalesce(
-            emissions.is_internal_reallocation
-            and subtree.subtree_unit_id = any(facility_units.ancestor_unit_ids),
-            false
+        unit_factor_legs.reporting_year,
+        unit_factor_legs.module_code,
+        unit_factor_legs.factor_id,
+        unit_factor_legs.kg_co2e,
+        unit_factor_legs.sigma_kg,
+        unit_factor_legs.known_uncertainty_kg_co2e,
+        unit_factor_legs.is_additional_category,
+        (
+            unit_factor_legs.is_internal_reallocation
+            and coalesce(subtree.subtree_unit_id = any(facility_units.ancestor_unit_ids), false)
         ) as is_reallocated_inside
-    from emissions
+    from unit_factor_legs
     inner join units as owner_units
-        on emissions.unit_id = owner_units.unit_id
+        on unit_factor_legs.unit_id = owner_units.unit_id
     cross join lateral unnest(owner_units.ancestor_unit_ids) as subtree (subtree_unit_id)
     left join units as facility_units
-        on emissions.facility_unit_id = facility_units.unit_id
+        on unit_factor_legs.facility_unit_id = facility_units.unit_id
 ),
 
 factor_groups as (
@@ -50,7 +71,7 @@ factor_groups as (
         coalesce(sum(kg_co2e) filter (where is_reallocated_inside), 0) as internal_reallocation_kg_co2e,
         sum(sigma_kg) filter (where not is_reallocated_inside) as factor_sigma_kg,
         coalesce(
-            sum(kg_co2e) filter (where not is_reallocated_inside and sigma_kg is not null), 0
+            sum(known_uncertainty_kg_co2e) filter (where not is_reallocated_inside), 0
         ) as known_uncertainty_kg_co2e
     from subtree_emissions
     group by subtree_unit_id, reporting_year, module_code, factor_id
@@ -64,7 +85,7 @@ factor_groups as (
         coalesce(sum(kg_co2e) filter (where is_reallocated_inside), 0) as internal_reallocation_kg_co2e,
         sum(sigma_kg) filter (where not is_reallocated_inside) as factor_sigma_kg,
         coalesce(
-            sum(kg_co2e) filter (where not is_reallocated_inside and sigma_kg is not null), 0
+            sum(known_uncertainty_kg_co2e) filter (where not is_reallocated_inside), 0
         ) as known_uncertainty_kg_co2e
     from subtree_emissions
     where not is_additional_category
