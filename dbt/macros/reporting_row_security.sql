@@ -2,9 +2,9 @@
     enforced by PostgreSQL").
 
     Every reporting model calls `reporting_row_security()` as a post-hook (dbt_project.yml). dbt runs
-    post-hooks inside the transaction that renames the freshly built table into place, so a rebuilt table is
-    never visible without its grant and policy, and every build re-applies them (each build recreates the
-    tables). Re-running the hook changes nothing.
+    post-hooks inside the transaction that renames the freshly built table into place (or, for an incremental
+    table, that inserts its rebuilt partitions), so a rebuilt table is never visible without its grant and
+    policy, and every build re-applies them. Re-running the hook changes nothing.
 
     The dashboard sets, in each transaction, `set_config('role', <role>, true)` and
     `set_config('co2calc.allowed_unit_ids', '{<unit ids>}', true)`: the subtree roots the viewer may read.
@@ -41,7 +41,7 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if config.get('materialized') != 'table' -%}
+    {%- if config.get('materialized') not in ('table', 'incremental') -%}
         {{ exceptions.raise_compiler_error(
             this ~ " is a " ~ config.get('materialized') ~ ": row-level security applies to tables only, and a"
             ~ " view would read its tables with its owner's rights, past every policy"

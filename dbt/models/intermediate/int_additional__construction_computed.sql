@@ -74,3 +74,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

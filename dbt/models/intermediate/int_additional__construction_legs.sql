@@ -49,3 +49,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

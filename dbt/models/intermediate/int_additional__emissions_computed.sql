@@ -112,3 +112,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

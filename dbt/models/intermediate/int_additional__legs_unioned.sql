@@ -50,3 +50,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -65,3 +65,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

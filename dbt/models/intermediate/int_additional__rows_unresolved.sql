@@ -45,3 +45,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -42,3 +42,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -162,3 +162,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

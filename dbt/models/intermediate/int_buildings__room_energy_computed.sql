@@ -133,3 +133,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

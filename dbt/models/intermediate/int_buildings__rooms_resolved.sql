@@ -90,3 +90,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -76,3 +76,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -142,3 +142,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -113,3 +113,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -136,3 +136,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

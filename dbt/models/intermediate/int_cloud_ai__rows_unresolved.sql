@@ -34,3 +34,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

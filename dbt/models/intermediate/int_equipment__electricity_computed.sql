@@ -122,3 +122,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

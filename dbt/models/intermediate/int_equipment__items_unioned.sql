@@ -23,3 +23,4 @@ final as (
 )
 
 select * from final  -- noqa: AM04
+where {{ partition_filter() }}

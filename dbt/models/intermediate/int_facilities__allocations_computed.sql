@@ -182,3 +182,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

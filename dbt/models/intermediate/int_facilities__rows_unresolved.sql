@@ -18,3 +18,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

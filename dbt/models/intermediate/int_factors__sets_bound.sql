@@ -24,3 +24,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

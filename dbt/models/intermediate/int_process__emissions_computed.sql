@@ -73,3 +73,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

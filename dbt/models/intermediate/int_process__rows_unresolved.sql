@@ -17,3 +17,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

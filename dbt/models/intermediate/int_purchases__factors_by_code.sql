@@ -3,6 +3,8 @@
     institution's crosswalk without a row of its own, the weight-averaged factor of the NACRES codes mapped to it
     (`unspsc_mapped`; its category is the one of the heaviest NACRES code, its uncertainty the weighted mean of
     theirs). A UNSPSC class or family row is an ordinary UNSPSC row whose code ends in 00 or 0000. -#}
+{{ config(materialized="table") }}
+
 with seed_factors as (
     select * from {{ ref('seed_factors__purchases_monetary') }}
 ),

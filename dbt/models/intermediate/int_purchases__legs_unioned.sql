@@ -146,3 +146,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -70,3 +70,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -259,3 +259,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -72,3 +72,4 @@ final as (
 )
 
 select * from final  -- noqa: AM04
+where {{ partition_filter() }}

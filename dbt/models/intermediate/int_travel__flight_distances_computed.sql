@@ -61,3 +61,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -147,3 +147,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -123,3 +123,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -80,3 +80,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

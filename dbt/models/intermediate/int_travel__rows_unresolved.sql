@@ -47,3 +47,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -96,3 +96,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

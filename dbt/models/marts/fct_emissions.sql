@@ -3,29 +3,29 @@
     factor-set version. Columns that belong to one module (cabin_class, distance_km, origin_code... for
     travel) are NULL on the others; leg_parameters holds the other constants a leg applied (§1.3
     `parameters`). The column list is the macro emission_leg_columns; a module joins the union by adding its
-    legs model to `module_legs` with the columns it does not have. -#}
-{% set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
-    "origin_code", "destination_code"] %}
-{% set facility_only = ["is_internal_reallocation", "facility_unit_id"] %}
-{#- Legs frozen before their travel detail was purged (ingest/retention.py): one row per group of legs, with
-    the group's sums and its activity-row count, no load and no route. -#}
-{% set frozen_only = ["is_internal_reallocation", "facility_unit_id", "frozen_activity_row_count"] %}
-{#- (legs model, columns it does not have, columns of few modules it does have) -#}
-{% set module_legs = [
-    ("int_travel__legs_unioned", ["leg_parameters"], []),
-    ("int_equipment__legs_unioned", travel_only, []),
-    ("int_process__legs_unioned", travel_only, []),
-    ("int_buildings__legs_unioned", travel_only, []),
-    ("int_cloud_ai__legs_unioned", travel_only, []),
-    ("int_purchases__legs_unioned", travel_only, []),
-    ("int_facilities__legs_unioned", travel_only, facility_only),
-    ("int_additional__legs_unioned", travel_only, []),
-    ("int_additional__construction_legs", travel_only, []),
-    ("int_archive__legs_restored", ["load_id", "origin_code", "destination_code", "leg_parameters"], frozen_only),
-] %}
+    legs model to emission_modules (macros/partitions.sql) with the columns it does not have. Partitioned
+    by year and module: a partition rebuild reads the legs of the rebuilt modules only. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_column='module_code') }}",
+    indexes=[{"columns": ["reporting_year", "module_code"]}],
+) }}
 
 with legs as (
-    {% for model, absent, present in module_legs %}
+    {%- set unioned = [] -%}
+    {%- for module in emission_modules() if not rebuilds_partitions() or module_is_rebuilt(module) -%}
+        {%- for model, absent, present in module.legs -%}
+            {%- do unioned.append((model, absent, present)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {#- A rebuild of no module still needs a valid union: every legs model, none of whose rows passes the
+        filter below. -#}
+    {%- if not unioned -%}
+        {%- for module in emission_modules() -%}{%- do unioned.extend(module.legs) -%}{%- endfor -%}
+    {%- endif %}
+    {% for model, absent, present in unioned %}
         select {{ emission_leg_columns(absent=absent, present=present) }}
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}
@@ -40,3 +40,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_column='module_code') }}

@@ -1,20 +1,25 @@
 {#- Activity rows kept without an emission (status FACTOR_MISSING and friends): reported, never dropped. One
     row per activity row and submodule: a headcount row has one per additional category it could not
-    estimate. A module joins by adding its unresolved-rows model to `module_rows`. -#}
-{% set module_rows = [
-    "int_travel__rows_unresolved",
-    "int_equipment__rows_unresolved",
-    "int_process__rows_unresolved",
-    "int_buildings__rows_unresolved",
-    "int_cloud_ai__rows_unresolved",
-    "int_purchases__rows_unresolved",
-    "int_facilities__rows_unresolved",
-    "int_additional__rows_unresolved",
-    "int_additional__construction_rows_unresolved",
-] %}
+    estimate. A module joins by adding its unresolved-rows models to emission_modules (macros/partitions.sql).
+    Partitioned by year and module like fct_emissions. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_column='module_code') }}",
+    indexes=[{"columns": ["reporting_year", "module_code"]}],
+) }}
 
 with unioned as (
-    {% for model in module_rows %}
+    {%- set unioned = [] -%}
+    {%- for module in emission_modules() if not rebuilds_partitions() or module_is_rebuilt(module) -%}
+        {%- do unioned.extend(module.unresolved) -%}
+    {%- endfor -%}
+    {#- A rebuild of no module still needs a valid union (see fct_emissions). -#}
+    {%- if not unioned -%}
+        {%- for module in emission_modules() -%}{%- do unioned.extend(module.unresolved) -%}{%- endfor -%}
+    {%- endif %}
+    {% for model in unioned %}
         select
             activity_row_id,
             load_id,
@@ -33,3 +38,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_column='module_code') }}

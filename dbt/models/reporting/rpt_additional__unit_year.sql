@@ -4,6 +4,13 @@
     row), from the institution's kg CO2e per m2 x the unit's allocated surface. A category without any
     estimate is `not_estimated` with a NULL total (never 0); `partial` when some of its lines found no
     intensity or factor. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions() }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where is_additional_category
@@ -101,3 +108,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

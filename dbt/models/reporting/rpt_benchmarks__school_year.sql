@@ -5,6 +5,13 @@
     The table has no `unit_id` column on purpose: row-level security lets every dashboard viewer read it, as an
     aggregate (§2.3, only aggregated results leave the roles). A school with fewer than three labs with staff
     gets no median, which would otherwise come close to one lab's own number. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions() }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where not coalesce(is_additional_category, false)
@@ -67,3 +74,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

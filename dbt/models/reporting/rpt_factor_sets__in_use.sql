@@ -1,5 +1,12 @@
 {#- The factor sets behind the numbers of each year and submodule, with their provenance: the dashboard states
     the set (and so the RF choice) next to every total (METHODOLOGY.md §4.4). Overrides name no set. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_column='module_code') }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where not is_override
@@ -36,3 +43,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_column='module_code') }}

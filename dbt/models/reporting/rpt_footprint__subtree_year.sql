@@ -9,6 +9,13 @@
     (sigma_kg = |kg| x u_f; no activity uncertainty in v1), then factor groups combine in quadrature; at the
     `all` level a factor used by several modules (electricity) is one group. Legs without an uncertainty
     contribute nothing to sigma; coverage_share says which share of the kg has one. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions() }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
 ),
@@ -129,3 +136,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

@@ -4,6 +4,13 @@
     and reported apart in rpt_additional__unit_year. sigma follows §1.6: rows sharing a factor are fully
     correlated, so their sigmas add up within the factor (sigma_kg = kg x u_f, no activity uncertainty in
     v1), then factors combine in quadrature. NULL sigma = no row of the group has a published uncertainty. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_column='module_code') }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where not is_additional_category
@@ -79,3 +86,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_column='module_code') }}

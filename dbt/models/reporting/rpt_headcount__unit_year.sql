@@ -1,3 +1,10 @@
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions() }}",
+) }}
+
 with headcount as (
     select * from {{ ref('fct_headcount__unit_year') }}
 ),
@@ -12,3 +19,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter() }}

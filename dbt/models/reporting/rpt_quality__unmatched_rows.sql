@@ -1,5 +1,12 @@
 {#- Activity rows that produced no emission, with the reason; the dashboard reports them beside each total
     (METHODOLOGY.md §2.4: the module is incomplete). -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_column='module_code') }}",
+) }}
+
 with unresolved as (
     select * from {{ ref('fct_unresolved_rows') }}
 ),
@@ -16,3 +23,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_column='module_code') }}

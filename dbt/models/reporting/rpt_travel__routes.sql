@@ -1,6 +1,13 @@
 {#- Travel of each level-4 unit per year and route (origin -> destination, as travelled), with the names and
     coordinates the dashboard's map needs. A year whose travel detail was purged (ingest/retention.py) has no
     routes: its frozen legs have none. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_codes=['travel']) }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where module_code = 'travel' and frozen_activity_row_count is null
@@ -64,3 +71,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_codes=['travel']) }}

@@ -1,4 +1,11 @@
 {#- Travel of each level-4 unit per year, mode and cabin class: trips, passenger-km and t CO2e. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ delete_changed_partitions(module_codes=['travel']) }}",
+) }}
+
 with emissions as (
     select * from {{ ref('fct_emissions') }}
     where module_code = 'travel'
@@ -25,3 +32,4 @@ final as (
 )
 
 select * from final
+where {{ partition_filter(module_codes=['travel']) }}

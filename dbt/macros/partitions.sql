@@ -1,0 +1,109 @@
+{#- Partition rebuilds (ARCHITECTURE.md §10, "cost follows the change"). The models after staging that carry a
+    reporting year are incremental: a build given `--vars '{changed_years: [2025]}'` and a selection of the
+    models downstream of the raw sources that changed (pipelines/build.py) deletes and recomputes only those
+    years, and, in the models grouped by module, only the modules whose legs models the selection holds. A
+    year's rows depend on that year's rows and on year-less references only (no model looks at another
+    year), so the rebuilt partitions are the rows a full build would give; tests/integration/pipeline/
+    test_partition_rebuilds.py proves it row for row. Without `changed_years` an incremental model deletes
+    and recomputes everything; `dbt build --full-refresh` recreates it.
+    Every incremental model deletes with `delete_changed_partitions` (its pre-hook) and ends with
+    `where {{ partition_filter(...) }}` given the same arguments; tests/unit/dbt checks each one does. -#}
+
+{#- The emission rows' modules: their codes, their legs models (with the columns they do not have and the
+    columns of few modules they do have, for emission_leg_columns) and their unresolved-rows models. The one
+    list fct_emissions, fct_unresolved_rows and the partition rebuilds read: a new module adds itself here. -#}
+{% macro emission_modules() %}
+    {%- set travel_only = ["cabin_class", "distance_km", "number_of_trips", "rf_multiplier", "class_weight",
+        "origin_code", "destination_code"] -%}
+    {%- set facility_only = ["is_internal_reallocation", "facility_unit_id"] -%}
+    {#- Legs frozen before their travel detail was purged (ingest/retention.py): one row per group of legs,
+        with the group's sums and its activity-row count, no load and no route. -#}
+    {%- set frozen_only = ["is_internal_reallocation", "facility_unit_id", "frozen_activity_row_count"] -%}
+    {{ return([
+        {"module_code": "travel",
+         "legs": [("int_travel__legs_unioned", ["leg_parameters"], []),
+                  ("int_archive__legs_restored",
+                   ["load_id", "origin_code", "destination_code", "leg_parameters"], frozen_only)],
+         "unresolved": ["int_travel__rows_unresolved"]},
+        {"module_code": "equipment",
+         "legs": [("int_equipment__legs_unioned", travel_only, [])],
+         "unresolved": ["int_equipment__rows_unresolved"]},
+        {"module_code": "process_emissions",
+         "legs": [("int_process__legs_unioned", travel_only, [])],
+         "unresolved": ["int_process__rows_unresolved"]},
+        {"module_code": "buildings",
+         "legs": [("int_buildings__legs_unioned", travel_only, [])],
+         "unresolved": ["int_buildings__rows_unresolved"]},
+        {"module_code": ["external_cloud", "generative_ai"],
+         "legs": [("int_cloud_ai__legs_unioned", travel_only, [])],
+         "unresolved": ["int_cloud_ai__rows_unresolved"]},
+        {"module_code": "purchases",
+         "legs": [("int_purchases__legs_unioned", travel_only, [])],
+         "unresolved": ["int_purchases__rows_unresolved"]},
+        {"module_code": "research_facilities",
+         "legs": [("int_facilities__legs_unioned", travel_only, facility_only)],
+         "unresolved": ["int_facilities__rows_unresolved"]},
+        {"module_code": "additional",
+         "legs": [("int_additional__legs_unioned", travel_only, []),
+                  ("int_additional__construction_legs", travel_only, [])],
+         "unresolved": ["int_additional__rows_unresolved", "int_additional__construction_rows_unresolved"]},
+    ]) }}
+{% endmacro %}
+
+{#- The module codes an entry of emission_modules gives rows of. -#}
+{% macro module_codes_of(module) %}
+    {{ return(module.module_code if module.module_code is not string else [module.module_code]) }}
+{% endmacro %}
+
+{#- True when this run rebuilds partitions of this (existing, incremental) model rather than all of it. -#}
+{% macro rebuilds_partitions() %}
+    {#- dbt's unit tests render a model without a relation (`this`), where is_incremental() fails. -#}
+    {{ return(var("changed_years", none) is not none and this is not none and is_incremental()) }}
+{% endmacro %}
+
+{#- Whether a module's rows are rebuilt in this run: one of its legs or unresolved-rows models is selected. -#}
+{% macro module_is_rebuilt(module) %}
+    {%- for model in module.legs | map(attribute=0) | list + module.unresolved -%}
+        {%- if "model." ~ project_name ~ "." ~ model in selected_resources -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{% endmacro %}
+
+{#- The module codes rebuilt in this run. -#}
+{% macro rebuilt_module_codes() %}
+    {%- set codes = [] -%}
+    {%- for module in emission_modules() if module_is_rebuilt(module) -%}
+        {%- do codes.extend(module_codes_of(module)) -%}
+    {%- endfor -%}
+    {{ return(codes) }}
+{% endmacro %}
+
+{#- The rows of the partitions this run rebuilds, as a predicate on the model's own columns: every row
+    without partition rebuilds; else the changed years and, for a model grouped by module, the rebuilt modules
+    (`module_column` names its column; `module_codes` gives the modules a model without one holds). -#}
+{% macro partition_filter(year_column="reporting_year", module_column=none, module_codes=none) %}
+    {%- if not rebuilds_partitions() -%}
+        true
+    {%- else -%}
+        {%- set years = [] -%}
+        {%- for year in var("changed_years") -%}{%- do years.append(year | int) -%}{%- endfor -%}
+        {%- set rebuilt = rebuilt_module_codes() -%}
+        {{ year_column }} in ({{ years | join(", ") if years else "null" }})
+        {%- if module_column is not none %}
+            and {{ module_column }} in ('{{ rebuilt | join("', '") }}')
+        {%- elif module_codes is not none and not (module_codes | select("in", rebuilt) | list) %}
+            and false
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+{#- Pre-hook of every incremental model: the rows partition_filter selects go before they are computed again
+    (in the transaction that inserts them). -#}
+{% macro delete_changed_partitions(year_column="reporting_year", module_column=none, module_codes=none) %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ partition_filter(year_column=year_column, module_column=module_column, module_codes=module_codes) }}
+    {%- endif -%}
+{% endmacro %}
