@@ -209,14 +209,27 @@ def run(
 
 
 @app.command()
-def build() -> None:
-    """Rebuild the models from what raw holds (what Dagster runs after each load), then print the totals."""
+def build(
+    full: Annotated[
+        bool, typer.Option("--full", help="Recreate every model, not only what changed since the last build.")
+    ] = False,
+) -> None:
+    """Bring the models up to what raw holds (what Dagster runs after each load), then print the totals."""
     from pipelines.run import build_models
     from pipelines.totals import print_totals
 
     settings = get_settings()
     database_url = _database_url(settings)
-    build_models(settings, database_url)
+    plan = build_models(settings, database_url, full=full)
+    if plan.is_empty:
+        console.print("Nothing was loaded, replaced or deleted since the last build: nothing to rebuild.")
+    elif plan.is_full:
+        console.print("Rebuilt every model.")
+    else:
+        console.print(
+            f"Rebuilt {', '.join(plan.source_codes)} for {', '.join(map(str, plan.reporting_years))} "
+            "and what depends on them."
+        )
     print_totals(console, database_url)
 
 

@@ -13,6 +13,7 @@ import dagster as dg
 
 from config.settings import Settings
 from ingest.contracts import SOURCES, source_for_file
+from pipelines.build import BuildPlan
 from pipelines.runtime import dagster_instance, ensure_dbt_manifest
 
 # The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
@@ -81,19 +82,26 @@ def run_pipeline(
         metadata = {k: v.value for k, v in materialization.metadata.items()}
         file_runs.append(FileRun(path, source_code, year, metadata))
     on_step("dbt build")
-    build_models(settings, database_url)
+    build_models(settings, database_url, full=True)
     return file_runs
 
 
-def build_models(settings: Settings, database_url: str) -> None:
-    """`dbt build` of every model from what raw holds, as a Dagster run (what the sensor starts after a load)."""
+def build_models(settings: Settings, database_url: str, *, full: bool = False) -> BuildPlan:
+    """Bring the models up to what raw holds, as a Dagster run of the dbt assets (what the sensor starts after
+    a load): the partitions changed since the last build, or every model (`full`, or when it must be)."""
     ensure_dbt_manifest(settings, database_url)
-    from pipelines.defs.dbt.assets import dbt_models
+    from pipelines.defs.dbt.assets import dbt_models, partition_selection
     from pipelines.defs.resources import WarehouseResource
 
+    warehouse = WarehouseResource(database_url=database_url)
+    plan = warehouse.plan_build(full=full)
+    if plan.is_empty:
+        return plan
     dg.materialize(
         [dbt_models],
-        resources={"warehouse": WarehouseResource(database_url=database_url)},
+        selection=None if plan.is_full else partition_selection(plan),
+        resources={"warehouse": warehouse},
         instance=dagster_instance(settings),
-        run_config=QUIET_CONSOLE,
+        run_config={**QUIET_CONSOLE, "ops": {dbt_models.op.name: {"config": {"plan": plan.as_config()}}}},
     )
+    return plan

@@ -256,6 +256,24 @@ from ops.loads
 where load_status in ('active', 'replaced') and finished_at is not null
 group by source_code, feed_name;
 
+-- Every dbt build the pipelines ran (pipelines/build.py): `full` (every model recreated) or `partitions` (the
+-- models downstream of the changed sources, for the changed reporting years only), and the last audit_log entry
+-- and retention run it took in, so that the next build rebuilds what came after them. A build of another dbt
+-- project (its files' SHA-256: models, seeds, factor sets, profile bindings) than the last is full.
+create table if not exists ops.builds (
+    build_id bigserial primary key,
+    build_kind text not null check (build_kind in ('full', 'partitions')),
+    source_codes text[] not null,
+    reporting_years integer[] not null,
+    through_audit_id bigint not null,
+    through_retention_run_id bigint not null,
+    dbt_project_sha256 text not null,
+    dagster_run_id text,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    build_status text not null check (build_status in ('running', 'succeeded', 'failed'))
+);
+
 -- The data stewards' database role (Settings.steward_db_role, dashboard/README.md "Stewards read ops"): the
 -- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not
 -- `raw` (rows with person ids), not ops.person_key_secrets (which would make person_key reversible). Created

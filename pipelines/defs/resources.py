@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
 from config.settings import get_settings
+from pipelines.build import BuildPlan, plan_build
 from pipelines.warehouse import dbt_connection_env, engine_for, require_database_url
 
 DBT_PROJECT = DbtProject(project_dir=get_settings().dbt_project_dir)
@@ -25,6 +26,23 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def engine(self):
         return engine_for(self.url)
+
+    def plan_build(self, *, full: bool = False) -> BuildPlan:
+        """The build that brings the models up to what raw holds (pipelines/build.py)."""
+        engine = self.engine()
+        try:
+            with engine.connect() as connection:
+                has_ledger = connection.exec_driver_sql(
+                    "select to_regclass('ops.builds') is not null"
+                ).scalar()
+            if not has_ledger:
+                # A warehouse no load has reached yet, or one from before the build ledger.
+                from ingest.load import ensure_schema
+
+                ensure_schema(engine)
+            return plan_build(engine, DBT_PROJECT.project_dir, full=full)
+        finally:
+            engine.dispose()
 
     def dbt_cli(self, args: Sequence[str], context: dg.AssetExecutionContext):
         """Run dbt against this warehouse; `dbt/profiles.yml` reads the connection from variables set here."""

@@ -183,7 +183,9 @@ def bench_scale(admin: sa.Engine, server_url: str, scale: float, tmp: Path) -> N
     full = run_child(
         [sys.executable, __file__, "--pipeline-worker", url, str(files), env["CO2CALC_STATE_DIR"]], env
     )
-    at = {event["step"]: event["at"] for event in map(json.loads, full.output.splitlines()) if '"step"' in event}
+    at = {
+        event["step"]: event["at"] for event in map(json.loads, full.output.splitlines()) if '"step"' in event
+    }
     ingest_s = at["dbt build"] - at["start"]
     dbt_s = at["end"] - at["dbt build"]
 
@@ -191,20 +193,25 @@ def bench_scale(admin: sa.Engine, server_url: str, scale: float, tmp: Path) -> N
     correction = correction_file(files, tmp)
     load_id = active_flights_load(url)
     ingest = run_child(
-        [str(CO2CALC), "ingest", str(correction), "--source", "travel_planes", "--corrects", str(load_id)], env
+        [str(CO2CALC), "ingest", str(correction), "--source", "travel_planes", "--corrects", str(load_id)],
+        env,
     )
     build = run_child([str(CO2CALC), "build"], env)
     after_t = travel_2025_t(url)
 
     print(f"{'phase':<34}{'s':>9}{'rows/s':>12}{'x floor':>9}{'peak RSS MiB':>14}")
     print(f"{'floor (COPY, cast, group-by)':<34}{floor:>9.1f}{rows / floor:>12,.0f}{1:>9.1f}{'':>14}")
-    print(f"{'pipeline: ingest':<34}{ingest_s:>9.1f}{rows / ingest_s:>12,.0f}{ingest_s / floor:>9.1f}{'':>14}")
+    print(
+        f"{'pipeline: ingest':<34}{ingest_s:>9.1f}{rows / ingest_s:>12,.0f}{ingest_s / floor:>9.1f}{'':>14}"
+    )
     print(f"{'pipeline: dbt build':<34}{dbt_s:>9.1f}{'':>12}{dbt_s / floor:>9.1f}{'':>14}")
     print(
         f"{'pipeline: total (process)':<34}{full.seconds:>9.1f}{rows / full.seconds:>12,.0f}"
         f"{full.seconds / floor:>9.1f}{full.peak_rss_mib:>14.0f}"
     )
-    print(f"{'correction: co2calc ingest':<34}{ingest.seconds:>9.1f}{'':>12}{'':>9}{ingest.peak_rss_mib:>14.0f}")
+    print(
+        f"{'correction: co2calc ingest':<34}{ingest.seconds:>9.1f}{'':>12}{'':>9}{ingest.peak_rss_mib:>14.0f}"
+    )
     print(f"{'correction: co2calc build':<34}{build.seconds:>9.1f}{'':>12}{'':>9}{build.peak_rss_mib:>14.0f}")
     print(f"{'correction: total':<34}{ingest.seconds + build.seconds:>9.1f}")
     print(

@@ -1,14 +1,19 @@
 """Every dbt model and seed as an asset keyed by its warehouse location (`marts/fct_emissions`).
 
-The manifest is built by `make manifest` (`dbt parse`) and in the image build, never at import.
+The manifest is built by `make manifest` (`dbt parse`) and in the image build, never at import. A run builds
+what its config plans (pipelines/build.py): every model, or the partitions the loads since the last build
+touched, with the models downstream of their sources selected as the run's asset subset.
 """
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import sqlalchemy as sa
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
+from pipelines.build import BuildPlan, downstream_models, record_build_end, record_build_start
 from pipelines.defs.resources import DBT_PROJECT, WarehouseResource
 
 
@@ -24,9 +29,38 @@ class WarehouseLocationTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
+class DbtBuildConfig(dg.Config):
+    """A BuildPlan (pipelines/build.py). Without one, the run plans for itself: every model, recreated."""
+
+    plan: dict | None = None
+
+
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, dagster_dbt_translator=WarehouseLocationTranslator())
-def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    yield from warehouse.dbt_cli(["build"], context=context).stream()
+def dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, warehouse: WarehouseResource):
+    plan = BuildPlan(**config.plan) if config.plan else warehouse.plan_build(full=True)
+    engine = warehouse.engine()
+    # One build at a time: two builds would delete and insert the same partitions.
+    with engine.connect() as lock:
+        lock.execute(sa.text("select pg_advisory_lock(hashtext('co2calc dbt build'))"))
+        build_id = record_build_start(engine, plan, context.run.run_id)
+        succeeded = False
+        try:
+            yield from warehouse.dbt_cli(plan.dbt_args(), context=context).stream()
+            succeeded = True
+        finally:
+            record_build_end(engine, build_id, succeeded=succeeded)
+            lock.execute(sa.text("select pg_advisory_unlock(hashtext('co2calc dbt build'))"))
+    engine.dispose()
+
+
+def partition_selection(plan: BuildPlan) -> list[dg.AssetKey]:
+    """The asset keys of the dbt models downstream of the plan's sources: a partition build's subset."""
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    translator = WarehouseLocationTranslator()
+    return [
+        translator.get_asset_key(manifest["nodes"][unique_id])
+        for unique_id in sorted(downstream_models(manifest, plan.source_codes))
+    ]
 
 
 daily_dbt_build_job = dg.define_asset_job(

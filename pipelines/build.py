@@ -1,0 +1,168 @@
+"""What a dbt build covers: everything, or only the partitions the loads since the last build touched.
+
+A load, replacement, correction or deletion is one `ops.audit_log` row naming its source and reporting year.
+A build after loads of yearly sources rebuilds the models downstream of those sources' raw tables, for those
+years only (`changed_years`, dbt/macros/partitions.sql). A build is full (every model recreated with
+`--full-refresh`) when there is no earlier build to start from, when a year-less source changed (the unit
+tree or the room reference: every year depends on it), when retention purged rows, or when the dbt project
+(models, seeds, factor sets, profile bindings) changed since the last build. Each build is a row of
+`ops.builds` with the last audit entry and retention run it took in; the next build starts after them.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ingest.contracts import SOURCES
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    is_full: bool
+    through_audit_id: int
+    through_retention_run_id: int
+    dbt_project_sha256: str
+    # The raw sources (source codes) and reporting years a partition build rebuilds; empty for a full build.
+    source_codes: tuple[str, ...] = field(default=())
+    reporting_years: tuple[int, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing changed since the last build: a partition build of no partition."""
+        return not self.is_full and not self.source_codes
+
+    def as_config(self) -> dict:
+        return {
+            "is_full": self.is_full,
+            "through_audit_id": self.through_audit_id,
+            "through_retention_run_id": self.through_retention_run_id,
+            "dbt_project_sha256": self.dbt_project_sha256,
+            "source_codes": list(self.source_codes),
+            "reporting_years": list(self.reporting_years),
+        }
+
+    def dbt_args(self) -> list[str]:
+        """The `dbt build` arguments of the plan; the selection of models comes from the asset subset."""
+        if self.is_full:
+            return ["build", "--full-refresh"]
+        # dbt's YAML unit tests check the SQL of a model, not its rows: the full builds run them.
+        return [
+            "build",
+            "--vars",
+            json.dumps({"changed_years": list(self.reporting_years)}),
+            "--exclude",
+            "test_type:unit",
+        ]
+
+
+def dbt_project_sha256(project_dir: Path) -> str:
+    """One hash of every file of the dbt project that a build reads (not its target/ or logs/)."""
+    digest = hashlib.sha256()
+    for path in sorted(project_dir.rglob("*")):
+        relative = path.relative_to(project_dir)
+        if path.is_file() and relative.parts[0] not in {"target", "logs", "dbt_packages"}:
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def plan_build(engine: sa.Engine, project_dir: Path, *, full: bool = False) -> BuildPlan:
+    """The build that brings the models up to what raw holds now."""
+    project_sha256 = dbt_project_sha256(project_dir)
+    with engine.connect() as connection:
+        has_ledger = connection.exec_driver_sql("select to_regclass('ops.builds') is not null").scalar_one()
+        through_audit_id, through_retention_run_id = (
+            connection.exec_driver_sql(
+                "select (select coalesce(max(audit_id), 0) from ops.audit_log), "
+                "(select coalesce(max(retention_run_id), 0) from ops.retention_runs where not is_dry_run)"
+            ).one()
+            if has_ledger
+            else (0, 0)
+        )
+        last = (
+            connection.exec_driver_sql(
+                "select through_audit_id, through_retention_run_id, dbt_project_sha256 from ops.builds "
+                "where build_status = 'succeeded' order by build_id desc limit 1"
+            ).first()
+            if has_ledger
+            else None
+        )
+        changes = (
+            []
+            if last is None
+            else connection.execute(
+                sa.text(
+                    "select distinct source_code, reporting_year from ops.audit_log "
+                    "where audit_id > :after and audit_action <> 'refused'"
+                ),
+                {"after": last.through_audit_id},
+            ).all()
+        )
+    full_plan = BuildPlan(True, through_audit_id, through_retention_run_id, project_sha256)
+    if (
+        full
+        or last is None
+        or last.dbt_project_sha256 != project_sha256
+        or through_retention_run_id != last.through_retention_run_id
+        or any(year is None or not SOURCES[source].has_reporting_year for source, year in changes)
+    ):
+        return full_plan
+    return BuildPlan(
+        False,
+        through_audit_id,
+        through_retention_run_id,
+        project_sha256,
+        source_codes=tuple(sorted({source for source, _ in changes})),
+        reporting_years=tuple(sorted({year for _, year in changes})),
+    )
+
+
+def downstream_models(manifest: dict, source_codes: Iterable[str]) -> set[str]:
+    """The unique ids of the dbt models downstream of the raw tables of `source_codes`."""
+    children = manifest["child_map"]
+    pending = [
+        unique_id
+        for unique_id, source in manifest["sources"].items()
+        if source["source_name"] == "raw" and source["name"] in set(source_codes)
+    ]
+    models: set[str] = set()
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child.startswith("model.") and child not in models:
+                models.add(child)
+                pending.append(child)
+    return models
+
+
+def record_build_start(engine: sa.Engine, plan: BuildPlan, dagster_run_id: str | None) -> int:
+    with engine.begin() as connection:
+        return connection.execute(
+            sa.text(
+                "insert into ops.builds (build_kind, source_codes, reporting_years, through_audit_id, "
+                "through_retention_run_id, dbt_project_sha256, dagster_run_id, started_at, build_status) "
+                "values (:kind, :sources, :years, :audit_id, :retention_run_id, :sha256, :run_id, now(), 'running') "
+                "returning build_id"
+            ),
+            {
+                "kind": "full" if plan.is_full else "partitions",
+                "sources": list(plan.source_codes),
+                "years": list(plan.reporting_years),
+                "audit_id": plan.through_audit_id,
+                "retention_run_id": plan.through_retention_run_id,
+                "sha256": plan.dbt_project_sha256,
+                "run_id": dagster_run_id,
+            },
+        ).scalar_one()
+
+
+def record_build_end(engine: sa.Engine, build_id: int, *, succeeded: bool) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "update ops.builds set finished_at = now(), build_status = :status where build_id = :build_id"
+            ),
+            {"status": "succeeded" if succeeded else "failed", "build_id": build_id},
+        )

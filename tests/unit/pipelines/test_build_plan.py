@@ -1,0 +1,90 @@
+"""Partition builds: every incremental model filters what its pre-hook deletes; the plan's dbt arguments and the
+models downstream of a source."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.build import BuildPlan, downstream_models
+
+MODELS = Path(__file__).parents[3] / "dbt" / "models"
+INCREMENTAL_FOLDERS = {"intermediate"}
+FILTER = re.compile(r"\nwhere \{\{ partition_filter\((?P<args>[^)]*)\) \}\}\n$")
+PRE_HOOK = re.compile(r'pre_hook="\{\{ delete_changed_partitions\((?P<args>[^)]*)\) \}\}"')
+
+
+def incremental_models() -> list[Path]:
+    """Models dbt builds incrementally: the intermediate folder's (dbt_project.yml) unless a model says table,
+    and every model that says incremental itself."""
+    return sorted(
+        path
+        for path in MODELS.rglob("*.sql")
+        if 'materialized="incremental"' in path.read_text()
+        or (path.parent.name in INCREMENTAL_FOLDERS and 'materialized="table"' not in path.read_text())
+    )
+
+
+@pytest.mark.parametrize("path", incremental_models(), ids=lambda path: path.stem)
+def test_an_incremental_model_inserts_only_the_partitions_its_pre_hook_deleted(path: Path):
+    # Guards against a model that deletes its changed years and then inserts every year: duplicated rows.
+    sql = path.read_text()
+    selected = FILTER.search(sql)
+    assert selected, f"{path.name} must end with `where {{{{ partition_filter(...) }}}}`"
+    own_hook = PRE_HOOK.search(sql)
+    deleted = own_hook["args"] if own_hook else ""
+    assert selected["args"] == deleted, f"{path.name} deletes ({deleted}) but inserts ({selected['args']})"
+
+
+def test_the_models_of_the_emission_union_are_incremental():
+    names = {path.stem for path in incremental_models()}
+    assert {
+        "fct_emissions",
+        "fct_unresolved_rows",
+        "int_travel__legs_unioned",
+        "rpt_footprint__unit_year",
+    } <= names
+
+
+def test_a_partition_build_passes_its_years_and_leaves_unit_tests_to_full_builds():
+    plan = BuildPlan(False, 7, 0, "sha", source_codes=("travel_planes",), reporting_years=(2024, 2025))
+    args = plan.dbt_args()
+    assert args[0] == "build"
+    assert json.loads(args[args.index("--vars") + 1]) == {"changed_years": [2024, 2025]}
+    assert args[args.index("--exclude") + 1] == "test_type:unit"
+    assert "--full-refresh" not in args
+
+
+def test_a_full_build_recreates_every_model():
+    assert BuildPlan(True, 7, 0, "sha").dbt_args() == ["build", "--full-refresh"]
+
+
+def test_nothing_changed_is_an_empty_plan():
+    assert BuildPlan(False, 7, 0, "sha").is_empty
+    assert not BuildPlan(True, 7, 0, "sha").is_empty
+
+
+def test_downstream_models_follow_the_lineage_from_the_raw_table_only():
+    manifest = {
+        "sources": {
+            "source.p.raw.travel_planes": {"source_name": "raw", "name": "travel_planes"},
+            "source.p.raw.headcount": {"source_name": "raw", "name": "headcount"},
+        },
+        "child_map": {
+            "source.p.raw.travel_planes": ["model.p.stg_planes", "test.p.not_null_planes"],
+            "model.p.stg_planes": ["model.p.int_legs"],
+            "model.p.int_legs": ["model.p.fct_emissions"],
+            "source.p.raw.headcount": ["model.p.stg_headcount"],
+            "model.p.stg_headcount": ["model.p.int_ai", "model.p.rpt_headcount"],
+            "model.p.int_ai": ["model.p.fct_emissions"],
+            "model.p.fct_emissions": ["model.p.rpt_footprint"],
+        },
+    }
+    assert downstream_models(manifest, ["travel_planes"]) == {
+        "model.p.stg_planes",
+        "model.p.int_legs",
+        "model.p.fct_emissions",
+        "model.p.rpt_footprint",
+    }
+    assert "model.p.int_legs" not in downstream_models(manifest, ["headcount"])
