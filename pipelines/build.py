@@ -2,7 +2,7 @@
 
 A load, replacement, correction or deletion is one `ops.audit_log` row naming its source and reporting year.
 A build after loads of yearly sources rebuilds the models downstream of those sources' raw tables, for those
-years only (`changed_years`, dbt/macros/partitions.sql). A build is full (every model recreated with
+years only (dbt reads them from the build's `ops.builds` row: dbt/macros/partitions.sql). A build is full (every model recreated with
 `--full-refresh`) when there is no earlier build to start from, when a year-less source changed (the unit
 tree or the room reference: every year depends on it), when retention purged rows, or when the dbt project
 (models, seeds, factor sets, profile bindings) changed since the last build. Each build is a row of
@@ -10,7 +10,6 @@ tree or the room reference: every year depends on it), when retention purged row
 """
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,14 +48,9 @@ class BuildPlan:
         """The `dbt build` arguments of the plan; the selection of models comes from the asset subset."""
         if self.is_full:
             return ["build", "--full-refresh"]
-        # dbt's YAML unit tests check the SQL of a model, not its rows: the full builds run them.
-        return [
-            "build",
-            "--vars",
-            json.dumps({"changed_years": list(self.reporting_years)}),
-            "--exclude",
-            "test_type:unit",
-        ]
+        # The years are read by dbt from this build's ops.builds row (dbt/macros/partitions.sql). dbt's YAML
+        # unit tests check the SQL of a model, not its rows: the full builds run them.
+        return ["build", "--exclude", "test_type:unit"]
 
 
 def dbt_project_sha256(project_dir: Path) -> str:
@@ -138,7 +132,12 @@ def downstream_models(manifest: dict, source_codes: Iterable[str]) -> set[str]:
 
 
 def record_build_start(engine: sa.Engine, plan: BuildPlan, dagster_run_id: str | None) -> int:
+    """The build's ops.builds row, which tells dbt the years of a partition build. Called under the build lock, so
+    a row still `running` belongs to a build that died: it is marked failed first."""
     with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "update ops.builds set build_status = 'failed' where build_status = 'running'"
+        )
         return connection.execute(
             sa.text(
                 "insert into ops.builds (build_kind, source_codes, reporting_years, through_audit_id, "

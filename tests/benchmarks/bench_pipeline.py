@@ -184,7 +184,8 @@ def bench_scale(admin: sa.Engine, server_url: str, scale: float, tmp: Path) -> N
         [sys.executable, __file__, "--pipeline-worker", url, str(files), env["CO2CALC_STATE_DIR"]], env
     )
     at = {
-        event["step"]: event["at"] for event in map(json.loads, full.output.splitlines()) if '"step"' in event
+        event["step"]: event["at"]
+        for event in (json.loads(line) for line in full.output.splitlines() if line.startswith('{"step"'))
     }
     ingest_s = at["dbt build"] - at["start"]
     dbt_s = at["end"] - at["dbt build"]

@@ -21,6 +21,7 @@ from pipelines.defs.resources import WarehouseResource
 
 FILE_ACCEPTED_CHECK = "file_accepted"
 ROWS_VALID_CHECK = "rows_valid"
+FACILITY_REFERENCE = dg.AssetKey(["raw", "facility_footprints"])
 YEARS = dg.StaticPartitionsDefinition([str(year) for year in get_settings().reporting_years])
 
 
@@ -76,6 +77,9 @@ def raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
         key=key,
         group_name="raw",
         partitions_def=YEARS if contract.has_reporting_year else None,
+        # A use file is checked against its year's facility reference: in a run that loads both, the reference
+        # loads first.
+        deps=[FACILITY_REFERENCE] if contract.facility_use_kinds else [],
         description=f"Rows of delivered {contract.source_code} files, as accepted by validation.",
         check_specs=[
             dg.AssetCheckSpec(
