@@ -53,13 +53,19 @@ class BuildPlan:
         return ["build", "--exclude", "test_type:unit"]
 
 
+# What a build reads of the dbt project: a change to any of it (a model, a factor set, a profile binding, a
+# test) makes the next build full. Its README and dbt's own target/ and logs/ are not among them.
+BUILD_INPUTS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
+
+
 def dbt_project_sha256(project_dir: Path) -> str:
-    """One hash of every file of the dbt project that a build reads (not its target/ or logs/)."""
+    """One hash of every file of the dbt project that a build reads."""
     digest = hashlib.sha256()
-    for path in sorted(project_dir.rglob("*")):
-        relative = path.relative_to(project_dir)
-        if path.is_file() and relative.parts[0] not in {"target", "logs", "dbt_packages"}:
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in BUILD_INPUTS:
+        top = project_dir / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.build import BuildPlan, downstream_models
+from pipelines.build import BuildPlan, dbt_project_sha256, downstream_models
 
 MODELS = Path(__file__).parents[3] / "dbt" / "models"
 INCREMENTAL_FOLDERS = {"intermediate"}
@@ -84,3 +84,16 @@ def test_downstream_models_follow_the_lineage_from_the_raw_table_only():
         "model.p.rpt_footprint",
     }
     assert "model.p.int_legs" not in downstream_models(manifest, ["headcount"])
+
+
+def test_the_project_hash_follows_the_files_a_build_reads_only(tmp_path: Path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "target").mkdir()
+    (tmp_path / "dbt_project.yml").write_text("name: p\n")
+    (tmp_path / "models" / "a.sql").write_text("select 1\n")
+    before = dbt_project_sha256(tmp_path)
+    (tmp_path / "README.md").write_text("notes\n")
+    (tmp_path / "target" / "manifest.json").write_text("{}\n")
+    assert dbt_project_sha256(tmp_path) == before
+    (tmp_path / "models" / "a.sql").write_text("select 2\n")
+    assert dbt_project_sha256(tmp_path) != before
