@@ -1,8 +1,9 @@
 """The whole pipeline in-process, through the same Dagster assets the daemon runs.
 
 Reference data first, then the units file (other sources check their units against it), then every
-other delivered file of the folder, each as a run of its raw asset for its reporting year, then
-`dbt build`. Each run is recorded in the local Dagster instance, so the UI shows the history.
+other delivered file of the folder, each year's files as one run of their raw assets, then the build of what
+changed (every model the first time; nothing when every file was loaded before, as in a second demo run).
+Each run is recorded in the local Dagster instance, so the UI shows the history.
 """
 
 from collections.abc import Callable
@@ -115,7 +116,7 @@ def run_pipeline(
             metadata = {k: v.value for k, v in materialization.metadata.items()}
             file_runs.append(FileRun(path, source_code, year_of_file, metadata))
     on_step("dbt build")
-    build_models(settings, database_url, full=True)
+    build_models(settings, database_url)
     return file_runs
 
 
