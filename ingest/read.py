@@ -55,6 +55,8 @@ _WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+# The same characters inside a regular expression's character class (polars' regex syntax).
+_WHITESPACE_CLASS = "".join(f"\\x{{{ord(c):X}}}" for c in _WHITESPACE)
 # The back-office override column (METHODOLOGY.md §1.4): a contract without it still accepts the header so that
 # each row bringing a value is refused as ROW_OVERRIDE_NOT_ALLOWED rather than the whole file.
 OVERRIDE_COLUMN = "kg_co2eq"
@@ -531,9 +533,12 @@ def _cell(record: _Record, position: int) -> str | None:
     return record.cells[position].strip().replace("\r\n", "\n") or None
 
 
-def _canonical_text(cells: pl.Expr) -> pl.Expr:
-    """`_cell` of each cell of a column."""
-    text = cells.str.strip_chars(_WHITESPACE).str.replace_all("\r\n", "\n", literal=True)
+def _canonical_text(cells: pl.Expr, *, has_crlf: bool) -> pl.Expr:
+    """`_cell` of each cell of a column; `has_crlf` says whether any cell holds a CRLF (only a quoted line break
+    does), as replacing in every cell costs a copy of the column."""
+    text = cells.str.strip_chars(_WHITESPACE)
+    if has_crlf:
+        text = text.str.replace_all("\r\n", "\n", literal=True)
     return pl.when(text != "").then(text)
 
 
@@ -577,8 +582,8 @@ def _plain_records(path: Path, codec: str, delimiter: str) -> Iterator[pl.DataFr
     of a load's time, ingest/README.md "Throughput"). Comment and blank lines are left out (`_is_comment_or_blank`)."""
     first_line = 1
     line = pl.col("line")
-    blank = line.str.replace_all(delimiter, "", literal=True).str.strip_chars(_WHITESPACE) == ""
-    comment = line.str.strip_chars_start(_WHITESPACE).str.starts_with("#")
+    blank = ~line.str.contains(f"[^{_WHITESPACE_CLASS}{delimiter}]")
+    comment = line.str.contains(f"^[{_WHITESPACE_CLASS}]*#")
     with path.open(encoding=codec, newline="") as handle:
         text = handle.read(_CHUNK_BYTES)
         # utf-8-sig removes a UTF-8 byte-order mark; one under a declared encoding is removed here (_text_lines).
@@ -627,9 +632,9 @@ def _plain_batches(
 
 
 def _plain_batch(records: pl.DataFrame, delimiter: str, names: list[str]) -> _RawBatch:
-    # Cells past the header's width are blank (or the file was refused, _ShapeCheck): split_exact drops them.
-    cells = (
-        records["line"].str.split_exact(delimiter, len(names) - 1).struct.rename_fields(names).struct.unnest()
+    # Cells past the header's width are blank (or the file was refused, _ShapeCheck): they are left out.
+    cells = records.select(pl.col("line").str.split(delimiter)).select(
+        pl.col("line").list.get(position, null_on_oob=True).alias(name) for position, name in enumerate(names)
     )
     return _RawBatch(cells, records["line_number"], records["line"])
 
@@ -680,7 +685,8 @@ def _any_cell_matches(cells: pl.Series, positions: list[int], pattern: re.Patter
     """Whether a record's cell (as `_cell` gives it) at one of the positions matches the pattern."""
     if not positions:
         return False
-    at = [_canonical_text(pl.col("cells").list.get(p, null_on_oob=True)) for p in positions]
+    # A plain file's cells hold no CR: stripped, they are as `_cell` gives them.
+    at = [pl.col("cells").list.get(p, null_on_oob=True).str.strip_chars(_WHITESPACE) for p in positions]
     found = pl.DataFrame({"cells": cells}).select(
         pl.any_horizontal(c.str.contains(pattern.pattern) for c in at).any()
     )
@@ -705,9 +711,11 @@ def _scan_plain(path: Path, codec: str, delimiter: str, contract: SourceContract
         widths = cells.list.len()
         scan.shape.widths.update(widths.unique())
         width = scan.shape.width
-        extra_is_blank = cells.list.slice(width).list.join("").str.strip_chars(_WHITESPACE) == ""
         odd = (widths != width).arg_true()
-        failing = ((widths < width) | ((widths > width) & ~extra_is_blank)).arg_true()
+        failing = (widths < width).arg_true()
+        if (widths > width).any():
+            extra_is_blank = cells.list.slice(width).list.join("").str.strip_chars(_WHITESPACE) == ""
+            failing = ((widths < width) | ((widths > width) & ~extra_is_blank)).arg_true()
         # The shape check keeps the first row of each kind only.
         for row in sorted({*odd[:1], *failing[:1]}):
             line_number, line = records.row(row)
@@ -743,7 +751,12 @@ class DeliveredStream:
             yield self._batch(raw)
 
     def _batch(self, raw: _RawBatch) -> DeliveredFile:
-        cells = raw.cells.select(_canonical_text(pl.col(name)).alias(name) for name in self.names)
+        has_crlf = raw.cells.select(
+            pl.any_horizontal(pl.all().str.contains("\r\n", literal=True)).any()
+        ).item()
+        cells = raw.cells.select(
+            _canonical_text(pl.col(name), has_crlf=bool(has_crlf)).alias(name) for name in self.names
+        )
         ignored_cells = {
             name: cells[name].to_list() for name in self.ignored_columns if name in cells.columns
         }
