@@ -4,6 +4,7 @@ every file of the bad-input corpus and of the fixtures, each checked against the
 against empty reference data and another reporting year (so that the look-up and year rules fail on every row).
 """
 
+from functools import cache
 from pathlib import Path
 
 import great_expectations as gx
@@ -28,23 +29,27 @@ FIXTURES = Path(__file__).parents[2] / "fixtures"
 CORPUS = FIXTURES / "bad_input"
 
 
-def great_expectations_problems(frame: pl.DataFrame, rules: list[Rule]) -> list[Problem]:
-    """What ingest.validate did before the rules were evaluated in polars: Great Expectations validates the frame
-    (as pandas) against the suite, and each unexpected row becomes a Problem of its rule."""
+@cache
+def _batch_definition():
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
-    batch_definition = (
+    return (
         context.data_sources.add_pandas("delivered_files")
         .add_dataframe_asset("rows")
         .add_batch_definition_whole_dataframe("whole_file")
     )
+
+
+def great_expectations_problems(frame: pl.DataFrame, rules: list[Rule]) -> list[Problem]:
+    """What ingest.validate did before the rules were evaluated in polars: Great Expectations validates the frame
+    (as pandas) against the suite, and each unexpected row becomes a Problem of its rule."""
     expectations = []
     for number, rule in enumerate(rules):
         expectation = rule.expectation.to_great_expectations()
         expectation.meta = {"rule_number": number}
         expectations.append(expectation)
     suite = gx.ExpectationSuite(name="rows", expectations=expectations)
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame.to_pandas()})
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame.to_pandas()})
     results = batch.validate(suite, result_format={"result_format": "COMPLETE"}).results
     problems: list[Problem] = []
     seen: set[tuple[int, str | None]] = set()
