@@ -608,16 +608,20 @@ def _plain_records(path: Path, codec: str, delimiter: str) -> Iterator[pl.DataFr
                 or block.count("\r") != block.count("\r\n")
             ):
                 raise _NotPlain
-            lines = block.removesuffix("\n").split("\n") if block else []
+            lines = (
+                pl.Series([block.removesuffix("\n")] if block else [], dtype=pl.String)
+                .str.split("\n")
+                .explode()
+            )
             records = pl.DataFrame(
                 {
                     "line_number": pl.int_range(
-                        first_line, first_line + len(lines), dtype=pl.Int64, eager=True
+                        first_line, first_line + lines.len(), dtype=pl.Int64, eager=True
                     ),
-                    "line": pl.Series(lines, dtype=pl.String).str.strip_suffix("\r"),
+                    "line": lines.str.strip_suffix("\r"),
                 }
             )
-            first_line += len(lines)
+            first_line += lines.len()
             yield records.filter(~blank & ~comment)
 
 
@@ -690,13 +694,15 @@ def _scan_records(
     return scan
 
 
-def _any_cell_matches(cells: pl.Series, positions: list[int], pattern: re.Pattern) -> bool:
-    """Whether a record's cell (as `_cell` gives it) at one of the positions matches the pattern."""
+def _any_cell_matches(lines: pl.Series, delimiter: str, positions: list[int], pattern: re.Pattern) -> bool:
+    """Whether a line's cell (as `_cell` gives it) at one of the positions matches `pattern`, a whole-cell pattern:
+    only the lines where it matches somewhere are split."""
     if not positions:
         return False
+    candidates = lines.filter(lines.str.contains(pattern.pattern.removeprefix("^").removesuffix("$")))
     # A plain file's cells hold no CR: stripped, they are as `_cell` gives them.
     at = [pl.col("cells").list.get(p, null_on_oob=True).str.strip_chars(_WHITESPACE) for p in positions]
-    found = pl.DataFrame({"cells": cells}).select(
+    found = pl.DataFrame({"cells": candidates.str.split(delimiter)}).select(
         pl.any_horizontal(c.str.contains(pattern.pattern) for c in at).any()
     )
     return bool(found.item())
@@ -716,24 +722,26 @@ def _scan_plain(path: Path, codec: str, delimiter: str, contract: SourceContract
             date_positions = _positions(contract, names, "date")
             records = records.slice(1)
         scan.rows += records.height
-        cells = records["line"].str.split(delimiter)
-        widths = cells.list.len()
+        lines = records["line"]
+        widths = lines.str.count_matches(delimiter, literal=True) + 1
         scan.shape.widths.update(widths.unique())
         width = scan.shape.width
         odd = (widths != width).arg_true()
         failing = (widths < width).arg_true()
         if (widths > width).any():
-            extra_is_blank = cells.list.slice(width).list.join("").str.strip_chars(_WHITESPACE) == ""
-            failing = ((widths < width) | ((widths > width) & ~extra_is_blank)).arg_true()
+            extra = lines.str.split(delimiter).list.slice(width).list.join("")
+            failing = (
+                (widths < width) | ((widths > width) & (extra.str.strip_chars(_WHITESPACE) != ""))
+            ).arg_true()
         # The shape check keeps the first row of each kind only.
         for row in sorted({*odd[:1], *failing[:1]}):
             line_number, line = records.row(row)
             scan.shape.add(_Record(line_number, line.split(delimiter), line))
 
         if not scan.has_decimal_comma and delimiter == ";":
-            scan.has_decimal_comma = _any_cell_matches(cells, decimal_positions, _DECIMAL_COMMA)
+            scan.has_decimal_comma = _any_cell_matches(lines, delimiter, decimal_positions, _DECIMAL_COMMA)
         if not scan.has_dotted_date:
-            scan.has_dotted_date = _any_cell_matches(cells, date_positions, _DOTTED_DATE)
+            scan.has_dotted_date = _any_cell_matches(lines, delimiter, date_positions, _DOTTED_DATE)
     if scan is None:
         raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
     return scan
