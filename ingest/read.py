@@ -44,9 +44,8 @@ import python_calamine
 from ingest.contracts import SourceContract
 
 XLSX_MAGIC = b"PK\x03\x04"
-# Rows per batch. Great Expectations costs about as much per validation as for the rows of one, so batches are
-# large; at 100,000 rows the load's peak memory still grew with the file (230 MiB added at 480,000 rows against
-# 149 MiB at 120,000), at 50,000 it is flat (tests/benchmarks/bench_ingest_throughput.py).
+# Rows per batch. A load holds two (one copied while the next is validated, ingest.load); at 50,000 rows its peak
+# memory is about flat: 103 MiB added at 119,961 rows, 132 MiB at 479,844 (tests/benchmarks/bench_ingest_throughput.py).
 DEFAULT_BATCH_ROWS = 50_000
 _CHUNK_BYTES = 1 << 20
 # What Python's str.strip() strips (str.isspace), which polars' strip_chars() without characters does not wholly
