@@ -45,7 +45,8 @@ from ingest.contracts import SourceContract
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Rows per batch. A load holds two (one copied while the next is validated, ingest.load); at 50,000 rows its peak
-# memory is about flat: 103 MiB added at 119,961 rows, 132 MiB at 479,844 (tests/benchmarks/bench_ingest_throughput.py).
+# memory is about flat: 107 MiB added at 119,961 rows, 126 MiB at 479,844 (medians of 5 runs of
+# tests/benchmarks/bench_ingest_throughput.py).
 DEFAULT_BATCH_ROWS = 50_000
 _CHUNK_BYTES = 1 << 20
 # What Python's str.strip() strips (str.isspace), which polars' strip_chars() without characters does not wholly

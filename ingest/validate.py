@@ -105,7 +105,8 @@ class Expectation:
 
     def unexpected(self) -> pl.Expr:
         """True on each row Great Expectations lists as unexpected. As there, a null cell is unexpected only to
-        the null expectations; a NaN counts as null (pandas `isnull`)."""
+        the null expectations; a NaN counts as null (pandas `isnull`). A regex runs in polars' engine, not Python's:
+        the contracts' patterns mean the same in both (tests/unit/ingest/test_rules_agree_with_great_expectations.py)."""
         cell = pl.col(self.column)
         match self.type:
             case "expect_column_values_to_not_be_null":
@@ -123,7 +124,7 @@ class Expectation:
                 if low is not None:
                     within = within & (number > low if self.kwargs.get("strict_min") else number >= low)
                 if high is not None:
-                    within = within & (number <= high)
+                    within = within & (number < high if self.kwargs.get("strict_max") else number <= high)
                 return (number.is_not_null() & number.is_not_nan() & ~within).fill_null(False)
         raise ValueError(f"no polars evaluation of {self.type}")
 
