@@ -33,22 +33,30 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
 import polars as pl
 import python_calamine
 
 from ingest.contracts import SourceContract
 
 XLSX_MAGIC = b"PK\x03\x04"
-# Rows per batch. Great Expectations costs about as much per validation as for the rows of one, so batches are
-# large; at 100,000 rows the load's peak memory still grew with the file (230 MiB added at 480,000 rows against
-# 149 MiB at 120,000), at 50,000 it is flat (tests/benchmarks/bench_ingest_throughput.py).
+# Rows per batch. A load holds two (one copied while the next is validated, ingest.load); at 50,000 rows its peak
+# memory is about flat: 107 MiB added at 119,961 rows, 126 MiB at 479,844 (medians of 5 runs of
+# tests/benchmarks/bench_ingest_throughput.py).
 DEFAULT_BATCH_ROWS = 50_000
 _CHUNK_BYTES = 1 << 20
+# What Python's str.strip() strips (str.isspace), which polars' strip_chars() without characters does not wholly
+# strip (it keeps U+001C to U+001F): cells are stripped the same whichever way a file is read.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# The same characters inside a regular expression's character class (polars' regex syntax).
+_WHITESPACE_CLASS = "".join(f"\\x{{{ord(c):X}}}" for c in _WHITESPACE)
 # The back-office override column (METHODOLOGY.md §1.4): a contract without it still accepts the header so that
 # each row bringing a value is refused as ROW_OVERRIDE_NOT_ALLOWED rather than the whole file.
 OVERRIDE_COLUMN = "kg_co2eq"
@@ -304,6 +312,15 @@ def _csv_records(
         raise FileRefused("FILE_FORMAT", f"{path.name}, line {reader.line_num}: {error}") from None
 
 
+@cache
+def _positional() -> Callable[[float], str]:
+    """numpy's shortest float text without exponent, imported at a workbook's first number cell: importing numpy
+    took 0.085 s of every `co2calc ingest` start-up."""
+    from numpy import format_float_positional
+
+    return partial(format_float_positional, trim="-")
+
+
 def _xlsx_cell(value: object) -> str:
     """A workbook cell as the text a CSV export would hold: numbers without exponent, dates in ISO."""
     match value:
@@ -314,7 +331,7 @@ def _xlsx_cell(value: object) -> str:
         case date() | datetime():
             return value.isoformat()
         case float():
-            return np.format_float_positional(value, trim="-")
+            return _positional()(value)
         case None:
             return ""
         case _:
@@ -434,96 +451,88 @@ class _ShapeCheck:
 
 
 def _normalise_numbers(
-    columns: dict[str, list[str | None]], contract: SourceContract, decimal: str, problems: list[CellProblem]
-) -> None:
+    cells: pl.DataFrame, contract: SourceContract, decimal: str, problems: list[CellProblem]
+) -> pl.DataFrame:
     for column in contract.columns:
-        if column.column_type not in ("decimal", "integer") or column.name not in columns:
+        if column.column_type not in ("decimal", "integer") or column.name not in cells.columns:
             continue
-        values = columns[column.name]
-        for index, value in enumerate(values):
-            if value is None:
-                continue
-            if _THOUSANDS[decimal].match(value):
-                problems.append(
-                    CellProblem(
-                        index,
-                        column.name,
-                        "ROW_TYPE",
-                        f"{column.name} {value!r} has a thousands separator; write the number without it",
-                    )
-                )
-            elif column.column_type == "decimal" and decimal == "," and "." in value:
-                problems.append(
-                    CellProblem(
-                        index,
-                        column.name,
-                        "ROW_TYPE",
-                        f"{column.name} {value!r} holds a dot, but this file's decimal separator is ','",
-                    )
-                )
-            elif column.column_type == "decimal" and _DECIMAL_COMMA.match(value):
-                if decimal == ",":
-                    values[index] = value.replace(",", ".")
-                else:
-                    problems.append(
-                        CellProblem(
-                            index,
-                            column.name,
-                            "ROW_TYPE",
-                            f"{column.name} {value!r} holds a decimal comma, but this file's decimal separator "
-                            "is '.' (a ','-delimited file cannot use decimal commas; use ';' as delimiter or "
-                            "declare the decimal separator ',')",
-                        )
-                    )
+        value = pl.col(column.name)
+        is_decimal = column.column_type == "decimal"
+        thousands = value.str.contains(_THOUSANDS[decimal].pattern).fill_null(False)
+        dot = pl.lit(False)
+        if is_decimal and decimal == ",":
+            dot = ~thousands & value.str.contains(".", literal=True).fill_null(False)
+        comma = pl.lit(False)
+        if is_decimal:
+            comma = ~thousands & ~dot & value.str.contains(_DECIMAL_COMMA.pattern).fill_null(False)
+        reasons = {
+            "has a thousands separator; write the number without it": thousands,
+            "holds a dot, but this file's decimal separator is ','": dot,
+            "holds a decimal comma, but this file's decimal separator is '.' (a ','-delimited file cannot use "
+            "decimal commas; use ';' as delimiter or declare the decimal separator ',')": comma
+            if decimal == "."
+            else pl.lit(False),
+        }
+        flags = cells.select(is_problem.alias(reason) for reason, is_problem in reasons.items())
+        values = cells[column.name]
+        for row in flags.select(pl.any_horizontal(pl.all())).to_series().arg_true():
+            reason = next(reason for reason in reasons if flags[reason][row])
+            problems.append(
+                CellProblem(row, column.name, "ROW_TYPE", f"{column.name} {values[row]!r} {reason}")
+            )
+        if is_decimal and decimal == ",":
+            cells = cells.with_columns(
+                pl.when(comma).then(value.str.replace_all(",", ".", literal=True)).otherwise(value)
+            )
+    return cells
 
 
 def _normalise_dates(
-    columns: dict[str, list[str | None]],
-    contract: SourceContract,
-    date_format: str,
-    problems: list[CellProblem],
-) -> None:
+    cells: pl.DataFrame, contract: SourceContract, date_format: str, problems: list[CellProblem]
+) -> pl.DataFrame:
     if date_format != "dd.mm.yyyy":
-        return
+        return cells
     for column in contract.columns:
-        if column.column_type != "date" or column.name not in columns:
+        if column.column_type != "date" or column.name not in cells.columns:
             continue
-        values = columns[column.name]
-        for index, value in enumerate(values):
-            match = _DOTTED_DATE.match(value) if value is not None else None
-            if match is None:
-                continue
-            day, month, year = (int(part) for part in match.groups())
+        values = cells[column.name]
+        rows, converted = [], []
+        for row in values.str.contains(_DOTTED_DATE.pattern).fill_null(False).arg_true():
+            day, month, year = (int(part) for part in _DOTTED_DATE.match(values[row]).groups())
             try:
-                values[index] = date(year, month, day).isoformat()
+                converted.append(date(year, month, day).isoformat())
+                rows.append(row)
             except ValueError:
                 problems.append(
                     CellProblem(
-                        index,
+                        row,
                         column.name,
                         "ROW_TYPE",
-                        f"{column.name} {value!r} is not a date written DD.MM.YYYY",
+                        f"{column.name} {values[row]!r} is not a date written DD.MM.YYYY",
                     )
                 )
+        if rows:
+            cells = cells.with_columns(values.scatter(rows, converted))
+    return cells
 
 
 def _overrides_not_allowed(
-    columns: dict[str, list[str | None]], contract: SourceContract
-) -> list[CellProblem]:
-    if OVERRIDE_COLUMN in contract.column_names or OVERRIDE_COLUMN not in columns:
-        return []
-    values = columns.pop(OVERRIDE_COLUMN)
-    return [
+    cells: pl.DataFrame, contract: SourceContract
+) -> tuple[pl.DataFrame, list[CellProblem]]:
+    if OVERRIDE_COLUMN in contract.column_names or OVERRIDE_COLUMN not in cells.columns:
+        return cells, []
+    values = cells[OVERRIDE_COLUMN]
+    problems = [
         CellProblem(
-            index,
+            row,
             OVERRIDE_COLUMN,
             "ROW_OVERRIDE_NOT_ALLOWED",
-            f"{OVERRIDE_COLUMN} {value!r} is not accepted for {contract.source_code}: its rows have no emission of "
-            "their own to override (leave the cell blank)",
+            f"{OVERRIDE_COLUMN} {values[row]!r} is not accepted for {contract.source_code}: its rows have no emission "
+            "of their own to override (leave the cell blank)",
         )
-        for index, value in enumerate(values)
-        if value is not None
+        for row in values.is_not_null().arg_true()
     ]
+    return cells.drop(OVERRIDE_COLUMN), problems
 
 
 def _cell(record: _Record, position: int) -> str | None:
@@ -533,10 +542,209 @@ def _cell(record: _Record, position: int) -> str | None:
     return record.cells[position].strip().replace("\r\n", "\n") or None
 
 
-def _cells(record: _Record, width: int) -> list[str | None]:
-    """The record's first `width` cells in canonical text (a short XLSX row is padded with None)."""
-    cells = [cell.strip().replace("\r\n", "\n") or None for cell in record.cells[:width]]
-    return cells + [None] * (width - len(cells))
+def _canonical_text(cells: pl.Expr, *, has_crlf: bool) -> pl.Expr:
+    """`_cell` of each cell of a column; `has_crlf` says whether any cell holds a CRLF (only a quoted line break
+    does), as replacing in every cell costs a copy of the column."""
+    text = cells.str.strip_chars(_WHITESPACE)
+    if has_crlf:
+        text = text.str.replace_all("\r\n", "\n", literal=True)
+    return pl.when(text != "").then(text)
+
+
+class _RawBatch(NamedTuple):
+    """Data rows as written: a text column per header name (null past the end of a short XLSX row), and each row's
+    file line number and original text."""
+
+    cells: pl.DataFrame
+    line_numbers: pl.Series
+    originals: pl.Series
+
+
+def _record_batches(
+    records: Iterator[_Record], names: list[str], batch_rows: int | None
+) -> Iterator[_RawBatch]:
+    width = len(names)
+    data = islice(records, 1, None)
+    while chunk := list(islice(data, batch_rows)):
+        rows = [record.cells[:width] for record in chunk]
+        yield _RawBatch(
+            pl.DataFrame(
+                [row + [None] * (width - len(row)) for row in rows],
+                schema=dict.fromkeys(names, pl.String),
+                orient="row",
+            ),
+            pl.Series([record.line_number for record in chunk], dtype=pl.Int64),
+            pl.Series([record.original for record in chunk], dtype=pl.String),
+        )
+
+
+class _NotPlain(Exception):
+    """The CSV file needs the csv module (`_csv_records`): it has quotes, a NUL, a bare CR or a byte-order mark
+    past its start."""
+
+
+def _plain_records(path: Path, codec: str, delimiter: str) -> Iterator[pl.DataFrame]:
+    """A plain CSV file's records (line_number, line without its line end), about a MiB of text at a time; raises
+    _NotPlain at the first block that is not plain. A plain file has no quote, NUL, byte-order mark past its start,
+    nor a CR other than in a CRLF: each of its lines is one record whose cells are the text between delimiters, as
+    the csv module reads it, so polars splits a block's lines at once (a Python step per line and per cell was most
+    of a load's time, ingest/README.md "Throughput"). Comment and blank lines are left out (`_is_comment_or_blank`)."""
+    first_line = 1
+    line = pl.col("line")
+    blank = ~line.str.contains(f"[^{_WHITESPACE_CLASS}{delimiter}]")
+    comment = line.str.contains(f"^[{_WHITESPACE_CLASS}]*#")
+    with path.open(encoding=codec, newline="") as handle:
+        text = handle.read(_CHUNK_BYTES)
+        # utf-8-sig removes a UTF-8 byte-order mark; one under a declared encoding is removed here (_text_lines).
+        text = text if codec == "utf-8-sig" else text.removeprefix("\ufeff")
+        while text:
+            more = handle.read(_CHUNK_BYTES)
+            cut = text.rfind("\n") + 1 if more else len(text)
+            block, text = text[:cut], text[cut:] + more
+            if (
+                '"' in block
+                or "\x00" in block
+                or "\ufeff" in block
+                or block.count("\r") != block.count("\r\n")
+            ):
+                raise _NotPlain
+            lines = (
+                pl.Series([block.removesuffix("\n")] if block else [], dtype=pl.String)
+                .str.split("\n")
+                .explode()
+            )
+            records = pl.DataFrame(
+                {
+                    "line_number": pl.int_range(
+                        first_line, first_line + lines.len(), dtype=pl.Int64, eager=True
+                    ),
+                    "line": lines.str.strip_suffix("\r"),
+                }
+            )
+            first_line += lines.len()
+            yield records.filter(~blank & ~comment)
+
+
+def _plain_batches(
+    path: Path, codec: str, delimiter: str, names: list[str], batch_rows: int | None
+) -> Iterator[_RawBatch]:
+    pending: list[pl.DataFrame] = []
+    pending_rows = 0
+    header_pending = True
+    for records in _plain_records(path, codec, delimiter):
+        if header_pending and records.height:
+            records, header_pending = records.slice(1), False
+        pending.append(records)
+        pending_rows += records.height
+        while batch_rows is not None and pending_rows >= batch_rows:
+            ready = pl.concat(pending)
+            pending, pending_rows = [ready.slice(batch_rows)], pending_rows - batch_rows
+            yield _plain_batch(ready.head(batch_rows), delimiter, names)
+    if pending_rows:
+        yield _plain_batch(pl.concat(pending), delimiter, names)
+
+
+def _plain_batch(records: pl.DataFrame, delimiter: str, names: list[str]) -> _RawBatch:
+    # Cells past the header's width are blank (or the file was refused, _ShapeCheck): they are left out.
+    cells = records.select(pl.col("line").str.split(delimiter)).select(
+        pl.col("line").list.get(position, null_on_oob=True).alias(name) for position, name in enumerate(names)
+    )
+    return _RawBatch(cells, records["line_number"], records["line"])
+
+
+@dataclass
+class _Scan:
+    """What the first pass over a file's records found: the header's cells, the number of data rows, their shape,
+    and whether a decimal cell holds a decimal comma (`;` files only) or a date cell is written DD.MM.YYYY."""
+
+    header: list[str]
+    rows: int
+    shape: _ShapeCheck
+    has_decimal_comma: bool = False
+    has_dotted_date: bool = False
+
+
+def _positions(contract: SourceContract, names: list[str], column_type: str) -> list[int]:
+    return [names.index(c.name) for c in contract.columns if c.column_type == column_type and c.name in names]
+
+
+def _scan_records(
+    path: Path, records: Iterator[_Record], contract: SourceContract, delimiter: str | None
+) -> _Scan:
+    header = next(records, None)
+    if header is None:
+        raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
+    names = [h.strip() for h in header.cells]
+    scan = _Scan(header.cells, 0, _ShapeCheck(path, len(names), delimiter))
+    decimal_positions = _positions(contract, names, "decimal")
+    date_positions = _positions(contract, names, "date")
+    for record in records:
+        scan.rows += 1
+        scan.shape.add(record)
+        if not scan.has_decimal_comma and delimiter == ";":
+            scan.has_decimal_comma = any(
+                (value := _cell(record, position)) is not None and _DECIMAL_COMMA.match(value)
+                for position in decimal_positions
+            )
+        if not scan.has_dotted_date:
+            scan.has_dotted_date = any(
+                (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
+                for position in date_positions
+            )
+    return scan
+
+
+def _any_cell_matches(lines: pl.Series, delimiter: str, positions: list[int], pattern: re.Pattern) -> bool:
+    """Whether a line's cell (as `_cell` gives it) at one of the positions matches `pattern`, a whole-cell pattern:
+    only the lines where it matches somewhere are split."""
+    if not positions:
+        return False
+    candidates = lines.filter(lines.str.contains(pattern.pattern.removeprefix("^").removesuffix("$")))
+    # A plain file's cells hold no CR: stripped, they are as `_cell` gives them.
+    at = [pl.col("cells").list.get(p, null_on_oob=True).str.strip_chars(_WHITESPACE) for p in positions]
+    found = pl.DataFrame({"cells": candidates.str.split(delimiter)}).select(
+        pl.any_horizontal(c.str.contains(pattern.pattern) for c in at).any()
+    )
+    return bool(found.item())
+
+
+def _scan_plain(path: Path, codec: str, delimiter: str, contract: SourceContract) -> _Scan:
+    """`_scan_records` of a plain CSV file (`_plain_records`), a block of lines at a time."""
+    scan: _Scan | None = None
+    for records in _plain_records(path, codec, delimiter):
+        if scan is None:
+            if not records.height:
+                continue
+            header = records["line"][0].split(delimiter)
+            names = [h.strip() for h in header]
+            scan = _Scan(header, 0, _ShapeCheck(path, len(names), delimiter))
+            decimal_positions = _positions(contract, names, "decimal")
+            date_positions = _positions(contract, names, "date")
+            records = records.slice(1)
+        scan.rows += records.height
+        lines = records["line"]
+        widths = lines.str.count_matches(delimiter, literal=True) + 1
+        scan.shape.widths.update(widths.unique())
+        width = scan.shape.width
+        odd = (widths != width).arg_true()
+        failing = (widths < width).arg_true()
+        if (widths > width).any():
+            extra = lines.str.split(delimiter).list.slice(width).list.join("")
+            failing = (
+                (widths < width) | ((widths > width) & (extra.str.strip_chars(_WHITESPACE) != ""))
+            ).arg_true()
+        # The shape check keeps the first row of each kind only.
+        for row in sorted({*odd[:1], *failing[:1]}):
+            line_number, line = records.row(row)
+            scan.shape.add(_Record(line_number, line.split(delimiter), line))
+
+        if not scan.has_decimal_comma and delimiter == ";":
+            scan.has_decimal_comma = _any_cell_matches(lines, delimiter, decimal_positions, _DECIMAL_COMMA)
+        if not scan.has_dotted_date:
+            scan.has_dotted_date = _any_cell_matches(lines, delimiter, date_positions, _DOTTED_DATE)
+    if scan is None:
+        raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
+    return scan
 
 
 @dataclass
@@ -551,31 +759,34 @@ class DeliveredStream:
     warnings: list[str]
     rows: int
     names: list[str]
-    records: Callable[[], Iterator[_Record]]
+    raw_batches: Callable[[int | None], Iterator[_RawBatch]]
     ignored_columns: tuple[str, ...] = ()
 
     def batches(self, batch_rows: int | None = DEFAULT_BATCH_ROWS) -> Iterator[DeliveredFile]:
         """The data rows, `batch_rows` at a time (None: all of them in one batch)."""
-        data = islice(self.records(), 1, None)
-        while chunk := list(islice(data, batch_rows)):
-            yield self._batch(chunk)
+        for raw in self.raw_batches(batch_rows):
+            yield self._batch(raw)
 
-    def _batch(self, chunk: list[_Record]) -> DeliveredFile:
-        width = len(self.names)
-        rows = [_cells(record, width) for record in chunk]
-        columns = {name: [row[position] for row in rows] for position, name in enumerate(self.names)}
-        del rows
-        ignored_cells = {name: columns.pop(name) for name in self.ignored_columns if name in columns}
-        problems = _overrides_not_allowed(columns, self.contract)
-        _normalise_numbers(columns, self.contract, self.detected.decimal or ".", problems)
-        _normalise_dates(columns, self.contract, self.detected.date_format or "iso", problems)
+    def _batch(self, raw: _RawBatch) -> DeliveredFile:
+        has_crlf = raw.cells.select(
+            pl.any_horizontal(pl.all().str.contains("\r\n", literal=True)).any()
+        ).item()
+        cells = raw.cells.select(
+            _canonical_text(pl.col(name), has_crlf=bool(has_crlf)).alias(name) for name in self.names
+        )
+        ignored_cells = {
+            name: cells[name].to_list() for name in self.ignored_columns if name in cells.columns
+        }
+        cells, problems = _overrides_not_allowed(cells.drop(ignored_cells), self.contract)
+        cells = _normalise_numbers(cells, self.contract, self.detected.decimal or ".", problems)
+        cells = _normalise_dates(cells, self.contract, self.detected.date_format or "iso", problems)
         return DeliveredFile(
             path=self.path,
-            cells=pl.DataFrame(columns, schema={name: pl.String for name in columns}),
+            cells=cells,
             header=self.names,
             ignored_cells=ignored_cells,
-            line_numbers=[r.line_number for r in chunk],
-            original_lines=[r.original for r in chunk],
+            line_numbers=raw.line_numbers.to_list(),
+            original_lines=raw.originals.to_list(),
             detected=self.detected,
             warnings=self.warnings,
             cell_problems=sorted(problems, key=lambda p: p.row_index),
@@ -601,54 +812,39 @@ def open_delivered_file(
         is_workbook = handle.read(len(XLSX_MAGIC)) == XLSX_MAGIC
     if is_workbook:
         rows, sheet = _xlsx_rows(path, options.sheet)
-        scanned: Iterator[_Record] = _xlsx_records(rows)
+        scan = _scan_records(path, _xlsx_records(rows), contract, None)
         del rows
 
-        def records() -> Iterator[_Record]:
-            return _xlsx_records(_xlsx_rows(path, sheet)[0])
+        def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
+            return _record_batches(_xlsx_records(_xlsx_rows(path, sheet)[0]), names, batch_rows)
 
         file_format = "xlsx"
     else:
         codec, encoding = _encoding(path, options.encoding, warnings)
         delimiter = options.delimiter or _sniff_delimiter(_text_lines(path, codec), contract)
+        try:
+            scan = _scan_plain(path, codec, delimiter, contract)
 
-        def records() -> Iterator[_Record]:
-            return _csv_records(path, _text_lines(path, codec), delimiter)
+            def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
+                return _plain_batches(path, codec, delimiter, names, batch_rows)
+        except _NotPlain:
+            records = _csv_records(path, _text_lines(path, codec), delimiter, originals=False)
+            scan = _scan_records(path, records, contract, delimiter)
 
-        scanned = _csv_records(path, _text_lines(path, codec), delimiter, originals=False)
+            def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
+                return _record_batches(
+                    _csv_records(path, _text_lines(path, codec), delimiter), names, batch_rows
+                )
+
         file_format = "csv"
-    header = next(scanned, None)
-    if header is None:
-        raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
-    names = [h.strip() for h in header.cells]
-    shape = _ShapeCheck(path, len(names), delimiter)
-    decimal_positions = [
-        names.index(c.name) for c in contract.columns if c.column_type == "decimal" and c.name in names
-    ]
-    date_positions = [
-        names.index(c.name) for c in contract.columns if c.column_type == "date" and c.name in names
-    ]
-    rows_count = 0
-    has_decimal_comma = has_dotted_date = False
-    for record in scanned:
-        rows_count += 1
-        shape.add(record)
-        if not has_decimal_comma and delimiter == ";":
-            has_decimal_comma = any(
-                (value := _cell(record, position)) is not None and _DECIMAL_COMMA.match(value)
-                for position in decimal_positions
-            )
-        if not has_dotted_date:
-            has_dotted_date = any(
-                (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
-                for position in date_positions
-            )
-    _check_header(path, header.cells, contract, has_unit_default, ignored_columns)
-    if not rows_count:
+    names = [h.strip() for h in scan.header]
+    _check_header(path, scan.header, contract, has_unit_default, ignored_columns)
+    if not scan.rows:
         raise FileRefused("FILE_EMPTY", f"{path.name}: a header but no data row")
-    shape.raise_first_failure()
-    detected_decimal = "," if delimiter == ";" and has_decimal_comma else "."
-    detected_date_format = ("dd.mm.yyyy" if has_dotted_date else "iso") if date_positions else None
+    scan.shape.raise_first_failure()
+    detected_decimal = "," if delimiter == ";" and scan.has_decimal_comma else "."
+    has_date_column = bool(_positions(contract, names, "date"))
+    detected_date_format = ("dd.mm.yyyy" if scan.has_dotted_date else "iso") if has_date_column else None
     declared = tuple(
         name
         for name, value in (
@@ -669,7 +865,7 @@ def open_delivered_file(
         sheet,
         declared,
     )
-    return DeliveredStream(path, contract, detected, warnings, rows_count, names, records, ignored_columns)
+    return DeliveredStream(path, contract, detected, warnings, scan.rows, names, raw_batches, ignored_columns)
 
 
 def read_delivered_file(

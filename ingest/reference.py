@@ -25,6 +25,8 @@ from config.settings import get_settings
 REFERENCE_DATA_DIR = Path(__file__).resolve().parent / "reference_data"
 TRAIN_STATIONS_FILE = REFERENCE_DATA_DIR / "train_stations.csv"
 AIRPORTS_SOURCE = f"airportsdata {airportsdata.__version__} (MIT)"
+# The file airportsdata.load reads (airport_codes reads it faster).
+AIRPORTS_FILE = Path(airportsdata.__file__).parent / "airports.csv"
 TRAIN_STATIONS_SOURCE = "co2calc train_stations.csv (see ingest/reference_data/README.md)"
 
 
@@ -49,6 +51,14 @@ def airports_frame() -> pl.DataFrame:
             "source_name": [AIRPORTS_SOURCE] * len(rows),
         }
     )
+
+
+@cache
+def airport_codes() -> frozenset[str]:
+    """The IATA codes of `airports_frame`, read from airportsdata's own file by polars (airportsdata.load builds a
+    dict per airport: 0.15 s of a one-row load)."""
+    codes = pl.read_csv(AIRPORTS_FILE, columns=["iata"], schema_overrides={"iata": pl.String})["iata"]
+    return frozenset(codes.filter(codes.is_not_null() & (codes != "")))
 
 
 def stations_frame() -> pl.DataFrame:

@@ -1,18 +1,21 @@
-"""Row validation with Great Expectations: each contract rule is one expectation over the file's cells.
+"""Row validation: each contract rule is one Great Expectations expectation over the file's cells.
 
 Every rule names the reason code it produces (METHODOLOGY.md §1.8 and §3); an unexpected row is
 rejected with that code and a message naming the column, the value and what was expected. Checks
 that need a lookup (stations, airports, units) are expressed as expectations on helper columns, so
-that Great Expectations reports every refused row the same way.
+that every refused row is reported the same way.
+
+The expectations are declared as Great Expectations configurations (`Expectation`: its expectation type and
+keyword arguments, as a suite's JSON holds them) and evaluated as polars expressions over the batch
+(`find_problems`), which gives the same problems as Great Expectations' own validation
+(tests/unit/ingest/test_rules_agree_with_great_expectations.py) at a fraction of the cost (ingest/README.md
+"Throughput"); `Expectation.to_great_expectations` builds the Great Expectations object.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 
-import great_expectations as gx
-import great_expectations.expectations as gxe
-import pandas as pd
 import polars as pl
 
 from ingest.contracts import (
@@ -80,29 +83,67 @@ class Lookups:
 
 
 @dataclass(frozen=True)
-class _Rule:
-    expectation: gxe.Expectation
+class Expectation:
+    """A Great Expectations expectation as its configuration: the expectation type and its keyword arguments."""
+
+    type: str
+    kwargs: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, expectation_type: str, **kwargs: Any) -> "Expectation":
+        return cls(expectation_type, kwargs)
+
+    @property
+    def column(self) -> str:
+        return self.kwargs["column"]
+
+    def to_great_expectations(self):
+        """The Great Expectations expectation (imported here: importing great_expectations takes seconds)."""
+        from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+        return ExpectationConfiguration(type=self.type, kwargs=dict(self.kwargs)).to_domain_obj()
+
+    def unexpected(self) -> pl.Expr:
+        """True on each row Great Expectations lists as unexpected. As there, a null cell is unexpected only to
+        the null expectations; a NaN counts as null (pandas `isnull`). A regex runs in polars' engine, not Python's:
+        the contracts' patterns mean the same in both (tests/unit/ingest/test_rules_agree_with_great_expectations.py)."""
+        cell = pl.col(self.column)
+        match self.type:
+            case "expect_column_values_to_not_be_null":
+                return cell.is_null()
+            case "expect_column_values_to_be_null":
+                return cell.is_not_null()
+            case "expect_column_values_to_match_regex":
+                return cell.is_not_null() & ~cell.str.contains(self.kwargs["regex"])
+            case "expect_column_values_to_be_in_set":
+                return cell.is_not_null() & ~cell.is_in(self.kwargs["value_set"])
+            case "expect_column_values_to_be_between":
+                number = cell.cast(pl.Float64)
+                low, high = self.kwargs.get("min_value"), self.kwargs.get("max_value")
+                within = pl.lit(True)
+                if low is not None:
+                    within = within & (number > low if self.kwargs.get("strict_min") else number >= low)
+                if high is not None:
+                    within = within & (number < high if self.kwargs.get("strict_max") else number <= high)
+                return (number.is_not_null() & number.is_not_nan() & ~within).fill_null(False)
+        raise ValueError(f"no polars evaluation of {self.type}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    expectation: Expectation
     reason_code: str
     column_name: str | None
-    message: Callable[[object], str]
+    message: Callable[[Any], str]
 
 
-@lru_cache(maxsize=1)
-def _batch_definition():
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
-    source = context.data_sources.add_pandas("delivered_files")
-    asset = source.add_dataframe_asset("rows")
-    return asset.add_batch_definition_whole_dataframe("whole_file")
-
-
-def _column_rules(column: Column) -> list[_Rule]:
+def _column_rules(column: Column) -> list[Rule]:
     name = column.name
-    rules: list[_Rule] = []
+    rules: list[Rule] = []
     if column.required:
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToNotBeNull(column=name),
+            Rule(
+                Expectation.of("expect_column_values_to_not_be_null", column=name),
                 "ROW_REQUIRED",
                 name,
                 lambda _v, n=name: f"{n} is required and is empty",
@@ -111,8 +152,12 @@ def _column_rules(column: Column) -> list[_Rule]:
     if column.column_type in TYPE_PATTERNS:
         description = TYPE_DESCRIPTIONS[column.column_type]
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=TYPE_PATTERNS[column.column_type]),
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_match_regex",
+                    column=name,
+                    regex=TYPE_PATTERNS[column.column_type],
+                ),
                 "ROW_TYPE",
                 name,
                 lambda v, n=name, d=description: f"{n} {v!r} is not {d}",
@@ -122,8 +167,8 @@ def _column_rules(column: Column) -> list[_Rule]:
         rules.append(_message_rule(f"__{name}__not_a_date", "ROW_TYPE", name))
     if column.pattern:
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToMatchRegex(column=name, regex=column.pattern),
+            Rule(
+                Expectation.of("expect_column_values_to_match_regex", column=name, regex=column.pattern),
                 column.pattern_code,
                 name,
                 lambda v, n=name, d=column.pattern_description: f"{n} {v!r} is not {d}",
@@ -132,8 +177,10 @@ def _column_rules(column: Column) -> list[_Rule]:
     if column.allowed is not None:
         allowed = ", ".join(column.allowed)
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(column.allowed)),
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_be_in_set", column=name, value_set=list(column.allowed)
+                ),
                 column.enum_code,
                 name,
                 lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}",
@@ -151,8 +198,8 @@ def _column_rules(column: Column) -> list[_Rule]:
         high = "" if column.maximum is None else f"≤ {column.maximum:g}"
         expected = " and ".join(p for p in (low, high) if p)
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeBetween(column=f"__{name}__number", **bounds),
+            Rule(
+                Expectation.of("expect_column_values_to_be_between", column=f"__{name}__number", **bounds),
                 column.range_code,
                 name,
                 lambda v, n=name, e=expected: f"{n} {v:g} is not {e}",
@@ -161,8 +208,8 @@ def _column_rules(column: Column) -> list[_Rule]:
     return rules
 
 
-def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups: Lookups) -> list[_Rule]:
-    rules: list[_Rule] = []
+def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups: Lookups) -> list[Rule]:
+    rules: list[Rule] = []
     # Look-ups in thousands of units or airports are helper columns (_helper_columns): as a value set, Great
     # Expectations copies the whole set for every metric it plans, which made them most of a load's time.
     if contract.known_units_column:
@@ -172,8 +219,12 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
         rules.append(_message_rule(f"__{name}__unknown", "TRAVEL_UNKNOWN_IATA", name))
     for first, second in contract.distinct_pairs:
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeInSet(column=f"__{first}__same_as__{second}", value_set=[False]),
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_be_in_set",
+                    column=f"__{first}__same_as__{second}",
+                    value_set=[False],
+                ),
                 "TRAVEL_SAME_ENDPOINTS",
                 second,
                 lambda _v, a=first, b=second: f"{a} and {b} are equal",
@@ -181,8 +232,8 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
         )
     for name_column, _ in contract.station_columns:
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeNull(column=f"__{name_column}__station_problem"),
+            Rule(
+                Expectation.of("expect_column_values_to_be_null", column=f"__{name_column}__station_problem"),
                 "TRAVEL_UNKNOWN_STATION",
                 name_column,
                 str,
@@ -191,9 +242,12 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
     if contract.date_column and reporting_year is not None:
         name = contract.date_column
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column=f"__{name}__year", min_value=reporting_year, max_value=reporting_year
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_be_between",
+                    column=f"__{name}__year",
+                    min_value=reporting_year,
+                    max_value=reporting_year,
                 ),
                 "ROW_OUT_OF_YEAR",
                 name,
@@ -300,14 +354,16 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
     return frame
 
 
-def _message_rule(helper: str, reason_code: str, column_name: str | None) -> _Rule:
+def _message_rule(helper: str, reason_code: str, column_name: str | None) -> Rule:
     """A rule on a helper column that holds, per row, NULL or the message of the problem found."""
-    return _Rule(gxe.ExpectColumnValuesToBeNull(column=helper), reason_code, column_name, str)
+    return Rule(
+        Expectation.of("expect_column_values_to_be_null", column=helper), reason_code, column_name, str
+    )
 
 
 def _equipment_power(
     frame: pl.DataFrame, columns: tuple[str, str], index: EquipmentPowerIndex
-) -> tuple[pl.DataFrame, list[_Rule]]:
+) -> tuple[pl.DataFrame, list[Rule]]:
     """Resolve (class, sub-class) to the power table's keys, which replace the file's spelling (aliases and
     case are accepted); the three ways it can fail each get their reason code (METHODOLOGY.md §3.4 (e))."""
     class_column, sub_class_column = columns
@@ -337,7 +393,7 @@ def _equipment_power(
 
 def _gas(
     frame: pl.DataFrame, columns: tuple[str, str], gas_codes: Mapping[str, str]
-) -> tuple[pl.DataFrame, list[_Rule]]:
+) -> tuple[pl.DataFrame, list[Rule]]:
     """A refrigerant names a gas of the GWP seed (stored in the seed's spelling); CO2, CH4 and N2O name none."""
     category_column, gas_column = columns
     gases, required, unknown, not_allowed = [], [], [], []
@@ -380,7 +436,7 @@ def room_key(building_name: str, room_name: str) -> tuple[str, str]:
 
 def _rooms(
     frame: pl.DataFrame, columns: tuple[str, str], rooms: Mapping[tuple[str, str], tuple[str, str]]
-) -> tuple[pl.DataFrame, list[_Rule]]:
+) -> tuple[pl.DataFrame, list[Rule]]:
     """A room must be in the room reference, whose spelling replaces the file's. A row that brings its own
     kg_co2eq needs no surface: its unknown room is not an error (METHODOLOGY.md §1.4; flagged in dbt)."""
     building_column, room_column = columns
@@ -405,7 +461,7 @@ def _rooms(
     return frame, [_message_rule("__unknown_room", "BLDG_UNKNOWN_ROOM", room_column)]
 
 
-def _fuel_units(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[_Rule]]:
+def _fuel_units(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[Rule]]:
     """The unit of a combustion row must be the unit of its fuel's factor (pellets in kg, gas in kWh)."""
     fuel_column, unit_column = columns
     mismatch = [
@@ -418,7 +474,7 @@ def _fuel_units(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataF
     return frame, [_message_rule("__fuel_unit_mismatch", "BLDG_UNIT_MISMATCH", unit_column)]
 
 
-def _end_use_carriers(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[_Rule]]:
+def _end_use_carriers(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[Rule]]:
     """Lighting, cooling and ventilation are electric (METHODOLOGY.md §3.3 (b)); only heating burns a fuel or buys
     district heat."""
     end_use_column, carrier_column = columns
@@ -434,7 +490,7 @@ def _end_use_carriers(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl
 
 def _message_rules(
     frame: pl.DataFrame, messages: Mapping[tuple[str, str], list[str | None]]
-) -> tuple[pl.DataFrame, list[_Rule]]:
+) -> tuple[pl.DataFrame, list[Rule]]:
     """One helper column and one rule per (reason code, column) whose per-row messages are given."""
     helpers = {f"__{code.lower()}__{column}": values for (code, column), values in messages.items()}
     frame = frame.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in helpers.items())
@@ -450,7 +506,7 @@ def _same_unit(first: str, second: str) -> bool:
 
 def _facility_use(
     frame: pl.DataFrame, kinds: tuple[str, ...], facilities: Mapping[str, FacilityReference]
-) -> tuple[pl.DataFrame, list[_Rule]]:
+) -> tuple[pl.DataFrame, list[Rule]]:
     """A use row names a facility of the year's reference, of a kind its file may name, in the facility's
     allocation unit (stored in the reference's spelling), and no more than the facility's total use
     (METHODOLOGY.md §3.6 (e)). A total of 0 is not an error here: the row is RF_NO_TOTAL in dbt."""
@@ -515,7 +571,7 @@ def _number(cell: str | None) -> float | None:
         return None
 
 
-def _facility_reference(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[_Rule]]:
+def _facility_reference(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Rule]]:
     """The columns a reference row needs depend on its kind and footprint origin (METHODOLOGY.md §3.6 (c)):
     an animal row names its animal type, footprint source and share; a declared footprint has a value; a
     computed one names the facility unit whose legs it sums; only an IT facility allocated by core or GPU
@@ -567,7 +623,7 @@ def _facility_reference(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[_Rule]]
     )
 
 
-def _intensity(frame: pl.DataFrame, columns: tuple[str, str, str, str]) -> tuple[pl.DataFrame, list[_Rule]]:
+def _intensity(frame: pl.DataFrame, columns: tuple[str, str, str, str]) -> tuple[pl.DataFrame, list[Rule]]:
     """An activity intensity names a class and a value unit of its domain, and an end-of-life route only when
     it is waste (METHODOLOGY.md §3.9 (a)). Classes and routes are stored lower case with `_` for spaces and
     hyphens (`E-bike` -> `e_bike`); waste types are free (the institution's own statistics name them)."""
@@ -622,9 +678,9 @@ def _intensity(frame: pl.DataFrame, columns: tuple[str, str, str, str]) -> tuple
 
 def _resolution_columns(
     frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
-) -> tuple[pl.DataFrame, list[_Rule]]:
+) -> tuple[pl.DataFrame, list[Rule]]:
     """Module rules that look a row up or combine cells, as helper columns and the rules reading them."""
-    rules: list[_Rule] = []
+    rules: list[Rule] = []
     if contract.equipment_power_columns:
         frame, power_rules = _equipment_power(
             frame, contract.equipment_power_columns, lookups.equipment_power
@@ -662,8 +718,12 @@ def _resolution_columns(
         )
         hours = " + ".join(contract.weekly_hours_columns)
         rules.append(
-            _Rule(
-                gxe.ExpectColumnValuesToBeBetween(column="__weekly_hours_sum", max_value=HOURS_PER_WEEK),
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_be_between",
+                    column="__weekly_hours_sum",
+                    max_value=HOURS_PER_WEEK,
+                ),
                 "EQUIP_HOURS_SUM",
                 last,
                 lambda v, h=hours: f"{h} = {v:g} exceeds the {HOURS_PER_WEEK} hours of a week",
@@ -755,6 +815,45 @@ def _repeated_key_messages(
     return _cell_messages(keys, is_repeated, message).alias("__repeated_key")
 
 
+def checked_frame(
+    cells: pl.DataFrame,
+    contract: SourceContract,
+    *,
+    reporting_year: int | None,
+    lookups: Lookups,
+    unit_default: str | None = None,
+    repeated: frozenset[str] | None = None,
+) -> tuple[pl.DataFrame, list[Rule]]:
+    """The canonical frame with its helper columns, and the rules to check on it."""
+    frame = _helper_columns(_canonical(cells, contract, unit_default), contract, lookups)
+    frame, resolution_rules = _resolution_columns(frame, contract, lookups)
+    if contract.unique_key:
+        frame = frame.with_columns(_repeated_key_messages(frame, contract, repeated))
+    rules = [rule for column in contract.columns for rule in _column_rules(column)]
+    rules += _lookup_rules(contract, reporting_year, lookups)
+    rules += resolution_rules
+    return frame, rules
+
+
+def find_problems(frame: pl.DataFrame, rules: list[Rule]) -> list[Problem]:
+    """The problems the rules find in `frame`, one per row and column (the first rule that fails it, in the
+    rules' order), sorted by row and reason code."""
+    unexpected = frame.select(rule.expectation.unexpected().alias(str(n)) for n, rule in enumerate(rules))
+    problems: list[Problem] = []
+    seen: set[tuple[int, str | None]] = set()
+    for number, rule in enumerate(rules):
+        rows = unexpected[str(number)].arg_true()
+        if not rows.len():
+            continue
+        values = frame[rule.expectation.column].gather(rows)
+        for row, value in zip(rows, values, strict=True):
+            if (row, rule.column_name) in seen:
+                continue
+            seen.add((row, rule.column_name))
+            problems.append(Problem(row, rule.column_name, rule.reason_code, rule.message(value)))
+    return sorted(problems, key=lambda p: (p.row_index, p.reason_code))
+
+
 def validate_rows(
     cells: pl.DataFrame,
     contract: SourceContract,
@@ -768,39 +867,12 @@ def validate_rows(
 
     `cells` is a whole file, or one batch of it with `repeated` the file's repeated keys (repeated_keys): every other
     rule looks at one row at a time."""
-    frame = _helper_columns(_canonical(cells, contract, unit_default), contract, lookups)
-    frame, resolution_rules = _resolution_columns(frame, contract, lookups)
-    if contract.unique_key:
-        frame = frame.with_columns(_repeated_key_messages(frame, contract, repeated))
-    rules = [rule for column in contract.columns for rule in _column_rules(column)]
-    rules += _lookup_rules(contract, reporting_year, lookups)
-    rules += resolution_rules
-    for number, rule in enumerate(rules):
-        rule.expectation.meta = {"rule_number": number}
-    suite = gx.ExpectationSuite(
-        name=f"{contract.source_code}_rows", expectations=[r.expectation for r in rules]
+    frame, rules = checked_frame(
+        cells,
+        contract,
+        reporting_year=reporting_year,
+        lookups=lookups,
+        unit_default=unit_default,
+        repeated=repeated,
     )
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame.to_pandas()})
-    results = batch.validate(suite, result_format={"result_format": "COMPLETE"}).results
-    problems: list[Problem] = []
-    seen: set[tuple[int, str | None]] = set()
-    for result in results:
-        rule = rules[result.expectation_config.meta["rule_number"]]
-        indices = result.result.get("unexpected_index_list") or []
-        values = result.result.get("unexpected_list") or []
-        if not result.success and not indices and result.exception_info.get("raised_exception"):
-            raise RuntimeError(f"validation of {rule.column_name} failed: {result.exception_info}")
-        for index, value in zip(indices, values, strict=False):
-            row = index if isinstance(index, int) else int(next(iter(index.values())))
-            if (row, rule.column_name) in seen:
-                continue
-            seen.add((row, rule.column_name))
-            shown = value if not isinstance(value, Mapping) else None
-            problems.append(Problem(row, rule.column_name, rule.reason_code, rule.message(_plain(shown))))
-    return frame, sorted(problems, key=lambda p: (p.row_index, p.reason_code))
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    return value
+    return frame, find_problems(frame, rules)

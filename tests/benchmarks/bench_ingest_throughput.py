@@ -5,7 +5,7 @@
 The flights file of a generated institution (`--scale`) is loaded as it is and as files holding its rows
 `--copies` times (a flights file has no unique key, so each copy is as much work as the first; the generator
 itself fails at scale 40, its inventory numbers running out). For each file, prints rows per second of
-`ingest.load.load_file` (read, validate with Great Expectations, COPY, rejects, registry) and of the baseline
+`ingest.load.load_file` (read, validate, COPY, rejects, registry) and of the baseline
 measured in the same run: PostgreSQL's own `COPY ... FROM STDIN` of the file into an untyped table, which no
 loader can beat. The ratio is the figure to watch; absolute numbers depend on the machine. The load runs alone
 in a child process, so that its peak resident memory (`ru_maxrss`) is the load's and nothing else's; the
