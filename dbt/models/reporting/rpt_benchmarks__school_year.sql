@@ -13,7 +13,7 @@
 ) }}
 
 with emissions as (
-    select * from {{ ref('fct_emissions') }}
+    select * from {{ ref('fct_emissions__unit_factor_year') }}
     where not coalesce(is_additional_category, false)
 ),
 

@@ -16,37 +16,17 @@
     pre_hook="{{ delete_changed_partitions() }}",
 ) }}
 
-with emissions as (
-    select * from {{ ref('fct_emissions') }}
+with unit_factor_legs as (
+    select * from {{ ref('fct_emissions__unit_factor_year') }}
 ),
 
 units as (
     select * from {{ ref('dim_units') }}
 ),
 
-unit_factor_legs as (
-    -- The legs summed per unit and factor first (kg and sigma add within a factor): each subtree then
-    -- repeats one row per unit and factor instead of every leg, about 12 times fewer rows on the demo.
-    -- Sums of numeric are exact, so the totals are those of the legs.
-    select
-        unit_id,
-        reporting_year,
-        module_code,
-        factor_id,
-        facility_unit_id,
-        is_additional_category,
-        coalesce(is_internal_reallocation, false) as is_internal_reallocation,
-        sum(kg_co2e) as kg_co2e,
-        sum(sigma_kg) as sigma_kg,
-        sum(kg_co2e) filter (where sigma_kg is not null) as known_uncertainty_kg_co2e
-    from emissions
-    group by
-        unit_id, reporting_year, module_code, factor_id, facility_unit_id, is_additional_category,
-        coalesce(is_internal_reallocation, false)
-),
-
 subtree_emissions as (
-    -- Each unit's sums once per subtree that holds the unit: the unit itself and each of its ancestors.
+    -- Each unit's sums per factor (fct_emissions__unit_factor_year) once per subtree that holds the unit: the
+    -- unit itself and each of its ancestors.
     select
         subtree.subtree_unit_id,
         unit_factor_legs.reporting_year,

@@ -23,6 +23,7 @@ from tests.conftest import create_database, drop_database, pipeline_settings
 TABLES = (
     "marts.fct_emissions",
     "marts.fct_unresolved_rows",
+    "marts.fct_emissions__unit_factor_year",
     "marts.fct_headcount__unit_year",
     "reporting.rpt_footprint__unit_year",
     "reporting.rpt_footprint__subtree_year",
