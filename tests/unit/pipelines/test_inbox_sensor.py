@@ -4,6 +4,8 @@ import dagster as dg
 import pytest
 
 from config.settings import get_settings
+from pipelines.build import BuildPlan
+from pipelines.defs.resources import WarehouseResource
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_a_raw_load_names_either_a_file_or_an_s3_object_with_its_etag():
             _load_delivery(config, load)
 
 
-def run_status_context(instance: dg.DagsterInstance, asset_keys: set[dg.AssetKey]):
+def run_status_context(instance: dg.DagsterInstance, asset_keys: set[dg.AssetKey], plan: BuildPlan):
     from dagster._core.storage.dagster_run import DagsterRun
 
     run = instance.add_run(DagsterRun(job_name="__ASSET_JOB", asset_selection=frozenset(asset_keys)))
@@ -89,16 +91,37 @@ def run_status_context(instance: dg.DagsterInstance, asset_keys: set[dg.AssetKey
         dagster_instance=instance,
         dagster_run=run,
         dagster_event=event,
+        resources={"warehouse": PlannedWarehouse(plan=plan.as_config())},
     )
 
 
-def test_a_successful_raw_load_requests_a_dbt_build_and_other_runs_do_not():
+class PlannedWarehouse(WarehouseResource):
+    """A warehouse whose build plan is given: the sensor's decisions without a database."""
+
+    plan: dict
+
+    def plan_build(self, *, full: bool = False) -> BuildPlan:
+        return BuildPlan(**self.plan)
+
+
+def test_a_successful_raw_load_requests_a_build_of_what_changed_and_other_runs_do_not():
     from pipelines.defs.dbt.sensors import dbt_after_raw_load_sensor
 
+    partitions = BuildPlan(False, 9, 0, "sha", source_codes=("travel_planes",), reporting_years=(2025,))
+    loaded = {dg.AssetKey(["raw", "travel_planes"])}
     with dg.instance_for_test() as instance:
-        after_load = dbt_after_raw_load_sensor(run_status_context(instance, {dg.AssetKey(["raw", "units"])}))
+        after_load = dbt_after_raw_load_sensor(run_status_context(instance, loaded, partitions))
         assert isinstance(after_load, dg.RunRequest)
+        assert dg.AssetKey(["marts", "fct_emissions"]) in after_load.asset_selection
+        assert dg.AssetKey(["marts", "dim_units"]) not in after_load.asset_selection
+        assert after_load.run_config["ops"]["dbt_models"]["config"]["plan"]["reporting_years"] == [2025]
+        full = dbt_after_raw_load_sensor(run_status_context(instance, loaded, BuildPlan(True, 9, 0, "sha")))
+        assert isinstance(full, dg.RunRequest) and full.asset_selection is None
+        nothing = dbt_after_raw_load_sensor(
+            run_status_context(instance, loaded, BuildPlan(False, 9, 0, "sha"))
+        )
+        assert isinstance(nothing, dg.SkipReason)
         after_dbt = dbt_after_raw_load_sensor(
-            run_status_context(instance, {dg.AssetKey(["marts", "fct_emissions"])})
+            run_status_context(instance, {dg.AssetKey(["marts", "fct_emissions"])}, partitions)
         )
         assert isinstance(after_dbt, dg.SkipReason)
