@@ -1,6 +1,6 @@
-{#- The emission legs summed per unit, year, module and factor (with the facility and the flags the subtree
-    totals filter by): sums of numeric are exact, so any total over units is the same from here as from the
-    legs, on about 12 times fewer rows (scale 1: 64,732 against 776,439). kg and sigma add within a factor
+{#- The emission legs summed per unit, year, module, submodule and factor (with the facility and the flags the
+    subtree totals filter by): sums of numeric are exact, so any total over units is the same from here as from
+    the legs, on about 12 times fewer rows (scale 1: 64,732 against 776,439). kg and sigma add within a factor
     (METHODOLOGY.md §1.6: legs sharing a factor are fully correlated); known_uncertainty_kg_co2e is the kg of
     the legs that have a sigma. Partitioned by year and module like fct_emissions. -#}
 {{ config(
@@ -19,6 +19,7 @@ final as (
         unit_id,
         reporting_year,
         module_code,
+        submodule_code,
         factor_id,
         facility_unit_id,
         is_additional_category,
@@ -28,8 +29,8 @@ final as (
         sum(kg_co2e) filter (where sigma_kg is not null) as known_uncertainty_kg_co2e
     from emissions
     group by
-        unit_id, reporting_year, module_code, factor_id, facility_unit_id, is_additional_category,
-        coalesce(is_internal_reallocation, false)
+        unit_id, reporting_year, module_code, submodule_code, factor_id, facility_unit_id,
+        is_additional_category, coalesce(is_internal_reallocation, false)
 )
 
 select * from final
