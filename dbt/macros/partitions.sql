@@ -134,3 +134,48 @@
         where {{ partition_filter(year_column=year_column, module_column=module_column, module_codes=module_codes) }}
     {%- endif -%}
 {% endmacro %}
+
+{#- Data tests of a partition build look at the rebuilt partitions only: the rows of the changed years (and,
+    in a table grouped by module, of the rebuilt modules and the `all` rows), whatever the table holds besides.
+    The rows a partition build leaves alone were tested by the build that wrote them, and full builds test
+    everything. dbt wraps each test's model in get_where_subquery, its way of filtering a test's rows. -#}
+{% macro postgres__get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- if config.get("where") -%}
+        {%- do conditions.append("(" ~ config.get("where") ~ ")") -%}
+    {%- endif -%}
+    {%- do conditions.extend(partition_test_conditions(relation, by_module=true)) -%}
+    {{ return(filtered_relation(relation, conditions)) }}
+{%- endmacro %}
+
+{#- The rows of `relation` a partition build rewrote, by year only: the other side of a test that compares two
+    tables (parts_sum_to_total), whose rows of a year must all be there. -#}
+{% macro partition_years_subquery(relation) -%}
+    {{ return(filtered_relation(relation, partition_test_conditions(relation, by_module=false))) }}
+{%- endmacro %}
+
+{% macro partition_test_conditions(relation, by_module) -%}
+    {%- set years = changed_years() if relation is not string else none -%}
+    {%- if years is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute="name") | list -%}
+    {%- if "reporting_year" not in columns -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set conditions = ["reporting_year in (" ~ (years | join(", ") if years else "null") ~ ")"] -%}
+    {%- if by_module and "module_code" in columns -%}
+        {%- do conditions.append("module_code in ('" ~ (rebuilt_module_codes() + ["all"]) | join("', '") ~ "')") -%}
+    {%- endif -%}
+    {{ return(conditions) }}
+{%- endmacro %}
+
+{% macro filtered_relation(relation, conditions) -%}
+    {%- if not conditions -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set filtered -%}
+        (select * from {{ relation }} where {{ conditions | join(" and ") }}) dbt_subquery
+    {%- endset -%}
+    {{ return(filtered) }}
+{%- endmacro %}
