@@ -58,8 +58,9 @@
 {% endmacro %}
 
 {#- The reporting years of the partition build running now, or none: the years of the latest ops.builds row
-    when it is a running partition build (pipelines/defs/dbt/assets.py writes it before dbt starts, under the
-    lock that keeps builds one at a time, and marks rows left running by a dead build failed). -#}
+    when it is a running partition build whose lock (ops.build_lock_key) is held. pipelines/defs/dbt/assets.py
+    takes the lock, writes the row, runs dbt, closes the row and lets the lock go; a row still running with
+    the lock free was left by a build that died, and a hand-run `dbt build` then rebuilds everything. -#}
 {% macro changed_years() %}
     {%- if not execute -%}
         {{ return(none) }}
@@ -74,6 +75,11 @@
         ~ "and build_id = (select max(build_id) from ops.builds)"
     ) -%}
     {%- if not latest.rows -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set lock = run_query("select pg_try_advisory_lock(ops.build_lock_key())") -%}
+    {%- if lock.columns[0].values()[0] -%}
+        {%- do run_query("select pg_advisory_unlock(ops.build_lock_key())") -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set years = [] -%}

@@ -273,6 +273,11 @@ create table if not exists ops.builds (
     finished_at timestamptz,
     build_status text not null check (build_status in ('running', 'succeeded', 'failed'))
 );
+-- The advisory lock a build holds from before its ops.builds row is written until after it is closed: builds run
+-- one at a time, and a `running` row whose lock nobody holds was left by a build that died.
+create or replace function ops.build_lock_key() returns bigint language sql immutable as $$
+    select 4242013001::bigint
+$$;
 
 -- The data stewards' database role (Settings.steward_db_role, dashboard/README.md "Stewards read ops"): the
 -- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not

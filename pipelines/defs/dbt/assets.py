@@ -41,7 +41,7 @@ def dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, wareho
     engine = warehouse.engine()
     # One build at a time: two builds would delete and insert the same partitions.
     with engine.connect() as lock:
-        lock.execute(sa.text("select pg_advisory_lock(hashtext('co2calc dbt build'))"))
+        lock.execute(sa.text("select pg_advisory_lock(ops.build_lock_key())"))
         build_id = record_build_start(engine, plan, context.run.run_id)
         succeeded = False
         try:
@@ -49,7 +49,7 @@ def dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, wareho
             succeeded = True
         finally:
             record_build_end(engine, build_id, succeeded=succeeded)
-            lock.execute(sa.text("select pg_advisory_unlock(hashtext('co2calc dbt build'))"))
+            lock.execute(sa.text("select pg_advisory_unlock(ops.build_lock_key())"))
     engine.dispose()
 
 
