@@ -15,8 +15,9 @@ of that user's role at the same moment and times each navigation. Twice:
 
 Before either, uncounted, one session visits every page (the process's first drawing of a page pays imports)
 and then all sessions open the first page at once (the connection pools grow to their size under load): costs
-of a process's first minute, no cache's doing. Prints p50 and p95 per page and round, in ms, then stops both servers and
-deletes this build's Redis keys. All sessions share the one dashboard process, as behind a sticky proxy.
+of a process's first minute, no cache's doing. Prints p50 and p95 per page and round, in ms, and the dashboard
+process's CPU per page view; then stops both servers and deletes this build's Redis keys. All sessions share
+the one dashboard process, as behind a sticky proxy.
 Bounded: at most `MAX_SESSIONS` sessions, each navigation gives up after `--page-timeout-s`, the whole run
 after `--timeout-s`. Not a test: nothing asserts a time.
 
