@@ -58,6 +58,7 @@ def test_every_units_total_is_dbts_subtree_total_and_a_labs_is_the_sum_of_its_ro
         ).set_index("unit_id")
     engine.dispose()
 
+    assert subtree["reallocated"].max() > 0, "the warehouse needs a facility allocation inside a subtree"
     totals = loaders.unit_totals(warehouse, scope, scope[0], lab_pair.reporting_year).set_index("unit_id")
 
     expected = subtree["t_co2e"].reindex(totals.index, fill_value=0.0)
