@@ -5,6 +5,7 @@ where the page shows short labels; numbers go out unrounded, where the page roun
 """
 
 from collections.abc import Mapping
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -30,7 +31,8 @@ def show_table(
     st.dataframe(frame, hide_index=True, column_config=dict(column_config), key=key)
     st.download_button(
         tr("table.download_csv"),
-        data=table_csv(frame),
+        # Written when the button is clicked, like the overview's PDF: most visits download nothing.
+        data=partial(table_csv, frame),
         file_name=f"{file_name}.csv",
         mime="text/csv",
         key=f"{key}_csv",

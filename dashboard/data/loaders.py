@@ -149,11 +149,7 @@ def read_frame(
     if cache is None:
         return _query(warehouse.database_url, query, scope, params)
     key = cache.key(warehouse.build_id, query, get_settings().dashboard_db_role, scope, params)
-    frame = cache.get(key)
-    if frame is None:
-        frame = _query(warehouse.database_url, query, scope, params)
-        cache.put(key, frame)
-    return frame
+    return cache.get_or_read(key, lambda: _query(warehouse.database_url, query, scope, params))
 
 
 def _read(warehouse: Warehouse, query: Query, scope: tuple[str, ...], **params: object) -> pd.DataFrame:
@@ -205,11 +201,7 @@ def read_ledger_frame(
     if cache is None:
         return _steward_query(ledger.database_url, query, params)
     key = cache.key(f"ops-{ledger.audit_id}", query, get_settings().steward_db_role, (), params)
-    frame = cache.get(key)
-    if frame is None:
-        frame = _steward_query(ledger.database_url, query, params)
-        cache.put(key, frame)
-    return frame
+    return cache.get_or_read(key, lambda: _steward_query(ledger.database_url, query, params))
 
 
 def _read_ledger(ledger: LoadLedger, query: Query, **params: object) -> pd.DataFrame:

@@ -196,8 +196,10 @@ order by additional.submodule_code
 """,
 )
 
-# One row per unit of the chosen subtree (every level), each with the headline sums (additional categories
-# excluded) over the level-4 units below it: the drill-down, the ranking and the comparison read the same numbers.
+# One row per unit of the chosen subtree (every level) with its headline total as dbt aggregates it
+# (rpt_footprint__subtree_year, module `all`: additional categories excluded, and a research facility's allocations
+# to labs inside the subtree counted once, METHODOLOGY.md §2.4; issue 10) and the FTE of the units below it: the
+# drill-down, the ranking and the comparison read the same numbers. A lab's total is its own rows'.
 UNIT_TOTALS = Query(
     "unit_totals",
     """
@@ -209,22 +211,21 @@ with scoped_units as (
         and cast(:unit_id as text) = any(ancestor_unit_ids)
 ),
 
-unit_footprint as (
-    select footprint.unit_id, sum(footprint.t_co2e) as t_co2e
-    from reporting.rpt_footprint__unit_year as footprint
-    left join reporting.rpt_emission_categories as categories
-        on
-            footprint.module_code = categories.module_code
-            and footprint.submodule_code = categories.submodule_code
-    where footprint.reporting_year = :reporting_year and not coalesce(categories.is_additional_category, false)
-    group by footprint.unit_id
+subtree_footprint as (
+    select unit_id, t_co2e
+    from reporting.rpt_footprint__subtree_year
+    where reporting_year = :reporting_year and module_code = 'all'
 ),
 
-unit_headcount as (
-    select unit_id, sum(fte) as fte
-    from reporting.rpt_headcount__unit_year
-    where reporting_year = :reporting_year
-    group by unit_id
+-- Each unit's FTE counts for the unit and each of its ancestors, joined on the unnested ancestor ids: matching
+-- every pair of units with `= any(ancestor_unit_ids)` instead took 70 ms for the institution (scale 1).
+subtree_headcount as (
+    select subtree.unit_id, sum(headcount.fte) as fte
+    from scoped_units as members
+    cross join lateral unnest(members.ancestor_unit_ids) as subtree (unit_id)
+    inner join reporting.rpt_headcount__unit_year as headcount on members.unit_id = headcount.unit_id
+    where headcount.reporting_year = :reporting_year
+    group by subtree.unit_id
 )
 
 select
@@ -233,19 +234,11 @@ select
     scoped_units.unit_name,
     scoped_units.unit_level,
     scoped_units.parent_unit_id,
-    cast(coalesce(sum(unit_footprint.t_co2e), 0) as double precision) as t_co2e,
-    cast(coalesce(sum(unit_headcount.fte), 0) as double precision) as fte
+    cast(coalesce(subtree_footprint.t_co2e, 0) as double precision) as t_co2e,
+    cast(coalesce(subtree_headcount.fte, 0) as double precision) as fte
 from scoped_units
-inner join scoped_units as members on scoped_units.unit_id = any(members.ancestor_unit_ids)
-left join unit_footprint on members.unit_id = unit_footprint.unit_id
-left join unit_headcount on members.unit_id = unit_headcount.unit_id
-group by
-    scoped_units.unit_id,
-    scoped_units.unit_code,
-    scoped_units.unit_name,
-    scoped_units.unit_level,
-    scoped_units.parent_unit_id,
-    scoped_units.ancestor_unit_ids
+left join subtree_footprint on scoped_units.unit_id = subtree_footprint.unit_id
+left join subtree_headcount on scoped_units.unit_id = subtree_headcount.unit_id
 order by scoped_units.ancestor_unit_ids
 """,
 )

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import DownloadButton
 
@@ -262,17 +262,23 @@ class Download:
 
 @pytest.fixture
 def downloads(monkeypatch) -> Callable[[DownloadButton], Download]:
-    """The file behind a download button. AppTest keeps its file store for one run only, so keep a copy."""
-    files: dict[str, Download] = {}
-    store = MemoryMediaFileStorage.load_and_get_id
+    """The file behind a download button, built as a click builds it: the pages pass a callable as `data`,
+    which Streamlit keeps until the button is clicked (dashboard/tables.py, the overview's PDF)."""
+    on_click: dict[str, tuple[str | None, Callable[[], bytes]]] = {}
+    register = MediaFileManager.add_deferred
 
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        file_id = store(self, path_or_data, mimetype, kind, filename)
-        files[file_id] = Download(file_name=filename, data=path_or_data)
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = register(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+        on_click[file_id] = (file_name, data_callable)
         return file_id
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return lambda button: files[Path(button.proto.url).stem]
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+
+    def download(button: DownloadButton) -> Download:
+        file_name, build = on_click[button.proto.deferred_file_id]
+        return Download(file_name=file_name, data=build())
+
+    return download
 
 
 @pytest.mark.parametrize("page", list(PageName))

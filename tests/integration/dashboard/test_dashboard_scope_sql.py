@@ -1,6 +1,8 @@
 """The viewer's scope is enforced by the SQL itself, whatever unit a page asks for."""
 
+import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from dashboard.auth import PageName, Viewer
 from dashboard.data import loaders
@@ -36,13 +38,33 @@ def test_asking_for_the_institution_with_a_lab_scope_returns_only_that_lab(wareh
     assert loaders.units_in_scope(warehouse, scope)["unit_id"].tolist() == [lab_pair.visible_unit_id]
 
 
-def test_the_subtree_totals_of_the_institution_match_its_labs(warehouse, lab_pair):
+def test_every_units_total_is_dbts_subtree_total_and_a_labs_is_the_sum_of_its_rows(
+    warehouse, warehouse_url, lab_pair
+):
+    # Regression (issue 10): the units page summed lab rows over each subtree itself, counting twice the
+    # allocations of a research facility to labs of the same subtree.
     viewer = Viewer(role="institution", unit_ids=None, pages=(PageName.OVERVIEW,))
     scope = loaders.allowed_unit_ids(warehouse, viewer)
+    engine = sa.create_engine(warehouse_url)
+    with engine.connect() as connection:
+        subtree = pd.read_sql(
+            sa.text("""
+                select unit_id, t_co2e::float8 as t_co2e, internal_reallocation_t_co2e::float8 as reallocated
+                from reporting.rpt_footprint__subtree_year
+                where reporting_year = :year and module_code = 'all'
+            """),
+            connection,
+            params={"year": lab_pair.reporting_year},
+        ).set_index("unit_id")
+    engine.dispose()
 
+    assert subtree["reallocated"].max() > 0, "the warehouse needs a facility allocation inside a subtree"
     totals = loaders.unit_totals(warehouse, scope, scope[0], lab_pair.reporting_year).set_index("unit_id")
 
-    assert totals.loc[scope[0], "t_co2e"] == pytest.approx(lab_pair.institution_t_co2e, rel=1e-9)
+    expected = subtree["t_co2e"].reindex(totals.index, fill_value=0.0)
+    pd.testing.assert_series_equal(totals["t_co2e"], expected, check_names=False, rtol=1e-12)
+    institution = lab_pair.institution_t_co2e - subtree.loc[scope[0], "reallocated"]
+    assert totals.loc[scope[0], "t_co2e"] == pytest.approx(institution, rel=1e-9)
     assert totals.loc[lab_pair.hidden_unit_id, "t_co2e"] == pytest.approx(lab_pair.hidden_t_co2e, rel=1e-9)
 
 
