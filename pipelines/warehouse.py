@@ -12,7 +12,8 @@ def engine_for(database_url: str) -> Engine:
 
 def dbt_connection_env(database_url: str) -> dict[str, str]:
     """The variables the dbt project reads, for a dbt process pointed at `database_url`: the connection
-    (`dbt/profiles.yml`) and the dashboard's role that the reporting models grant to (`Settings`)."""
+    (`dbt/profiles.yml`), its sessions' sort memory and the dashboard's role that the reporting models grant to
+    (`Settings`)."""
     url = make_url(database_url)
     return {
         "CO2CALC_DBT_HOST": url.host or "127.0.0.1",
@@ -21,6 +22,8 @@ def dbt_connection_env(database_url: str) -> dict[str, str]:
         "CO2CALC_DBT_PASSWORD": url.password or "",
         "CO2CALC_DBT_DBNAME": url.database or "postgres",
         "CO2CALC_DBT_DASHBOARD_DB_ROLE": get_settings().dashboard_db_role,
+        # libpq hands these to every session dbt opens (config/settings.py `dbt_work_mem`).
+        "PGOPTIONS": f"-c work_mem={get_settings().dbt_work_mem}",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }

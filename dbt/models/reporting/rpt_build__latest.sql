@@ -1,5 +1,19 @@
 {#- One row naming the dbt invocation that built the reporting schema: the dashboard keys its caches on it,
-    so every build invalidates them. -#}
+    so every build invalidates them. Built after every other reporting model (depends_on below), so the id
+    changes when a build has written them all, never when one starts (pages viewed during a build would cache
+    the old numbers under the new id), and a build that failed on the way leaves the previous id. Being
+    downstream of every reporting model, it is part of every partition build. A new reporting model joins
+    the list (tests/unit/pipelines/test_build_plan.py checks it). -#}
+{%- set published = [
+    "rpt_additional__unit_year", "rpt_benchmarks__school_year", "rpt_emission_categories",
+    "rpt_factor_sets__in_use", "rpt_footprint__subtree_year", "rpt_footprint__unit_year",
+    "rpt_headcount__unit_year", "rpt_quality__unmatched_rows", "rpt_travel__routes", "rpt_travel__unit_year",
+    "rpt_units",
+] %}
+{%- for model in published %}
+-- depends_on: {{ ref(model) }}
+{%- endfor %}
+
 with final as (
     select '{{ invocation_id }}'::text as dbt_invocation_id
 )

@@ -97,3 +97,10 @@ def test_the_project_hash_follows_the_files_a_build_reads_only(tmp_path: Path):
     assert dbt_project_sha256(tmp_path) == before
     (tmp_path / "models" / "a.sql").write_text("select 2\n")
     assert dbt_project_sha256(tmp_path) != before
+
+
+def test_the_build_id_is_published_after_every_reporting_model():
+    # Guards against a reporting model built after the id the dashboard's caches are keyed on.
+    sql = (MODELS / "reporting" / "rpt_build__latest.sql").read_text()
+    others = {path.stem for path in (MODELS / "reporting").glob("*.sql")} - {"rpt_build__latest"}
+    assert others <= set(re.findall(r'"(rpt_[a-z_]+)"', sql))
