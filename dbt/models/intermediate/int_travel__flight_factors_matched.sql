@@ -7,8 +7,10 @@
     - RF: a binding's rf_target multiplies by rf_target / rf_included, and is refused when the row does not
       state its rf_included. -#}
 with flights as (
+    -- The partition filter here as well as at the end: the CTE is read three times, so PostgreSQL keeps it
+    -- whole, and the candidate ranking below would rank every year's flights (scale 1: 1.0 s for 2025's).
     select * from {{ ref('int_travel__flight_distances_computed') }}
-    where override_kg_co2e is null
+    where override_kg_co2e is null and {{ partition_filter() }}
 ),
 
 flight_sets as (

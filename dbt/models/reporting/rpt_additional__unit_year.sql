@@ -13,12 +13,12 @@
 
 with emissions as (
     select * from {{ ref('fct_emissions') }}
-    where is_additional_category
+    where is_additional_category and {{ partition_filter() }}
 ),
 
 unresolved as (
     select * from {{ ref('fct_unresolved_rows') }}
-    where module_code = 'additional'
+    where module_code = 'additional' and {{ partition_filter() }}
 ),
 
 headcount as (

@@ -14,7 +14,7 @@
 
 with emissions as (
     select * from {{ ref('fct_emissions__unit_factor_year') }}
-    where not coalesce(is_additional_category, false)
+    where not coalesce(is_additional_category, false) and {{ partition_filter() }}
 ),
 
 headcount as (

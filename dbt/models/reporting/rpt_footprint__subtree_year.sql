@@ -18,6 +18,7 @@
 
 with unit_factor_legs as (
     select * from {{ ref('fct_emissions__unit_factor_year') }}
+    where {{ partition_filter() }}
 ),
 
 units as (

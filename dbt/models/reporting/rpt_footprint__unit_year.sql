@@ -13,7 +13,7 @@
 
 with emissions as (
     select * from {{ ref('fct_emissions') }}
-    where not is_additional_category
+    where not is_additional_category and {{ partition_filter(module_column='module_code') }}
 ),
 
 level_4_units as (

@@ -10,7 +10,9 @@
 
 with emissions as (
     select * from {{ ref('fct_emissions') }}
-    where module_code = 'travel' and frozen_activity_row_count is null
+    where
+        module_code = 'travel' and frozen_activity_row_count is null
+        and {{ partition_filter(module_codes=['travel']) }}
 ),
 
 level_4_units as (

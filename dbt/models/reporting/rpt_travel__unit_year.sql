@@ -8,7 +8,7 @@
 
 with emissions as (
     select * from {{ ref('fct_emissions') }}
-    where module_code = 'travel'
+    where module_code = 'travel' and {{ partition_filter(module_codes=['travel']) }}
 ),
 
 level_4_units as (
