@@ -102,8 +102,9 @@ def _subtree_and_travel(engine: sa.Engine, years: tuple[int, ...]) -> tuple[list
 
 
 def _rebuild(url: str) -> None:
-    """dbt build of fct_emissions, everything after it and the build id (the views before it read raw and the archive live)."""
-    build = dbt_build(url, "--select", "fct_emissions+", "rpt_build__latest")
+    """dbt build of every model from raw and the archive, as the build after a retention run is (pipelines/build.py:
+    retention makes the next build full); dbt's unit tests check SQL, not these rows."""
+    build = dbt_build(url, "--exclude", "test_type:unit")
     assert build.returncode == 0, build.stdout[-3000:]
 
 
