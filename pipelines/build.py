@@ -70,35 +70,27 @@ def dbt_project_sha256(project_dir: Path) -> str:
 
 
 def plan_build(engine: sa.Engine, project_dir: Path, *, full: bool = False) -> BuildPlan:
-    """The build that brings the models up to what raw holds now."""
+    """The build that brings the models up to what raw holds now (the ledger exists: WarehouseResource.plan_build
+    makes sure of it)."""
     project_sha256 = dbt_project_sha256(project_dir)
     with engine.connect() as connection:
-        has_ledger = connection.exec_driver_sql("select to_regclass('ops.builds') is not null").scalar_one()
-        through_audit_id, through_retention_run_id = (
-            connection.exec_driver_sql(
-                "select (select coalesce(max(audit_id), 0) from ops.audit_log), "
-                "(select coalesce(max(retention_run_id), 0) from ops.retention_runs where not is_dry_run)"
-            ).one()
-            if has_ledger
-            else (0, 0)
-        )
-        last = (
-            connection.exec_driver_sql(
-                "select through_audit_id, through_retention_run_id, dbt_project_sha256 from ops.builds "
-                "where build_status = 'succeeded' order by build_id desc limit 1"
-            ).first()
-            if has_ledger
-            else None
-        )
+        through_audit_id, through_retention_run_id = connection.exec_driver_sql(
+            "select (select coalesce(max(audit_id), 0) from ops.audit_log), "
+            "(select coalesce(max(retention_run_id), 0) from ops.retention_runs where not is_dry_run)"
+        ).one()
+        last = connection.exec_driver_sql(
+            "select through_audit_id, through_retention_run_id, dbt_project_sha256 from ops.builds "
+            "where build_status = 'succeeded' order by build_id desc limit 1"
+        ).first()
         changes = (
             []
             if last is None
             else connection.execute(
                 sa.text(
                     "select distinct source_code, reporting_year from ops.audit_log "
-                    "where audit_id > :after and audit_action <> 'refused'"
+                    "where audit_id > :after and audit_id <= :through and audit_action <> 'refused'"
                 ),
-                {"after": last.through_audit_id},
+                {"after": last.through_audit_id, "through": through_audit_id},
             ).all()
         )
     full_plan = BuildPlan(True, through_audit_id, through_retention_run_id, project_sha256)

@@ -22,39 +22,34 @@
         with the group's sums and its activity-row count, no load and no route. -#}
     {%- set frozen_only = ["is_internal_reallocation", "facility_unit_id", "frozen_activity_row_count"] -%}
     {{ return([
-        {"module_code": "travel",
+        {"module_codes": ["travel"],
          "legs": [("int_travel__legs_unioned", ["leg_parameters"], []),
                   ("int_archive__legs_restored",
                    ["load_id", "origin_code", "destination_code", "leg_parameters"], frozen_only)],
          "unresolved": ["int_travel__rows_unresolved"]},
-        {"module_code": "equipment",
+        {"module_codes": ["equipment"],
          "legs": [("int_equipment__legs_unioned", travel_only, [])],
          "unresolved": ["int_equipment__rows_unresolved"]},
-        {"module_code": "process_emissions",
+        {"module_codes": ["process_emissions"],
          "legs": [("int_process__legs_unioned", travel_only, [])],
          "unresolved": ["int_process__rows_unresolved"]},
-        {"module_code": "buildings",
+        {"module_codes": ["buildings"],
          "legs": [("int_buildings__legs_unioned", travel_only, [])],
          "unresolved": ["int_buildings__rows_unresolved"]},
-        {"module_code": ["external_cloud", "generative_ai"],
+        {"module_codes": ["external_cloud", "generative_ai"],
          "legs": [("int_cloud_ai__legs_unioned", travel_only, [])],
          "unresolved": ["int_cloud_ai__rows_unresolved"]},
-        {"module_code": "purchases",
+        {"module_codes": ["purchases"],
          "legs": [("int_purchases__legs_unioned", travel_only, [])],
          "unresolved": ["int_purchases__rows_unresolved"]},
-        {"module_code": "research_facilities",
+        {"module_codes": ["research_facilities"],
          "legs": [("int_facilities__legs_unioned", travel_only, facility_only)],
          "unresolved": ["int_facilities__rows_unresolved"]},
-        {"module_code": "additional",
+        {"module_codes": ["additional"],
          "legs": [("int_additional__legs_unioned", travel_only, []),
                   ("int_additional__construction_legs", travel_only, [])],
          "unresolved": ["int_additional__rows_unresolved", "int_additional__construction_rows_unresolved"]},
     ]) }}
-{% endmacro %}
-
-{#- The module codes an entry of emission_modules gives rows of. -#}
-{% macro module_codes_of(module) %}
-    {{ return(module.module_code if module.module_code is not string else [module.module_code]) }}
 {% endmacro %}
 
 {#- The reporting years of the partition build running now, or none: the years of the latest ops.builds row
@@ -109,7 +104,7 @@
 {% macro rebuilt_module_codes() %}
     {%- set codes = [] -%}
     {%- for module in emission_modules() if module_is_rebuilt(module) -%}
-        {%- do codes.extend(module_codes_of(module)) -%}
+        {%- do codes.extend(module.module_codes) -%}
     {%- endfor -%}
     {{ return(codes) }}
 {% endmacro %}
@@ -117,13 +112,13 @@
 {#- The rows of the partitions this run rebuilds, as a predicate on the model's own columns: every row
     without partition rebuilds; else the changed years and, for a model grouped by module, the rebuilt modules
     (`module_column` names its column; `module_codes` gives the modules a model without one holds). -#}
-{% macro partition_filter(year_column="reporting_year", module_column=none, module_codes=none) %}
-    {%- if not rebuilds_partitions() -%}
+{% macro partition_filter(module_column=none, module_codes=none) %}
+    {%- set years = changed_years() if this is not none and is_incremental() else none -%}
+    {%- if years is none -%}
         true
     {%- else -%}
-        {%- set years = changed_years() -%}
         {%- set rebuilt = rebuilt_module_codes() -%}
-        {{ year_column }} in ({{ years | join(", ") if years else "null" }})
+        reporting_year in ({{ years | join(", ") if years else "null" }})
         {%- if module_column is not none %}
             and {{ module_column }} in ('{{ rebuilt | join("', '") }}')
         {%- elif module_codes is not none and not (module_codes | select("in", rebuilt) | list) %}
@@ -134,10 +129,10 @@
 
 {#- Pre-hook of every incremental model: the rows partition_filter selects go before they are computed again
     (in the transaction that inserts them). -#}
-{% macro delete_changed_partitions(year_column="reporting_year", module_column=none, module_codes=none) %}
+{% macro delete_changed_partitions(module_column=none, module_codes=none) %}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ partition_filter(year_column=year_column, module_column=module_column, module_codes=module_codes) }}
+        where {{ partition_filter(module_column=module_column, module_codes=module_codes) }}
     {%- endif -%}
 {% endmacro %}
 

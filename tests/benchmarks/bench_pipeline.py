@@ -143,26 +143,30 @@ def correction_file(files: Path, out: Path) -> Path:
     return path
 
 
-def travel_2025_t(url: str) -> float:
+def scalar(url: str, sql: str):
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        total = connection.exec_driver_sql(
-            "select sum(t_co2e) from reporting.rpt_footprint__unit_year "
-            "where module_code = 'travel' and reporting_year = 2025"
-        ).scalar_one()
+        value = connection.exec_driver_sql(sql).scalar_one()
     engine.dispose()
-    return float(total)
+    return value
+
+
+def travel_2025_t(url: str) -> float:
+    return float(
+        scalar(
+            url,
+            "select sum(t_co2e) from reporting.rpt_footprint__unit_year "
+            "where module_code = 'travel' and reporting_year = 2025",
+        )
+    )
 
 
 def active_flights_load(url: str) -> int:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        load_id = connection.exec_driver_sql(
-            "select load_id from ops.loads where source_code = 'travel_planes' and reporting_year = 2025 "
-            "and load_status = 'active' and corrects_load_id is null"
-        ).scalar_one()
-    engine.dispose()
-    return load_id
+    return scalar(
+        url,
+        "select load_id from ops.loads where source_code = 'travel_planes' and reporting_year = 2025 "
+        "and load_status = 'active' and corrects_load_id is null",
+    )
 
 
 def bench_scale(admin: sa.Engine, server_url: str, scale: float, tmp: Path) -> None:

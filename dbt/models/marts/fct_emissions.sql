@@ -15,7 +15,8 @@
 
 with legs as (
     {%- set unioned = [] -%}
-    {%- for module in emission_modules() if not rebuilds_partitions() or module_is_rebuilt(module) -%}
+    {%- set rebuilds = rebuilds_partitions() -%}
+    {%- for module in emission_modules() if not rebuilds or module_is_rebuilt(module) -%}
         {%- for model, absent, present in module.legs -%}
             {%- do unioned.append((model, absent, present)) -%}
         {%- endfor -%}

@@ -12,7 +12,8 @@
 
 with unioned as (
     {%- set unioned = [] -%}
-    {%- for module in emission_modules() if not rebuilds_partitions() or module_is_rebuilt(module) -%}
+    {%- set rebuilds = rebuilds_partitions() -%}
+    {%- for module in emission_modules() if not rebuilds or module_is_rebuilt(module) -%}
         {%- do unioned.extend(module.unresolved) -%}
     {%- endfor -%}
     {#- A rebuild of no module still needs a valid union (see fct_emissions). -#}
