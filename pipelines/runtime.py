@@ -1,12 +1,14 @@
 """What the CLI needs to run the pipeline on this machine: a database, a dbt manifest, a Dagster instance."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 import yaml
 from dagster._core.instance.ref import InstanceRef
 
@@ -21,6 +23,16 @@ RUN_LOG_FILE = "logs/runs.jsonl"
 warnings.filterwarnings(
     "ignore", message="Handling yaml-defined logging configuration", category=dg.BetaWarning
 )
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_commits_without_fsync(dbapi_connection, _connection_record) -> None:
+    """The local Dagster instance keeps runs and events in SQLite files (WAL mode) and commits for each event,
+    several per dbt node, each waiting for an fsync by default. `synchronous = normal` is SQLite's advice for WAL:
+    the files stay consistent, a power cut may lose the last events, and commits do not wait for the disk. The
+    warehouse is PostgreSQL: only Dagster's files are SQLite."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("pragma synchronous = normal")
 
 
 def embedded_postgres(settings: Settings) -> LocalPostgres:
