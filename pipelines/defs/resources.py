@@ -77,10 +77,8 @@ class WarehouseResource(dg.ConfigurableResource):
         )
         # One target folder for every build (builds run one at a time): dagster-dbt's default, a new folder per
         # run, kept 35 MB of artefacts per build forever at scale 1 and made dbt parse the whole project each time
-        # (its partial parse lives in the target folder). No manifest.json or run_results.json: Dagster reads
-        # dbt's events, the assets read `make manifest`'s manifest, and writing both cost a second of each build;
-        # dbt.log beside them keeps every node's outcome and SQL.
-        return dbt.cli([*args, "--no-write-json"], context=context, target_path=BUILD_TARGET_PATH)
+        # (its partial parse lives in the target folder).
+        return dbt.cli(list(args), context=context, target_path=BUILD_TARGET_PATH)
 
 
 RESOURCES = {"warehouse": WarehouseResource()}
