@@ -10,12 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
-
 from config.settings import Settings
 from ingest.contracts import SOURCES, source_for_file
 from pipelines.build import BuildPlan
-from pipelines.runtime import dagster_instance, ensure_dbt_manifest
+from pipelines.runtime import dagster_instance, ensure_dbt_manifest, run_assets
 
 # The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -87,7 +85,13 @@ def run_pipeline(
     resources = {"warehouse": WarehouseResource(database_url=database_url)}
     instance = dagster_instance(settings)
     on_step("reference data")
-    dg.materialize([reference_data], resources=resources, instance=instance, run_config=QUIET_CONSOLE)
+    run_assets(
+        "cli_reference_data",
+        [reference_data],
+        resources=resources,
+        instance=instance,
+        run_config=QUIET_CONSOLE,
+    )
     file_runs = []
     routed, unrouted = delivered_files(folder)
     for path in unrouted:
@@ -96,7 +100,8 @@ def run_pipeline(
         for path, _source_code, _year in batch:
             on_step(f"{path.name}")
         assets = [RAW_ASSETS[source_code] for _path, source_code, _year in batch]
-        result = dg.materialize(
+        result = run_assets(
+            "cli_raw_load",
             assets,
             resources=resources,
             instance=instance,
@@ -131,7 +136,8 @@ def build_models(settings: Settings, database_url: str, *, full: bool = False) -
     plan = warehouse.plan_build(full=full)
     if plan.is_empty:
         return plan
-    dg.materialize(
+    run_assets(
+        "cli_dbt_build",
         [dbt_models],
         selection=None if plan.is_full else partition_selection(plan),
         resources={"warehouse": warehouse},

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -67,3 +68,23 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     }
     (home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
+
+
+def run_assets(
+    job_name: str,
+    assets: Sequence[dg.AssetsDefinition],
+    *,
+    resources: Mapping[str, object],
+    instance: dg.DagsterInstance,
+    run_config: Mapping[str, object],
+    selection: Sequence[dg.AssetKey] | None = None,
+    partition_key: str | None = None,
+) -> dg.ExecuteInProcessResult:
+    """What `dg.materialize` does, as a run of a job named for what it does: the Dagster UI lists the CLI's runs
+    as `cli_raw_load` or `cli_dbt_build` rather than all as `__ephemeral_asset_job__`."""
+    defs = dg.Definitions(
+        jobs=[dg.define_asset_job(job_name, selection=selection)], assets=assets, resources=resources
+    )
+    return defs.resolve_job_def(job_name).execute_in_process(
+        run_config=run_config, instance=instance, partition_key=partition_key
+    )
