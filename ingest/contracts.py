@@ -12,10 +12,27 @@ from typing import Literal
 
 ColumnType = Literal["text", "integer", "decimal", "date"]
 
-# The pattern a cell must match to be parsed as its column type.
+# The pattern a cell must match to be parsed as its column type (METHODOLOGY.md §1.8): digits are ASCII only (`\d`
+# matches any Unicode digit, fullwidth or Arabic-Indic, which the cast then fails on), dates ISO and zero-padded
+# (the date parser also takes `2025-2-3` and `+2025-02-10`).
 TYPE_PATTERNS: dict[ColumnType, str] = {
-    "integer": r"^[+-]?\d+$",
-    "decimal": r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$",
+    "integer": r"^[+-]?[0-9]+$",
+    "decimal": r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+}
+# What a raw column keeps: a decimal is copied as numeric(DECIMAL_PRECISION, DECIMAL_SCALE), an integer as a
+# PostgreSQL integer (up to 2,147,483,647). A number with more digits is refused, not rounded (METHODOLOGY.md §1.8):
+# 0.1234567890123456789 was cut to 12 decimals.
+DECIMAL_PRECISION, DECIMAL_SCALE = 38, 12
+STORABLE_PATTERNS: dict[ColumnType, str] = {
+    "integer": r"^[+-]?0*[0-9]{1,9}$",
+    # Trailing zeros past the scale change nothing: 1.50000000000000 is kept.
+    "decimal": rf"^[+-]?[0-9]{{0,{DECIMAL_PRECISION - DECIMAL_SCALE}}}(?:\.[0-9]{{0,{DECIMAL_SCALE}}}0*)?$",
+}
+STORABLE_DESCRIPTIONS: dict[ColumnType, str] = {
+    "integer": "at most 9 digits",
+    "decimal": f"at most {DECIMAL_PRECISION - DECIMAL_SCALE} digits before the decimal point and {DECIMAL_SCALE} "
+    "after it",
 }
 SQL_TYPES: dict[ColumnType, str] = {
     "text": "text",
@@ -51,10 +68,9 @@ class Column:
     minimum_exclusive: bool = False
     # Reason code of a value outside [minimum, maximum] (a module may name its own, e.g. EQUIP_HOURS_RANGE).
     range_code: str = "ROW_RANGE"
-    # Value used when the cell is blank, with the warning code recorded in the load's notes.
+    # Value used when the cell is blank, or the column absent from the header (only a required column must be
+    # in the header, METHODOLOGY.md §1.8).
     default: str | None = None
-    # A column the header may omit (the back-office override column, for example).
-    optional_in_header: bool = False
     pattern: str | None = None
     pattern_description: str | None = None
     # Reason code of a value not matching `pattern` (e.g. PURCH_NACRES_FORMAT).
@@ -175,7 +191,7 @@ USER = Column("user_institutional_id")
 NOTE = Column("note")
 DEPARTURE_DATE = Column("departure_date", "date")
 NUMBER_OF_TRIPS = Column("number_of_trips", "integer", required=True, minimum=1)
-OVERRIDE = Column("kg_co2eq", "decimal", minimum=0, optional_in_header=True)
+OVERRIDE = Column("kg_co2eq", "decimal", minimum=0)
 SIUS_CODES = ("51", "52", "53", "54", "56", "57", "58", "59")
 YEAR_SUFFIX = r"(?:[_-](?P<year>\d{4}))?\.(?:csv|xlsx)"
 
@@ -407,7 +423,6 @@ BUILDING_ROOMS = SourceContract(
             minimum_exclusive=True,
             maximum=1,
             default="1",
-            optional_in_header=True,
         ),
         OVERRIDE,
     ),
@@ -456,7 +471,6 @@ BUILDING_ROOM_INTENSITIES = SourceContract(
             minimum=0,
             minimum_exclusive=True,
             default="1",
-            optional_in_header=True,
         ),
         NOTE,
     ),

@@ -37,6 +37,8 @@ import sqlalchemy as sa
 
 from config.settings import get_settings
 from ingest.contracts import (
+    DECIMAL_PRECISION,
+    DECIMAL_SCALE,
     SOURCES,
     TRAVEL_DETAIL_SOURCES,
     SourceContract,
@@ -270,7 +272,7 @@ def _typed_rows(
             case "integer":
                 value = value.cast(pl.Int64)
             case "decimal":
-                value = value.cast(pl.Decimal(38, 12))
+                value = value.cast(pl.Decimal(DECIMAL_PRECISION, DECIMAL_SCALE))
             case "date":
                 value = value.str.to_date("%Y-%m-%d")
         casts.append(value.alias(column.name))

@@ -25,6 +25,8 @@ from ingest.contracts import (
     FUEL_UNITS,
     HOURS_PER_WEEK,
     PER_HOUR_ALLOCATION_UNITS,
+    STORABLE_DESCRIPTIONS,
+    STORABLE_PATTERNS,
     TYPE_DESCRIPTIONS,
     TYPE_PATTERNS,
     WASTE_ROUTES,
@@ -161,6 +163,21 @@ def _column_rules(column: Column) -> list[Rule]:
                 "ROW_TYPE",
                 name,
                 lambda v, n=name, d=description: f"{n} {v!r} is not {d}",
+            )
+        )
+    if column.column_type in STORABLE_PATTERNS:
+        rules.append(
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_match_regex",
+                    column=name,
+                    regex=STORABLE_PATTERNS[column.column_type],
+                ),
+                "ROW_TYPE",
+                name,
+                lambda v, n=name, d=STORABLE_DESCRIPTIONS[column.column_type]: (
+                    f"{n} {v!r} has more digits than the column keeps ({d}); it is refused, not rounded"
+                ),
             )
         )
     if column.column_type == "date":
