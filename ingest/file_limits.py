@@ -10,7 +10,10 @@ is refused too. CSV lines and cells have caps of their own (ingest.read). Every 
 (config/settings.py, `CO2CALC_MAX_*`).
 """
 
+import hashlib
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +67,23 @@ class ReadLimits:
         )
 
 
+def inbox_file_digest(path: Path) -> tuple[str | None, str | None]:
+    """(SHA-256, None) of a regular file dropped in an inbox, or (None, why it is refused) for a symbolic link, a
+    FIFO, a device or a socket, which is not read: a `travel_planes_2025.csv` linked to a key file put the key's
+    first line into a refusal message that stewards read (issue 11), and reading a FIFO blocks. The file is opened
+    without following a link, so a link put in its place after the check is refused too."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if stat.S_ISLNK(path.lstat().st_mode):
+            return None, f"{path.name}: a symbolic link; the inbox takes regular files only, it is not read"
+        return None, f"{path.name}: cannot be opened ({error.strerror})"
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None, f"{path.name}: not a regular file (a FIFO, device or socket); it is not read"
+        return hashlib.file_digest(handle, "sha256").hexdigest(), None
+
+
 def column_letters(number: int) -> str:
     """The spreadsheet letters of a 1-based column number (1 -> A, 16384 -> XFD)."""
     letters = ""
@@ -105,9 +125,8 @@ class _PartScan:
         longest = max(runs)
         if longest > self.limits.max_cell_chars * _XML_BYTES_PER_CHAR:
             number = runs.index(longest)
-            offset = start + sum(len(piece) + 1 for piece in pieces[:number])
-            self._references(window, start, offset)
-            self._refuse_long_text(longest, at_least=number == len(runs) - 1)
+            self._references(window, start, start + sum(len(piece) + 1 for piece in pieces[:number]))
+            self._refuse_long_text()
         self.run = runs[-1]
         self._references(window, start, len(window))
         self.tail = window[-_OVERLAP_BYTES:]
@@ -139,7 +158,7 @@ class _PartScan:
                 "columns around the data)",
             )
 
-    def _refuse_long_text(self, length: int, *, at_least: bool) -> None:
+    def _refuse_long_text(self) -> None:
         if self.part.endswith("sharedStrings.xml"):
             where = f"shared string {self.shared_strings}"
         elif self.last_cell is not None:
@@ -148,8 +167,9 @@ class _PartScan:
             where = "before the first cell"
         raise FileRefused(
             "FILE_FORMAT",
-            f"{self.file_name}, {self.part}, {where}: a text of {'at least ' if at_least else ''}{length:,} bytes; "
-            f"expected a cell of at most {self.limits.max_cell_chars:,} characters",
+            f"{self.file_name}, {self.part}, {where}: more than "
+            f"{self.limits.max_cell_chars * _XML_BYTES_PER_CHAR:,} bytes of text; expected a cell of at most "
+            f"{self.limits.max_cell_chars:,} characters",
         )
 
 
