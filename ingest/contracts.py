@@ -56,7 +56,8 @@ class Column:
     # Allowed values after case-folding, stored in the spelling listed here (`refrigerant` -> `Refrigerant`),
     # or upper case when `upper`.
     allowed: tuple[str, ...] | None = None
-    # Other spellings accepted for an allowed value, folded to lower case: (alias, allowed value).
+    # Other spellings accepted for an allowed value, folded to lower case: (alias, allowed value). One table per
+    # enumeration (`*_ALIASES` below), e.g. the labels EPFL's calculator displays for its codes.
     aliases: tuple[tuple[str, str], ...] = ()
     upper: bool = False
     # Reason code of a value outside `allowed` (a module may name its own, e.g. AI_BAND_INVALID,
@@ -186,6 +187,12 @@ class SourceContract:
         return re.fullmatch(self.file_pattern, file_name, flags=re.IGNORECASE)
 
 
+def display_labels(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The label EPFL's calculator shows for each code written with underscores (`natural_gas` is `Natural gas`,
+    `premium_economy` is `Premium economy`), as aliases: lower case, a space for each underscore."""
+    return tuple((code.replace("_", " ").lower(), code) for code in codes if "_" in code)
+
+
 UNIT = Column("unit_institutional_id", required=True)
 USER = Column("user_institutional_id")
 NOTE = Column("note")
@@ -226,6 +233,8 @@ HEADCOUNT = SourceContract(
     unique_key=("unit_institutional_id", "user_institutional_id", "sius_code"),
 )
 
+PLANE_CABIN_CLASSES = ("economy", "premium_economy", "business", "first")
+
 TRAVEL_PLANES = SourceContract(
     source_code="travel_planes",
     raw_table="raw.travel_planes",
@@ -248,7 +257,12 @@ TRAVEL_PLANES = SourceContract(
         USER,
         DEPARTURE_DATE,
         NUMBER_OF_TRIPS,
-        Column("cabin_class", allowed=("economy", "premium_economy", "business", "first"), default="economy"),
+        Column(
+            "cabin_class",
+            allowed=PLANE_CABIN_CLASSES,
+            aliases=display_labels(PLANE_CABIN_CLASSES),
+            default="economy",
+        ),
         NOTE,
         OVERRIDE,
     ),
@@ -335,6 +349,20 @@ PROCESS_EMISSIONS = SourceContract(
 
 HOURS_PER_WEEK = 168
 EQUIPMENT_CATEGORIES = ("scientific", "it", "other")
+# The categories of EPFL's equipment power table (RC-PWR), which its calculator displays, and the equipment
+# sub-module each belongs to (METHODOLOGY.md §3.4): accepted as aliases of `equipment_category`.
+EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY = {
+    "Scientific equipment": "scientific",
+    "IT /Telecom": "it",
+    "Audiovisual": "other",
+    "Furniture": "other",
+    "Infrastructure": "other",
+    "Reprography": "other",
+    "Stewardship": "other",
+}
+EQUIPMENT_CATEGORY_ALIASES = tuple(
+    (label.lower(), category) for label, category in EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY.items()
+)
 
 
 def equipment_contract(equipment_category: str) -> SourceContract:
@@ -355,7 +383,12 @@ def equipment_contract(equipment_category: str) -> SourceContract:
             Column("standby_usage_hours_per_week", "decimal", **hours),
             NOTE,
             OVERRIDE,
-            Column("equipment_category", allowed=(equipment_category,), default=equipment_category),
+            Column(
+                "equipment_category",
+                allowed=(equipment_category,),
+                aliases=EQUIPMENT_CATEGORY_ALIASES,
+                default=equipment_category,
+            ),
         ),
         file_pattern=rf"equipment_{equipment_category}" + YEAR_SUFFIX,
         unique_key=("unit_institutional_id", "equipment_id"),
@@ -378,6 +411,8 @@ FUEL_UNITS = {
     "forest_chips": "kg",
     "wood_logs": "kg",
 }
+# EPFL's calculator shows the fuels by label (`Natural gas`, `Forest chips`).
+FUEL_ALIASES = display_labels(tuple(FUEL_UNITS))
 ROOM_END_USES = ("lighting", "cooling", "ventilation", "heating")
 ELECTRICITY_CARRIER = "electricity"
 # A room intensity's carrier: electricity, a fuel burnt in a plant the institution runs, or purchased district
@@ -436,7 +471,7 @@ BUILDING_ENERGYCOMBUSTIONS = SourceContract(
     raw_table="raw.building_energycombustions",
     columns=(
         UNIT,
-        Column("name", required=True, allowed=tuple(FUEL_UNITS)),
+        Column("name", required=True, allowed=tuple(FUEL_UNITS), aliases=FUEL_ALIASES),
         Column("unit", required=True, allowed=("kWh", "kg")),
         Column("quantity", "decimal", minimum=0),
         NOTE,

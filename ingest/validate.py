@@ -137,10 +137,19 @@ class Rule:
     reason_code: str
     column_name: str | None
     message: Callable[[Any], str]
+    # The column whose cell the message quotes, when not the expectation's: the cell as written, where the
+    # expectation checks its canonical form (an enumeration folded to lower case, a code to upper case).
+    quoted_column: str | None = None
+
+
+def as_written(name: str) -> str:
+    """The helper column holding a column's cells as written, beside their canonical form (`_canonical`)."""
+    return f"__{name}__as_written"
 
 
 def _column_rules(column: Column) -> list[Rule]:
     name = column.name
+    quoted = as_written(name) if _is_folded(column) else None
     rules: list[Rule] = []
     if column.required:
         rules.append(
@@ -189,6 +198,7 @@ def _column_rules(column: Column) -> list[Rule]:
                 column.pattern_code,
                 name,
                 lambda v, n=name, d=column.pattern_description: f"{n} {v!r} is not {d}",
+                quoted,
             )
         )
     if column.allowed is not None:
@@ -201,6 +211,7 @@ def _column_rules(column: Column) -> list[Rule]:
                 column.enum_code,
                 name,
                 lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}",
+                quoted,
             )
         )
     if column.minimum is not None or column.maximum is not None:
@@ -282,14 +293,24 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
     return rules
 
 
+def _is_folded(column: Column) -> bool:
+    return column.upper or column.allowed is not None
+
+
 def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str | None) -> pl.DataFrame:
+    """The contract's columns in canonical form (an absent column takes its default), and the cells as written of
+    each column folded to upper or lower case (`as_written`), which messages quote."""
     expressions = []
     for column in contract.columns:
         if column.name not in cells.columns:
             fill = unit_default if column.name == "unit_institutional_id" else column.default
             expressions.append(pl.lit(fill, dtype=pl.String).alias(column.name))
+            if _is_folded(column):
+                expressions.append(pl.lit(None, dtype=pl.String).alias(as_written(column.name)))
             continue
         value = pl.col(column.name)
+        if _is_folded(column):
+            expressions.append(value.alias(as_written(column.name)))
         if column.upper:
             value = value.str.to_uppercase()
         elif column.allowed is not None:
@@ -301,12 +322,16 @@ def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str 
     return cells.select(expressions)
 
 
-def _cell_messages(cells: pl.Series, is_problem: pl.Series, message: Callable[[str], str]) -> pl.Series:
-    """Per row, NULL or the message of the problem in the cell (formatted for the problem rows only)."""
+def _cell_messages(
+    cells: pl.Series, is_problem: pl.Series, message: Callable[[str], str], quoted: pl.Series | None = None
+) -> pl.Series:
+    """Per row, NULL or the message of the problem in the cell (formatted for the problem rows only), quoting the
+    cell of `quoted` (default: `cells`)."""
     messages = pl.Series([None] * cells.len(), dtype=pl.String)
     rows = is_problem.fill_null(False).arg_true()
     if rows.len():
-        messages = messages.scatter(rows, [message(value) for value in cells.gather(rows)])
+        quoted = cells if quoted is None else quoted
+        messages = messages.scatter(rows, [message(value) for value in quoted.gather(rows)])
     return messages
 
 
@@ -324,6 +349,7 @@ def _lookup_and_date_messages(
             frame[name],
             frame[name].is_not_null() & ~frame[name].is_in(list(values)),
             lambda v, n=name, w=what: f"{n} {v!r} is not {w}",
+            frame.get_column(as_written(name), default=None),
         ).alias(f"__{name}__unknown")
         for name, values, what in known
     ]
@@ -862,7 +888,7 @@ def find_problems(frame: pl.DataFrame, rules: list[Rule]) -> list[Problem]:
         rows = unexpected[str(number)].arg_true()
         if not rows.len():
             continue
-        values = frame[rule.expectation.column].gather(rows)
+        values = frame[rule.quoted_column or rule.expectation.column].gather(rows)
         for row, value in zip(rows, values, strict=True):
             if (row, rule.column_name) in seen:
                 continue
