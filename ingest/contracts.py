@@ -171,13 +171,14 @@ class SourceContract:
     @property
     def raw_columns(self) -> tuple[RawColumn, ...]:
         """The columns of the contract's raw table, in order: the reporting year, the contract's columns (each
-        station-name country pair followed by the station id validation resolved), then LOAD_COLUMNS."""
+        station-name country pair followed by the station id validation resolved, NULL on a row that brings its own
+        kg_co2eq for a station not in the reference: METHODOLOGY.md §1.4), then LOAD_COLUMNS."""
         columns = [RawColumn("reporting_year", "integer", True)] if self.has_reporting_year else []
         station_ids = {country: station_id_column(name) for name, country in self.station_columns}
         for column in self.columns:
             columns.append(RawColumn(column.name, column.sql_type, column.not_null))
             if column.name in station_ids:
-                columns.append(RawColumn(station_ids[column.name], "text", True))
+                columns.append(RawColumn(station_ids[column.name], "text", False))
         return (*columns, *LOAD_COLUMNS)
 
     def column(self, name: str) -> Column:

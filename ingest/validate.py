@@ -24,6 +24,7 @@ from ingest.contracts import (
     ELECTRICITY_CARRIER,
     FUEL_UNITS,
     HOURS_PER_WEEK,
+    OVERRIDE,
     PER_HOUR_ALLOCATION_UNITS,
     STORABLE_DESCRIPTIONS,
     STORABLE_PATTERNS,
@@ -335,23 +336,35 @@ def _cell_messages(
     return messages
 
 
+def has_override(frame: pl.DataFrame) -> pl.Series:
+    """Per row, whether it brings its own kg_co2eq (METHODOLOGY.md §1.4): then nothing is computed from it, and a
+    look-up only the computation needs (airport, station, room) is not an error; the row keeps its codes as
+    written."""
+    if OVERRIDE.name not in frame.columns:
+        return pl.Series([False] * frame.height, dtype=pl.Boolean)
+    return frame[OVERRIDE.name].is_not_null()
+
+
 def _lookup_and_date_messages(
     frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
 ) -> list[pl.Series]:
     known = []
     if contract.known_units_column:
-        known.append((contract.known_units_column, lookups.unit_ids, "a known unit"))
+        known.append((contract.known_units_column, lookups.unit_ids, "a known unit", False))
     known += [
-        (name, lookups.airport_codes, "a known airport code") for name in contract.known_airport_columns
+        (name, lookups.airport_codes, "a known airport code", True) for name in contract.known_airport_columns
     ]
+    overridden = has_override(frame)
     helpers = [
         _cell_messages(
             frame[name],
-            frame[name].is_not_null() & ~frame[name].is_in(list(values)),
+            frame[name].is_not_null()
+            & ~frame[name].is_in(list(values))
+            & ~(overridden & only_computation_needs_it),
             lambda v, n=name, w=what: f"{n} {v!r} is not {w}",
             frame.get_column(as_written(name), default=None),
         ).alias(f"__{name}__unknown")
-        for name, values, what in known
+        for name, values, what, only_computation_needs_it in known
     ]
     for column in contract.columns:
         if column.column_type == "date":
@@ -385,6 +398,7 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
             .alias(f"__{contract.date_column}__year")
         )
     frame = frame.with_columns(helpers)
+    overridden = has_override(frame)
     for name_column, country_column in contract.station_columns:
         resolved = [
             lookups.stations.resolve(name, country, name_column)
@@ -392,7 +406,11 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
         ]
         frame = frame.with_columns(
             pl.Series(f"__{name_column}__station_id", [r[0] for r in resolved], dtype=pl.String),
-            pl.Series(f"__{name_column}__station_problem", [r[1] for r in resolved], dtype=pl.String),
+            pl.Series(
+                f"__{name_column}__station_problem",
+                [None if override else r[1] for r, override in zip(resolved, overridden, strict=True)],
+                dtype=pl.String,
+            ),
         )
     return frame
 
@@ -483,13 +501,13 @@ def _rooms(
     """A room must be in the room reference, whose spelling replaces the file's. A row that brings its own
     kg_co2eq needs no surface: its unknown room is not an error (METHODOLOGY.md §1.4; flagged in dbt)."""
     building_column, room_column = columns
-    overrides = frame["kg_co2eq"] if "kg_co2eq" in frame.columns else pl.Series([None] * frame.height)
     buildings, names, unknown = [], [], []
-    for building, room, override in zip(frame[building_column], frame[room_column], overrides, strict=True):
+    rows = zip(frame[building_column], frame[room_column], has_override(frame), strict=True)
+    for building, room, override in rows:
         known = rooms.get(room_key(building, room)) if building is not None and room is not None else None
         buildings.append(known[0] if known else building)
         names.append(known[1] if known else room)
-        missing = building is not None and room is not None and known is None and override is None
+        missing = building is not None and room is not None and known is None and not override
         unknown.append(
             f"room {room!r} of building {building!r} is not in the room reference"
             + ("" if rooms else " (no room reference is loaded: load building_rooms_reference.csv first)")
