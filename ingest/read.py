@@ -306,8 +306,24 @@ def _check_cells(path: Path, record: "_Record", max_cell_chars: int) -> None:
             )
 
 
+def _is_blank(cells: list[str]) -> bool:
+    return not cells or not "".join(cells).strip()
+
+
 def _is_comment_or_blank(cells: list[str]) -> bool:
-    return not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#")
+    return _is_blank(cells) or cells[0].lstrip().startswith("#")
+
+
+class _BlankLines:
+    """Counts the lines of empty cells (`,,,,` or nothing) a pass over a file's records leaves out: they are
+    skipped and counted (METHODOLOGY.md §1.8), those after the header only (`_scan_records` resets the count)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, cells: list[str]) -> None:
+        if _is_blank(cells):
+            self.count += 1
 
 
 def _sniff_delimiter(lines: Iterator[str], contract: SourceContract) -> str:
@@ -327,7 +343,12 @@ def _sniff_delimiter(lines: Iterator[str], contract: SourceContract) -> str:
 
 
 def _csv_records(
-    path: Path, lines: Iterator[str], delimiter: str, *, originals: bool = True
+    path: Path,
+    lines: Iterator[str],
+    delimiter: str,
+    *,
+    originals: bool = True,
+    blank_lines: _BlankLines | None = None,
 ) -> Iterator[_Record]:
     """Every non-comment, non-blank record, with its first line number and original text (the physical lines
     the record was read from, so a quoted line break keeps its line numbers; '' without `originals`, which
@@ -349,6 +370,8 @@ def _csv_records(
             consumed.clear()
             if not _is_comment_or_blank(cells):
                 yield _Record(first_line, cells, original)
+            elif blank_lines is not None:
+                blank_lines.add(cells)
     except csv.Error as error:
         if "end of data" in str(error):
             raise FileRefused(
@@ -411,12 +434,14 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
     return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
 
 
-def _xlsx_records(rows: list[list[object]]) -> Iterator[_Record]:
+def _xlsx_records(rows: list[list[object]], blank_lines: _BlankLines | None = None) -> Iterator[_Record]:
     for row_number, values in enumerate(rows, start=1):
         cells = [_xlsx_cell(v) for v in values]
         while cells and not cells[-1].strip():
             cells.pop()
         if _is_comment_or_blank(cells):
+            if blank_lines is not None:
+                blank_lines.add(cells)
             continue
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="").writerow(cells)
@@ -659,7 +684,8 @@ def _plain_records(path: Path, codec: str, delimiter: str, max_line_chars: int) 
     _NotPlain at the first block that is not plain. A plain file has no quote, NUL, byte-order mark past its start,
     nor a CR other than in a CRLF: each of its lines is one record whose cells are the text between delimiters, as
     the csv module reads it, so polars splits a block's lines at once (a Python step per line and per cell was most
-    of a load's time, ingest/README.md "Throughput"). Comment and blank lines are left out (`_is_comment_or_blank`).
+    of a load's time, ingest/README.md "Throughput"). Comment lines are left out and blank ones flagged `is_blank`
+    (`_is_comment_or_blank`).
     A line longer than `max_line_chars` refuses the file before more of it is read."""
     first_line = 1
     line = pl.col("line")
@@ -699,7 +725,7 @@ def _plain_records(path: Path, codec: str, delimiter: str, max_line_chars: int) 
             if too_long.height:
                 raise _line_too_long(path, too_long["line_number"][0], max_line_chars)
             first_line += lines.len()
-            yield records.filter(~blank & ~comment)
+            yield records.filter(~comment).with_columns(is_blank=blank)
 
 
 def _plain_batches(
@@ -709,6 +735,7 @@ def _plain_batches(
     pending_rows = 0
     header_pending = True
     for records in _plain_records(path, codec, delimiter, max_line_chars):
+        records = records.filter(~pl.col("is_blank")).drop("is_blank")
         if header_pending and records.height:
             records, header_pending = records.slice(1), False
         pending.append(records)
@@ -739,6 +766,8 @@ class _Scan:
     shape: _ShapeCheck
     has_decimal_comma: bool = False
     has_dotted_date: bool = False
+    # Lines of empty cells after the header: skipped, and counted.
+    blank_lines: int = 0
 
 
 def _positions(contract: SourceContract, names: list[str], column_type: str) -> list[int]:
@@ -751,10 +780,14 @@ def _scan_records(
     contract: SourceContract,
     delimiter: str | None,
     max_cell_chars: int,
+    blank_lines: _BlankLines,
 ) -> _Scan:
+    """The first pass over the records of a file read by the csv module, or of a workbook; `blank_lines` counts
+    the blank lines `records` leaves out."""
     header = next(records, None)
     if header is None:
         raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
+    blank_lines.count = 0
     _check_cells(path, header, max_cell_chars)
     names = [h.strip() for h in header.cells]
     scan = _Scan(header.cells, 0, _ShapeCheck(path, len(names), delimiter))
@@ -774,6 +807,7 @@ def _scan_records(
                 (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
                 for position in date_positions
             )
+    scan.blank_lines = blank_lines.count
     return scan
 
 
@@ -797,6 +831,14 @@ def _scan_plain(
     """`_scan_records` of a plain CSV file (`_plain_records`), a block of lines at a time."""
     scan: _Scan | None = None
     for records in _plain_records(path, codec, delimiter, limits.max_line_chars):
+        blank = records["is_blank"]
+        if scan is None:
+            # The header is the block's first line that is not blank: the blank lines after it are counted.
+            filled = (~blank).arg_true()
+            blank_lines = int(blank.slice(filled[0]).sum()) if filled.len() else 0
+        else:
+            blank_lines = int(blank.sum())
+        records = records.filter(~blank).drop("is_blank")
         # Only a line longer than a cell may be can hold a cell too long (a plain file holds no NUL).
         for line_number, line in records.filter(
             pl.col("line").str.len_chars() > limits.max_cell_chars
@@ -811,6 +853,7 @@ def _scan_plain(
             decimal_positions = _positions(contract, names, "decimal")
             date_positions = _positions(contract, names, "date")
             records = records.slice(1)
+        scan.blank_lines += blank_lines
         scan.rows += records.height
         lines = records["line"]
         widths = lines.str.count_matches(delimiter, literal=True) + 1
@@ -851,6 +894,8 @@ class DeliveredStream:
     names: list[str]
     raw_batches: Callable[[int | None], Iterator[_RawBatch]]
     ignored_columns: tuple[str, ...] = ()
+    # Lines of empty cells after the header (`,,,,`): in no batch, skipped and counted (METHODOLOGY.md §1.8).
+    blank_lines: int = 0
 
     def batches(self, batch_rows: int | None = DEFAULT_BATCH_ROWS) -> Iterator[DeliveredFile]:
         """The data rows, `batch_rows` at a time (None: all of them in one batch)."""
@@ -910,7 +955,10 @@ def open_delivered_file(
     if magic.startswith(XLSX_MAGIC):
         check_workbook(path, limits)
         rows, sheet = _xlsx_rows(path, options.sheet)
-        scan = _scan_records(path, _xlsx_records(rows), contract, None, limits.max_cell_chars)
+        blank_lines = _BlankLines()
+        scan = _scan_records(
+            path, _xlsx_records(rows, blank_lines), contract, None, limits.max_cell_chars, blank_lines
+        )
         del rows
 
         def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
@@ -927,8 +975,11 @@ def open_delivered_file(
             def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
                 return _plain_batches(path, codec, delimiter, names, batch_rows, max_line)
         except _NotPlain:
-            records = _csv_records(path, _text_lines(path, codec, max_line), delimiter, originals=False)
-            scan = _scan_records(path, records, contract, delimiter, limits.max_cell_chars)
+            blank_lines = _BlankLines()
+            records = _csv_records(
+                path, _text_lines(path, codec, max_line), delimiter, originals=False, blank_lines=blank_lines
+            )
+            scan = _scan_records(path, records, contract, delimiter, limits.max_cell_chars, blank_lines)
 
             def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
                 return _record_batches(
@@ -964,7 +1015,9 @@ def open_delivered_file(
         sheet,
         declared,
     )
-    return DeliveredStream(path, contract, detected, warnings, scan.rows, names, raw_batches, ignored_columns)
+    return DeliveredStream(
+        path, contract, detected, warnings, scan.rows, names, raw_batches, ignored_columns, scan.blank_lines
+    )
 
 
 def read_delivered_file(

@@ -82,12 +82,20 @@ def test_a_plain_file_reads_as_the_csv_module_reads_it(tmp_path, monkeypatch, ba
             continue
         delimiter = read._sniff_delimiter(read._text_lines(path, codec, LIMITS.max_line_chars), contract)
 
-        def csv_module_records(codec=codec, delimiter=delimiter, path=path):
-            return read._csv_records(path, read._text_lines(path, codec, LIMITS.max_line_chars), delimiter)
+        def csv_module_records(codec=codec, delimiter=delimiter, path=path, blank_lines=None):
+            return read._csv_records(
+                path, read._text_lines(path, codec, LIMITS.max_line_chars), delimiter, blank_lines=blank_lines
+            )
 
         try:
+            blank_lines = read._BlankLines()
             expected = read._scan_records(
-                path, csv_module_records(), contract, delimiter, LIMITS.max_cell_chars
+                path,
+                csv_module_records(blank_lines=blank_lines),
+                contract,
+                delimiter,
+                LIMITS.max_cell_chars,
+                blank_lines,
             )
         except read.FileRefused as refused:
             with pytest.raises(read.FileRefused, match=re.escape(refused.message)):
@@ -95,8 +103,9 @@ def test_a_plain_file_reads_as_the_csv_module_reads_it(tmp_path, monkeypatch, ba
             continue
         scanned = read._scan_plain(path, codec, delimiter, contract, LIMITS)
         assert scanned.header == expected.header, path.name
-        assert (scanned.rows, scanned.has_decimal_comma, scanned.has_dotted_date) == (
+        assert (scanned.rows, scanned.blank_lines, scanned.has_decimal_comma, scanned.has_dotted_date) == (
             expected.rows,
+            expected.blank_lines,
             expected.has_decimal_comma,
             expected.has_dotted_date,
         ), path.name

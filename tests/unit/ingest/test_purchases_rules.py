@@ -121,7 +121,7 @@ def test_an_unsupported_currency_message_lists_the_supported_ones():
     _, problems = validate_rows(frame, IT_EQUIPMENT, reporting_year=2025, lookups=LOOKUPS)
     assert (
         problems[0].reason_message
-        == "currency 'NOK' is not one of AUD, CAD, CHF, CNY, EUR, GBP, JPY, SEK, USD"
+        == "currency 'nok' is not one of AUD, CAD, CHF, CNY, EUR, GBP, JPY, SEK, USD"
     )
 
 
