@@ -31,6 +31,10 @@ _DIMENSION = re.compile(rb"<dimension\b[^>]*?\bref=\"(?:[A-Z]*[0-9]*:)?([A-Z]{1,
 _SHARED_STRING = re.compile(rb"<si\b")
 # The longest match any of the patterns above can have: a chunk is searched with this much of the previous one.
 _OVERLAP_BYTES = 256
+# The parts holding the cells, scanned; the workbook's other XML parts (styles, themes, relationships, properties)
+# are kilobytes in a real workbook, and calamine parses some of them whole: they are capped lower.
+_CELL_PARTS = re.compile(r"xl/(?:worksheets/[^/]+|sharedStrings)\.xml")
+_OTHER_XML_PART_BYTES = 16 << 20
 
 
 class FileRefused(Exception):
@@ -180,20 +184,25 @@ def check_workbook(path: Path, limits: ReadLimits) -> None:
     name = path.name
     try:
         with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-            for entry in entries:
-                if entry.file_size > limits.max_workbook_part_bytes:
+            xml_entries = [e for e in archive.infolist() if e.filename.endswith((".xml", ".rels"))]
+            for entry in xml_entries:
+                is_cell_part = bool(_CELL_PARTS.fullmatch(entry.filename))
+                cap = limits.max_workbook_part_bytes if is_cell_part else _OTHER_XML_PART_BYTES
+                if entry.file_size > cap:
                     raise FileRefused(
                         "FILE_FORMAT",
                         f"{name}, {entry.filename}: {entry.file_size:,} bytes uncompressed; expected at most "
-                        f"{limits.max_workbook_part_bytes:,} bytes per part of a workbook",
+                        f"{cap:,} bytes for this part of a workbook",
                     )
-            for entry in entries:
-                if not re.fullmatch(r"xl/(?:worksheets/[^/]+|sharedStrings)\.xml", entry.filename):
-                    continue
-                scan = _PartScan(name, entry.filename, limits)
+            # Every XML part is read through once (zipfile stops at its declared size and checks its CRC); the cell
+            # parts are scanned as they go.
+            for entry in xml_entries:
+                scan = (
+                    _PartScan(name, entry.filename, limits) if _CELL_PARTS.fullmatch(entry.filename) else None
+                )
                 with archive.open(entry) as part:
                     while chunk := part.read(_CHUNK_BYTES):
-                        scan.feed(chunk)
+                        if scan is not None:
+                            scan.feed(chunk)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
         raise FileRefused("FILE_FORMAT", f"{name}: not a readable XLSX workbook ({error})") from None

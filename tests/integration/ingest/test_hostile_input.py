@@ -112,8 +112,8 @@ def test_a_cell_at_xfd1048576_is_refused_by_a_process_that_stays_small(engine, t
     [
         (
             {},
-            "xl/sharedStrings.xml: 300,000,503 bytes uncompressed; expected at most 268,435,456 bytes per part of a "
-            "workbook",
+            "xl/sharedStrings.xml: 300,000,503 bytes uncompressed; expected at most 268,435,456 bytes for this part "
+            "of a workbook",
         ),
         # With the part cap raised, the entry is decompressed a MiB at a time and refused at its long text.
         (

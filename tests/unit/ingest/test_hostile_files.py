@@ -131,3 +131,17 @@ def test_a_computed_workbook_number_is_read_to_the_15_digits_excel_keeps(tmp_pat
         [11110, "GVA", "AMS", 150322, datetime(2025, 3, 11), 1, "economy", None, 0.1 + 0.2],
     )
     assert read_delivered_file(path, TRAVEL_PLANES).cells["kg_co2eq"].to_list() == [None, "0.3"]
+
+
+def test_a_workbook_s_styles_are_capped_lower_than_its_cells(tmp_path):
+    # calamine parses the styles whole: 20 MB of them in a 100 KB file is a bomb, not a spreadsheet.
+    path = flights_workbook(tmp_path / "styles.xlsx")
+    rewrite_part(
+        path, "xl/styles.xml", lambda xml: xml.replace(b"</styleSheet>", b" " * 20_000_000 + b"</styleSheet>")
+    )
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo("xl/styles.xml").file_size
+    assert refusal(path) == (
+        f"FILE_FORMAT: styles.xlsx, xl/styles.xml: {size:,} bytes uncompressed; expected at most 16,777,216 bytes "
+        "for this part of a workbook"
+    )
