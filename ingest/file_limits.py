@@ -25,7 +25,9 @@ _CHUNK_BYTES = 1 << 20
 # entity reference such as `&#x10FFFF;` (10 bytes). A text run longer than `max_cell_chars` times this cannot be one
 # acceptable cell; the cell's characters are counted exactly once calamine has read it.
 _XML_BYTES_PER_CHAR = 10
-_CELL_REFERENCE = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,20})([0-9]{1,30})\"")
+# A cell's position, whichever attribute order its `<c>` has: no other element of a sheet has an `r` attribute
+# holding letters and digits (rows hold digits only; ranges are `ref`, `sqref`).
+_CELL_REFERENCE = re.compile(rb"\sr=\"([A-Z]{1,20})([0-9]{1,30})\"")
 _ROW_REFERENCE = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,30})\"")
 _DIMENSION = re.compile(rb"<dimension\b[^>]*?\bref=\"(?:[A-Z]*[0-9]*:)?([A-Z]{1,20})([0-9]{1,30})\"")
 _SHARED_STRING = re.compile(rb"<si\b")
@@ -120,36 +122,42 @@ class _PartScan:
         # Bytes since the last `<`, and the end of the previous chunk (a reference may straddle two chunks).
         self.run = 0
         self.tail = b""
+        self.max_run = limits.max_cell_chars * _XML_BYTES_PER_CHAR
+        self.long_run = re.compile(rb"<[^<]{%d}" % (self.max_run + 1))
 
     def feed(self, chunk: bytes) -> None:
         window = self.tail + chunk
         start = len(self.tail)
-        pieces = chunk.split(b"<")
-        runs = [self.run + len(pieces[0]), *map(len, pieces[1:])]
-        longest = max(runs)
-        if longest > self.limits.max_cell_chars * _XML_BYTES_PER_CHAR:
-            number = runs.index(longest)
-            self._references(window, start, start + sum(len(piece) + 1 for piece in pieces[:number]))
+        first_tag = chunk.find(b"<")
+        # The run carried from the previous chunks, then any run after a `<` of this chunk (a regex that only starts
+        # at a `<` scans the chunk once; splitting it at every `<` took seven times as long).
+        if self.run + (len(chunk) if first_tag < 0 else first_tag) > self.max_run:
+            self._references(window, start, start)
             self._refuse_long_text()
-        self.run = runs[-1]
+        if first_tag < 0:
+            self.run += len(chunk)
+        else:
+            if long_run := self.long_run.search(chunk, first_tag):
+                self._references(window, start, start + long_run.start())
+                self._refuse_long_text()
+            self.run = len(chunk) - chunk.rfind(b"<") - 1
         self._references(window, start, len(window))
         self.tail = window[-_OVERLAP_BYTES:]
 
     def _references(self, window: bytes, start: int, end: int) -> None:
-        """The dimension, row and cell references and the shared strings of `window[:end]` that end past `start`
-        (those of the previous chunk's tail were seen with it)."""
+        """The dimension, row and cell references of `window[:end]` (the maxima only: a reference of the previous
+        chunk's tail seen again changes nothing), and its shared strings that end past `start`. Matches are taken
+        in bulk: a Python step per cell made the check three times slower than calamine's read of the sheet."""
         for match in _DIMENSION.finditer(window, 0, end):
-            if match.end() > start:
-                self._reach(_column_number(match.group(1)), int(match.group(2)), "its dimension")
-        for match in _ROW_REFERENCE.finditer(window, 0, end):
-            if match.end() > start:
-                self._reach(self.max_column or 1, int(match.group(1)), f"row {int(match.group(1))}")
-        for match in _CELL_REFERENCE.finditer(window, 0, end):
-            if match.end() > start:
-                column, row = _column_number(match.group(1)), int(match.group(2))
-                self.last_cell = _cell_name(column, row)
-                self._reach(column, row, f"cell {self.last_cell}")
-        self.shared_strings += sum(1 for m in _SHARED_STRING.finditer(window, 0, end) if m.end() > start)
+            self._reach(_column_number(match.group(1)), int(match.group(2)), "its dimension")
+        if rows := _ROW_REFERENCE.findall(window, 0, end):
+            self._reach(self.max_column or 1, max(map(int, rows)), "a row reference")
+        if cells := _CELL_REFERENCE.findall(window, 0, end):
+            letters, numbers = zip(*cells, strict=True)
+            self._reach(max(map(_column_number, set(letters))), max(map(int, numbers)), "a cell reference")
+            self.last_cell = f"{cells[-1][0].decode()}{int(cells[-1][1])}"
+        # A `<si` ending past `start` begins at most two bytes before it.
+        self.shared_strings += len(_SHARED_STRING.findall(window, max(start - 2, 0), end))
 
     def _reach(self, column: int, row: int, where: str) -> None:
         self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, column)
@@ -171,9 +179,8 @@ class _PartScan:
             where = "before the first cell"
         raise FileRefused(
             "FILE_FORMAT",
-            f"{self.file_name}, {self.part}, {where}: more than "
-            f"{self.limits.max_cell_chars * _XML_BYTES_PER_CHAR:,} bytes of text; expected a cell of at most "
-            f"{self.limits.max_cell_chars:,} characters",
+            f"{self.file_name}, {self.part}, {where}: more than {self.max_run:,} bytes of text; expected a cell of at "
+            f"most {self.limits.max_cell_chars:,} characters",
         )
 
 

@@ -53,7 +53,7 @@ def test_a_cell_at_xfd1048576_is_refused_without_a_dimension_saying_so(tmp_path)
     path = flights_workbook(tmp_path / "far.xlsx")
     rewrite_part(path, "xl/worksheets/sheet1.xml", far_cell)
     assert refusal(path) == (
-        "FILE_FORMAT: far.xlsx, xl/worksheets/sheet1.xml: cell XFD1048576 reaches cell XFD1048576, a range of "
+        "FILE_FORMAT: far.xlsx, xl/worksheets/sheet1.xml: a cell reference reaches cell XFD1048576, a range of "
         "1,048,576 rows x 16,384 columns; expected at most 10,000,000 cells (save the sheet as CSV, or delete the "
         "empty rows and columns around the data)"
     )
@@ -144,4 +144,18 @@ def test_a_workbook_s_styles_are_capped_lower_than_its_cells(tmp_path):
     assert refusal(path) == (
         f"FILE_FORMAT: styles.xlsx, xl/styles.xml: {size:,} bytes uncompressed; expected at most 16,777,216 bytes "
         "for this part of a workbook"
+    )
+
+
+def test_a_long_inline_text_is_refused_naming_its_cell_before_calamine_reads_it(tmp_path):
+    path = flights_workbook(tmp_path / "inline.xlsx")
+    long_cell = b'<row r="3"><c r="H3" t="inlineStr"><is><t>' + b"a" * 400_000 + b"</t></is></c></row>"
+    rewrite_part(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"</sheetData>", long_cell + b"</sheetData>"),
+    )
+    assert refusal(path) == (
+        "FILE_FORMAT: inline.xlsx, xl/worksheets/sheet1.xml, cell H3: more than 327,670 bytes of text; expected a "
+        "cell of at most 32,767 characters"
     )
