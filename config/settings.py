@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     state_dir: Path = REPO_ROOT / ".co2calc"
     # Folder watched by the inbox sensor; files are routed to a source by their name.
     inbox_dir: Path = REPO_ROOT / ".co2calc" / "inbox"
+    # What a delivered file may hold (ingest/file_limits.py); beyond a cap the file is refused whole (FILE_FORMAT)
+    # before it is read into memory. A cell: Excel's own limit. A workbook's cells: rows x columns of a sheet's
+    # declared range, which calamine allocates whole; its parts: the uncompressed size of a sheet or the shared
+    # strings. Bigger data goes as CSV, which is streamed.
+    max_cell_chars: int = Field(32_767, gt=0)
+    max_line_chars: int = Field(1 << 20, gt=0)
+    max_workbook_cells: int = Field(10_000_000, gt=0)
+    max_workbook_part_bytes: int = Field(256 << 20, gt=0)
     # An S3-compatible bucket watched like the inbox folder (ingest/s3_inbox.py): the objects directly under
     # `s3_inbox_prefix` are routed by name. Unset bucket: no S3 inbox. Unset endpoint: AWS S3 itself (set it for
     # MinIO, Ceph, SWITCH or moto); unset keys: boto3's own chain (AWS_* variables, an instance role).

@@ -12,10 +12,27 @@ from typing import Literal
 
 ColumnType = Literal["text", "integer", "decimal", "date"]
 
-# The pattern a cell must match to be parsed as its column type.
+# The pattern a cell must match to be parsed as its column type (METHODOLOGY.md §1.8): digits are ASCII only (`\d`
+# matches any Unicode digit, fullwidth or Arabic-Indic, which the cast then fails on), dates ISO and zero-padded
+# (the date parser also takes `2025-2-3` and `+2025-02-10`).
 TYPE_PATTERNS: dict[ColumnType, str] = {
-    "integer": r"^[+-]?\d+$",
-    "decimal": r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$",
+    "integer": r"^[+-]?[0-9]+$",
+    "decimal": r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+}
+# What a raw column keeps: a decimal is copied as numeric(DECIMAL_PRECISION, DECIMAL_SCALE), an integer as a
+# PostgreSQL integer (up to 2,147,483,647). A number with more digits is refused, not rounded (METHODOLOGY.md §1.8):
+# 0.1234567890123456789 was cut to 12 decimals.
+DECIMAL_PRECISION, DECIMAL_SCALE = 38, 12
+STORABLE_PATTERNS: dict[ColumnType, str] = {
+    "integer": r"^[+-]?0*[0-9]{1,9}$",
+    # Trailing zeros past the scale change nothing: 1.50000000000000 is kept.
+    "decimal": rf"^[+-]?[0-9]{{0,{DECIMAL_PRECISION - DECIMAL_SCALE}}}(?:\.[0-9]{{0,{DECIMAL_SCALE}}}0*)?$",
+}
+STORABLE_DESCRIPTIONS: dict[ColumnType, str] = {
+    "integer": "at most 9 digits",
+    "decimal": f"at most {DECIMAL_PRECISION - DECIMAL_SCALE} digits before the decimal point and {DECIMAL_SCALE} "
+    "after it",
 }
 SQL_TYPES: dict[ColumnType, str] = {
     "text": "text",
@@ -39,7 +56,8 @@ class Column:
     # Allowed values after case-folding, stored in the spelling listed here (`refrigerant` -> `Refrigerant`),
     # or upper case when `upper`.
     allowed: tuple[str, ...] | None = None
-    # Other spellings accepted for an allowed value, folded to lower case: (alias, allowed value).
+    # Other spellings accepted for an allowed value, folded to lower case: (alias, allowed value). One table per
+    # enumeration (`*_ALIASES` below), e.g. the labels EPFL's calculator displays for its codes.
     aliases: tuple[tuple[str, str], ...] = ()
     upper: bool = False
     # Reason code of a value outside `allowed` (a module may name its own, e.g. AI_BAND_INVALID,
@@ -51,10 +69,9 @@ class Column:
     minimum_exclusive: bool = False
     # Reason code of a value outside [minimum, maximum] (a module may name its own, e.g. EQUIP_HOURS_RANGE).
     range_code: str = "ROW_RANGE"
-    # Value used when the cell is blank, with the warning code recorded in the load's notes.
+    # Value used when the cell is blank, or the column absent from the header (only a required column must be
+    # in the header, METHODOLOGY.md §1.8).
     default: str | None = None
-    # A column the header may omit (the back-office override column, for example).
-    optional_in_header: bool = False
     pattern: str | None = None
     pattern_description: str | None = None
     # Reason code of a value not matching `pattern` (e.g. PURCH_NACRES_FORMAT).
@@ -154,13 +171,14 @@ class SourceContract:
     @property
     def raw_columns(self) -> tuple[RawColumn, ...]:
         """The columns of the contract's raw table, in order: the reporting year, the contract's columns (each
-        station-name country pair followed by the station id validation resolved), then LOAD_COLUMNS."""
+        station-name country pair followed by the station id validation resolved, NULL on a row that brings its own
+        kg_co2eq for a station not in the reference: METHODOLOGY.md §1.4), then LOAD_COLUMNS."""
         columns = [RawColumn("reporting_year", "integer", True)] if self.has_reporting_year else []
         station_ids = {country: station_id_column(name) for name, country in self.station_columns}
         for column in self.columns:
             columns.append(RawColumn(column.name, column.sql_type, column.not_null))
             if column.name in station_ids:
-                columns.append(RawColumn(station_ids[column.name], "text", True))
+                columns.append(RawColumn(station_ids[column.name], "text", False))
         return (*columns, *LOAD_COLUMNS)
 
     def column(self, name: str) -> Column:
@@ -170,12 +188,18 @@ class SourceContract:
         return re.fullmatch(self.file_pattern, file_name, flags=re.IGNORECASE)
 
 
+def display_labels(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The label EPFL's calculator shows for each code written with underscores (`natural_gas` is `Natural gas`,
+    `premium_economy` is `Premium economy`), as aliases: lower case, a space for each underscore."""
+    return tuple((code.replace("_", " ").lower(), code) for code in codes if "_" in code)
+
+
 UNIT = Column("unit_institutional_id", required=True)
 USER = Column("user_institutional_id")
 NOTE = Column("note")
 DEPARTURE_DATE = Column("departure_date", "date")
 NUMBER_OF_TRIPS = Column("number_of_trips", "integer", required=True, minimum=1)
-OVERRIDE = Column("kg_co2eq", "decimal", minimum=0, optional_in_header=True)
+OVERRIDE = Column("kg_co2eq", "decimal", minimum=0)
 SIUS_CODES = ("51", "52", "53", "54", "56", "57", "58", "59")
 YEAR_SUFFIX = r"(?:[_-](?P<year>\d{4}))?\.(?:csv|xlsx)"
 
@@ -210,6 +234,8 @@ HEADCOUNT = SourceContract(
     unique_key=("unit_institutional_id", "user_institutional_id", "sius_code"),
 )
 
+PLANE_CABIN_CLASSES = ("economy", "premium_economy", "business", "first")
+
 TRAVEL_PLANES = SourceContract(
     source_code="travel_planes",
     raw_table="raw.travel_planes",
@@ -232,7 +258,12 @@ TRAVEL_PLANES = SourceContract(
         USER,
         DEPARTURE_DATE,
         NUMBER_OF_TRIPS,
-        Column("cabin_class", allowed=("economy", "premium_economy", "business", "first"), default="economy"),
+        Column(
+            "cabin_class",
+            allowed=PLANE_CABIN_CLASSES,
+            aliases=display_labels(PLANE_CABIN_CLASSES),
+            default="economy",
+        ),
         NOTE,
         OVERRIDE,
     ),
@@ -319,6 +350,20 @@ PROCESS_EMISSIONS = SourceContract(
 
 HOURS_PER_WEEK = 168
 EQUIPMENT_CATEGORIES = ("scientific", "it", "other")
+# The categories of EPFL's equipment power table (RC-PWR), which its calculator displays, and the equipment
+# sub-module each belongs to (METHODOLOGY.md §3.4): accepted as aliases of `equipment_category`.
+EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY = {
+    "Scientific equipment": "scientific",
+    "IT /Telecom": "it",
+    "Audiovisual": "other",
+    "Furniture": "other",
+    "Infrastructure": "other",
+    "Reprography": "other",
+    "Stewardship": "other",
+}
+EQUIPMENT_CATEGORY_ALIASES = tuple(
+    (label.lower(), category) for label, category in EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY.items()
+)
 
 
 def equipment_contract(equipment_category: str) -> SourceContract:
@@ -339,7 +384,12 @@ def equipment_contract(equipment_category: str) -> SourceContract:
             Column("standby_usage_hours_per_week", "decimal", **hours),
             NOTE,
             OVERRIDE,
-            Column("equipment_category", allowed=(equipment_category,), default=equipment_category),
+            Column(
+                "equipment_category",
+                allowed=(equipment_category,),
+                aliases=EQUIPMENT_CATEGORY_ALIASES,
+                default=equipment_category,
+            ),
         ),
         file_pattern=rf"equipment_{equipment_category}" + YEAR_SUFFIX,
         unique_key=("unit_institutional_id", "equipment_id"),
@@ -362,6 +412,8 @@ FUEL_UNITS = {
     "forest_chips": "kg",
     "wood_logs": "kg",
 }
+# EPFL's calculator shows the fuels by label (`Natural gas`, `Forest chips`).
+FUEL_ALIASES = display_labels(tuple(FUEL_UNITS))
 ROOM_END_USES = ("lighting", "cooling", "ventilation", "heating")
 ELECTRICITY_CARRIER = "electricity"
 # A room intensity's carrier: electricity, a fuel burnt in a plant the institution runs, or purchased district
@@ -407,7 +459,6 @@ BUILDING_ROOMS = SourceContract(
             minimum_exclusive=True,
             maximum=1,
             default="1",
-            optional_in_header=True,
         ),
         OVERRIDE,
     ),
@@ -421,7 +472,7 @@ BUILDING_ENERGYCOMBUSTIONS = SourceContract(
     raw_table="raw.building_energycombustions",
     columns=(
         UNIT,
-        Column("name", required=True, allowed=tuple(FUEL_UNITS)),
+        Column("name", required=True, allowed=tuple(FUEL_UNITS), aliases=FUEL_ALIASES),
         Column("unit", required=True, allowed=("kWh", "kg")),
         Column("quantity", "decimal", minimum=0),
         NOTE,
@@ -456,7 +507,6 @@ BUILDING_ROOM_INTENSITIES = SourceContract(
             minimum=0,
             minimum_exclusive=True,
             default="1",
-            optional_in_header=True,
         ),
         NOTE,
     ),

@@ -37,6 +37,8 @@ import sqlalchemy as sa
 
 from config.settings import get_settings
 from ingest.contracts import (
+    DECIMAL_PRECISION,
+    DECIMAL_SCALE,
     SOURCES,
     TRAVEL_DETAIL_SOURCES,
     SourceContract,
@@ -270,7 +272,7 @@ def _typed_rows(
             case "integer":
                 value = value.cast(pl.Int64)
             case "decimal":
-                value = value.cast(pl.Decimal(38, 12))
+                value = value.cast(pl.Decimal(DECIMAL_PRECISION, DECIMAL_SCALE))
             case "date":
                 value = value.str.to_date("%Y-%m-%d")
         casts.append(value.alias(column.name))
@@ -413,6 +415,19 @@ def load_file(
             _record_counts(connection, load_id, 0, 0, 0, 0)
             return LoadResult(source_code, name, "refused", load_id, message=message)
 
+        # The file itself (encoding, header, shape) is checked before anything about its scope (METHODOLOGY.md §1.8):
+        # a file that is not a delivery of the source is refused as such, not as a conflict of scopes.
+        on_progress("reading")
+        try:
+            delivered = open_delivered_file(
+                path,
+                contract,
+                has_unit_default=unit_institutional_id is not None,
+                options=read_options,
+                ignored_columns=CORRECTION_COLUMNS if corrects_load_id is not None else (),
+            )
+        except FileRefused as refused:
+            return refuse(f"{refused.code}: {refused.message}")
         named_year = year_in_file_name(name)
         if contract.has_reporting_year and named_year is not None and named_year != year:
             return refuse(f"FILE_YEAR_MISMATCH: {name} is named for {named_year}, loaded as {year}")
@@ -467,17 +482,6 @@ def load_file(
             replaced = [load for load in active if load.feed_name is None]
         else:
             replaced = active if unit_scope == ALL_UNITS else scope_loads
-        on_progress("reading")
-        try:
-            delivered = open_delivered_file(
-                path,
-                contract,
-                has_unit_default=unit_institutional_id is not None,
-                options=read_options,
-                ignored_columns=CORRECTION_COLUMNS if corrects_load_id is not None else (),
-            )
-        except FileRefused as refused:
-            return refuse(f"{refused.code}: {refused.message}")
         lookups = _lookups(connection, contract, year)
         repeated = (
             repeated_keys(
@@ -590,6 +594,11 @@ def load_file(
                 warnings=tuple(delivered.warnings),
                 read_format=delivered.detected.describe(),
             )
+        # Lines of empty cells are skipped and counted (METHODOLOGY.md §1.8), after the reference guard, which counts
+        # rows; like blank template lines, they declare nothing.
+        rows_read += delivered.blank_lines
+        rows_skipped += delivered.blank_lines
+        rows_blank += delivered.blank_lines
         # Nothing to load replaces nothing, unless every line is a blank template line: an untouched template
         # sent back says "nothing to declare". Rows all dated in another year are a wrong file, not an empty one.
         # A correction whose rows are all refused still answers its load's quarantine: they wait there under it.

@@ -42,8 +42,11 @@ import polars as pl
 import python_calamine
 
 from ingest.contracts import SourceContract
+from ingest.file_limits import FileRefused, ReadLimits, check_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
+# An Excel 97-2003 workbook (.xls) is an OLE2 compound file.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Rows per batch. A load holds two (one copied while the next is validated, ingest.load); at 50,000 rows its peak
 # memory is about flat: 107 MiB added at 119,961 rows, 126 MiB at 479,844 (medians of 5 runs of
 # tests/benchmarks/bench_ingest_throughput.py).
@@ -75,21 +78,17 @@ _RECORDED_DELIMITER = re.compile(r"delimiter '(.)'")
 DECIMAL_SEPARATORS = (".", ",")
 DATE_FORMATS = ("iso", "dd.mm.yyyy")
 
-_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d+,\d*|,\d+)$")
+# Digits are ASCII only (METHODOLOGY.md §1.8): `\d` would match any Unicode digit (fullwidth, Arabic-Indic), in
+# Python's re and in polars' engine alike.
+_DOTTED_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?:[0-9]+,[0-9]*|,[0-9]+)$")
 _THOUSANDS = {
-    ".": re.compile(r"^[+-]?\d{1,3}(?:(?:[' \u00a0\u2019]\d{3})+|(?:,\d{3})+)(?:\.\d*)?$"),
-    ",": re.compile(r"^[+-]?\d{1,3}(?:(?:[' \u00a0\u2019]\d{3})+|(?:\.\d{3})+)(?:,\d*)?$"),
+    ".": re.compile(r"^[+-]?[0-9]{1,3}(?:(?:[' \u00a0\u2019][0-9]{3})+|(?:,[0-9]{3})+)(?:\.[0-9]*)?$"),
+    ",": re.compile(r"^[+-]?[0-9]{1,3}(?:(?:[' \u00a0\u2019][0-9]{3})+|(?:\.[0-9]{3})+)(?:,[0-9]*)?$"),
 }
-
-
-class FileRefused(Exception):
-    """The whole file is refused; nothing from it is loaded."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+# How much of a header cell a refusal quotes: a file that is not what its name says (a key file linked into the
+# inbox) must not have its content copied into ops.loads.refusal_message.
+_QUOTED_HEADER_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,22 @@ def _encoding(path: Path, declared: str | None, warnings: list[str]) -> tuple[st
             )
         return declared, declared
     with path.open("rb") as handle:
-        has_bom = handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+        start = handle.read(4)
+    if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise FileRefused(
+            "FILE_ENCODING",
+            f"{path.name}: UTF-32 (by its byte-order mark); expected UTF-8: save the file as UTF-8",
+        )
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16 is read when its byte-order mark says so (METHODOLOGY.md §1.8); the codec removes the mark.
+        if (position := _decode_error_offset(path, "utf-16", 0)) is not None:
+            raise FileRefused(
+                "FILE_ENCODING",
+                f"{path.name}: starts with a UTF-16 byte-order mark but byte {position} is not UTF-16; save the "
+                "file as UTF-8",
+            )
+        return "utf-16", "utf-16"
+    has_bom = start.startswith(codecs.BOM_UTF8)
     utf8_error = _decode_error_offset(path, "utf-8", len(codecs.BOM_UTF8) if has_bom else 0)
     if utf8_error is None:
         return "utf-8-sig", "utf-8 with BOM" if has_bom else "utf-8"
@@ -246,11 +260,16 @@ def _encoding(path: Path, declared: str | None, warnings: list[str]) -> tuple[st
     return "cp1252", "cp1252"
 
 
-def _text_lines(path: Path, codec: str) -> Iterator[str]:
+def _text_lines(path: Path, codec: str, max_line_chars: int) -> Iterator[str]:
     """The file's lines with their line ends (split at LF, CRLF or CR, as a CSV reader expects), without a leading
-    byte-order mark; a byte-order mark further on (two files joined) refuses the file."""
+    byte-order mark; a byte-order mark further on (two files joined) or a line longer than `max_line_chars` refuses
+    the file (a line is read no further than that)."""
     with path.open(encoding=codec, newline="") as handle:
-        for line_number, line in enumerate(handle, start=1):
+        line_number = 0
+        while line := handle.readline(max_line_chars + len("\r\n")):
+            line_number += 1
+            if len(line.rstrip("\r\n")) > max_line_chars:
+                raise _line_too_long(path, line_number, max_line_chars)
             # utf-8-sig removes a UTF-8 byte-order mark; one under a declared encoding is removed here.
             if line_number == 1 and codec != "utf-8-sig":
                 line = line.removeprefix("\ufeff")
@@ -263,8 +282,48 @@ def _text_lines(path: Path, codec: str) -> Iterator[str]:
             yield line
 
 
+def _line_too_long(path: Path, line_number: int, max_line_chars: int) -> FileRefused:
+    return FileRefused(
+        "FILE_FORMAT",
+        f"{path.name}, line {line_number}: longer than {max_line_chars:,} characters; expected one row of cells",
+    )
+
+
+def _check_cells(path: Path, record: "_Record", max_cell_chars: int) -> None:
+    """A cell holds no NUL character (PostgreSQL text cannot) and at most `max_cell_chars` characters."""
+    for position, cell in enumerate(record.cells, start=1):
+        where = f"{path.name}, line {record.line_number}, column {position}"
+        if "\x00" in cell:
+            raise FileRefused(
+                "FILE_FORMAT",
+                f"{where}: a NUL character (byte 0); expected text (a binary file, or UTF-16 without its "
+                "byte-order mark? save the file as UTF-8)",
+            )
+        if len(cell) > max_cell_chars:
+            raise FileRefused(
+                "FILE_FORMAT",
+                f"{where}: a cell of {len(cell):,} characters; expected at most {max_cell_chars:,}",
+            )
+
+
+def _is_blank(cells: list[str]) -> bool:
+    return not cells or not "".join(cells).strip()
+
+
 def _is_comment_or_blank(cells: list[str]) -> bool:
-    return not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#")
+    return _is_blank(cells) or cells[0].lstrip().startswith("#")
+
+
+class _BlankLines:
+    """Counts the lines of empty cells (`,,,,` or nothing) a pass over a file's records leaves out: they are
+    skipped and counted (METHODOLOGY.md §1.8), those after the header only (`_scan_records` resets the count)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, cells: list[str]) -> None:
+        if _is_blank(cells):
+            self.count += 1
 
 
 def _sniff_delimiter(lines: Iterator[str], contract: SourceContract) -> str:
@@ -273,14 +332,23 @@ def _sniff_delimiter(lines: Iterator[str], contract: SourceContract) -> str:
     expected = set(contract.column_names)
 
     def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([header], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:
+            # A cell past the csv module's field limit: the header is refused by the first pass (_check_cells).
+            cells = header.split(delimiter)
         return sum(c.strip() in expected for c in cells), len(cells)
 
     return max(DELIMITERS, key=score)
 
 
 def _csv_records(
-    path: Path, lines: Iterator[str], delimiter: str, *, originals: bool = True
+    path: Path,
+    lines: Iterator[str],
+    delimiter: str,
+    *,
+    originals: bool = True,
+    blank_lines: _BlankLines | None = None,
 ) -> Iterator[_Record]:
     """Every non-comment, non-blank record, with its first line number and original text (the physical lines
     the record was read from, so a quoted line break keeps its line numbers; '' without `originals`, which
@@ -302,6 +370,8 @@ def _csv_records(
             consumed.clear()
             if not _is_comment_or_blank(cells):
                 yield _Record(first_line, cells, original)
+            elif blank_lines is not None:
+                blank_lines.add(cells)
     except csv.Error as error:
         if "end of data" in str(error):
             raise FileRefused(
@@ -309,16 +379,23 @@ def _csv_records(
                 f"{path.name}, line {line_number}: a quoted cell opened on this line is never closed "
                 '(expected a closing ")',
             ) from None
+        if "field larger than field limit" in str(error):
+            raise FileRefused(
+                "FILE_FORMAT",
+                f"{path.name}, line {line_number}: a cell of more than {csv.field_size_limit():,} characters "
+                "(a quote never closed?); expected a shorter cell",
+            ) from None
         raise FileRefused("FILE_FORMAT", f"{path.name}, line {reader.line_num}: {error}") from None
 
 
 @cache
 def _positional() -> Callable[[float], str]:
-    """numpy's shortest float text without exponent, imported at a workbook's first number cell: importing numpy
-    took 0.085 s of every `co2calc ingest` start-up."""
+    """A float as text without exponent, to the 15 significant digits Excel keeps (a computed cell holding
+    0.1 + 0.2 is 0.30000000000000004 as a double, shown and stored by Excel as 0.3); numpy, imported at a workbook's
+    first number cell: importing numpy took 0.085 s of every `co2calc ingest` start-up."""
     from numpy import format_float_positional
 
-    return partial(format_float_positional, trim="-")
+    return partial(format_float_positional, precision=15, unique=False, fractional=False, trim="-")
 
 
 def _xlsx_cell(value: object) -> str:
@@ -357,12 +434,14 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
     return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False), sheet
 
 
-def _xlsx_records(rows: list[list[object]]) -> Iterator[_Record]:
+def _xlsx_records(rows: list[list[object]], blank_lines: _BlankLines | None = None) -> Iterator[_Record]:
     for row_number, values in enumerate(rows, start=1):
         cells = [_xlsx_cell(v) for v in values]
         while cells and not cells[-1].strip():
             cells.pop()
         if _is_comment_or_blank(cells):
+            if blank_lines is not None:
+                blank_lines.add(cells)
             continue
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="").writerow(cells)
@@ -370,8 +449,17 @@ def _xlsx_records(rows: list[list[object]]) -> Iterator[_Record]:
 
 
 def _closest(name: str, expected: tuple[str, ...]) -> str:
+    if len(name) > _QUOTED_HEADER_CHARS:
+        return ""
     match = difflib.get_close_matches(name.lower(), expected, n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _quoted_header_cell(name: str) -> str:
+    """A header cell as a refusal quotes it: whole when short, else its start and its length."""
+    if len(name) <= _QUOTED_HEADER_CHARS:
+        return f"'{name}'"
+    return f"'{name[:_QUOTED_HEADER_CHARS]}...' ({len(name):,} characters)"
 
 
 def _check_header(
@@ -387,22 +475,30 @@ def _check_header(
     for position, name in enumerate(names, start=1):
         where = f"{path.name}, line 1, column {position}"
         if name in seen:
-            raise FileRefused("FILE_DUPLICATE_COLUMN", f"{where}: column '{name}' appears twice")
+            raise FileRefused(
+                "FILE_DUPLICATE_COLUMN", f"{where}: column {_quoted_header_cell(name)} appears twice"
+            )
         seen.add(name)
         if name not in expected and name != OVERRIDE_COLUMN and name not in ignored_columns:
             raise FileRefused(
                 "FILE_UNKNOWN_COLUMN",
-                f"{where}: unknown column '{name}'{_closest(name, expected)} "
+                f"{where}: unknown column {_quoted_header_cell(name)}{_closest(name, expected)} "
                 f"(expected columns for {contract.source_code}: {', '.join(expected)})",
             )
-    for column in contract.columns:
-        if column.name in seen or column.optional_in_header:
-            continue
-        if column.name == "unit_institutional_id" and has_unit_default:
-            continue
+    # A column that is not required may be left out: its cells take the column's default, or stay blank
+    # (METHODOLOGY.md §1.8). Every missing required column is named at once, so one correction fixes the header.
+    missing = [
+        column.name
+        for column in contract.columns
+        if column.required
+        and column.name not in seen
+        and not (column.name == "unit_institutional_id" and has_unit_default)
+    ]
+    if missing:
         raise FileRefused(
             "FILE_MISSING_COLUMN",
-            f"{path.name}, line 1: missing column '{column.name}' "
+            f"{path.name}, line 1: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(f"'{name}'" for name in missing)} "
             f"(expected columns for {contract.source_code}: {', '.join(expected)})",
         )
 
@@ -583,12 +679,14 @@ class _NotPlain(Exception):
     past its start."""
 
 
-def _plain_records(path: Path, codec: str, delimiter: str) -> Iterator[pl.DataFrame]:
+def _plain_records(path: Path, codec: str, delimiter: str, max_line_chars: int) -> Iterator[pl.DataFrame]:
     """A plain CSV file's records (line_number, line without its line end), about a MiB of text at a time; raises
     _NotPlain at the first block that is not plain. A plain file has no quote, NUL, byte-order mark past its start,
     nor a CR other than in a CRLF: each of its lines is one record whose cells are the text between delimiters, as
     the csv module reads it, so polars splits a block's lines at once (a Python step per line and per cell was most
-    of a load's time, ingest/README.md "Throughput"). Comment and blank lines are left out (`_is_comment_or_blank`)."""
+    of a load's time, ingest/README.md "Throughput"). Comment lines are left out and blank ones flagged `is_blank`
+    (`_is_comment_or_blank`).
+    A line longer than `max_line_chars` refuses the file before more of it is read."""
     first_line = 1
     line = pl.col("line")
     blank = ~line.str.contains(f"[^{_WHITESPACE_CLASS}{delimiter}]")
@@ -601,6 +699,8 @@ def _plain_records(path: Path, codec: str, delimiter: str) -> Iterator[pl.DataFr
             more = handle.read(_CHUNK_BYTES)
             cut = text.rfind("\n") + 1 if more else len(text)
             block, text = text[:cut], text[cut:] + more
+            if len(text) - len(more) > max_line_chars + len("\r\n"):
+                raise _line_too_long(path, first_line + block.count("\n"), max_line_chars)
             if (
                 '"' in block
                 or "\x00" in block
@@ -621,17 +721,21 @@ def _plain_records(path: Path, codec: str, delimiter: str) -> Iterator[pl.DataFr
                     "line": lines.str.strip_suffix("\r"),
                 }
             )
+            too_long = records.filter(pl.col("line").str.len_chars() > max_line_chars)
+            if too_long.height:
+                raise _line_too_long(path, too_long["line_number"][0], max_line_chars)
             first_line += lines.len()
-            yield records.filter(~blank & ~comment)
+            yield records.filter(~comment).with_columns(is_blank=blank)
 
 
 def _plain_batches(
-    path: Path, codec: str, delimiter: str, names: list[str], batch_rows: int | None
+    path: Path, codec: str, delimiter: str, names: list[str], batch_rows: int | None, max_line_chars: int
 ) -> Iterator[_RawBatch]:
     pending: list[pl.DataFrame] = []
     pending_rows = 0
     header_pending = True
-    for records in _plain_records(path, codec, delimiter):
+    for records in _plain_records(path, codec, delimiter, max_line_chars):
+        records = records.filter(~pl.col("is_blank")).drop("is_blank")
         if header_pending and records.height:
             records, header_pending = records.slice(1), False
         pending.append(records)
@@ -662,6 +766,8 @@ class _Scan:
     shape: _ShapeCheck
     has_decimal_comma: bool = False
     has_dotted_date: bool = False
+    # Lines of empty cells after the header: skipped, and counted.
+    blank_lines: int = 0
 
 
 def _positions(contract: SourceContract, names: list[str], column_type: str) -> list[int]:
@@ -669,16 +775,26 @@ def _positions(contract: SourceContract, names: list[str], column_type: str) -> 
 
 
 def _scan_records(
-    path: Path, records: Iterator[_Record], contract: SourceContract, delimiter: str | None
+    path: Path,
+    records: Iterator[_Record],
+    contract: SourceContract,
+    delimiter: str | None,
+    max_cell_chars: int,
+    blank_lines: _BlankLines,
 ) -> _Scan:
+    """The first pass over the records of a file read by the csv module, or of a workbook; `blank_lines` counts
+    the blank lines `records` leaves out."""
     header = next(records, None)
     if header is None:
         raise FileRefused("FILE_EMPTY", f"{path.name}: no header row")
+    blank_lines.count = 0
+    _check_cells(path, header, max_cell_chars)
     names = [h.strip() for h in header.cells]
     scan = _Scan(header.cells, 0, _ShapeCheck(path, len(names), delimiter))
     decimal_positions = _positions(contract, names, "decimal")
     date_positions = _positions(contract, names, "date")
     for record in records:
+        _check_cells(path, record, max_cell_chars)
         scan.rows += 1
         scan.shape.add(record)
         if not scan.has_decimal_comma and delimiter == ";":
@@ -691,6 +807,7 @@ def _scan_records(
                 (value := _cell(record, position)) is not None and _DOTTED_DATE.match(value)
                 for position in date_positions
             )
+    scan.blank_lines = blank_lines.count
     return scan
 
 
@@ -708,10 +825,25 @@ def _any_cell_matches(lines: pl.Series, delimiter: str, positions: list[int], pa
     return bool(found.item())
 
 
-def _scan_plain(path: Path, codec: str, delimiter: str, contract: SourceContract) -> _Scan:
+def _scan_plain(
+    path: Path, codec: str, delimiter: str, contract: SourceContract, limits: ReadLimits
+) -> _Scan:
     """`_scan_records` of a plain CSV file (`_plain_records`), a block of lines at a time."""
     scan: _Scan | None = None
-    for records in _plain_records(path, codec, delimiter):
+    for records in _plain_records(path, codec, delimiter, limits.max_line_chars):
+        blank = records["is_blank"]
+        if scan is None:
+            # The header is the block's first line that is not blank: the blank lines after it are counted.
+            filled = (~blank).arg_true()
+            blank_lines = int(blank.slice(filled[0]).sum()) if filled.len() else 0
+        else:
+            blank_lines = int(blank.sum())
+        records = records.filter(~blank).drop("is_blank")
+        # Only a line longer than a cell may be can hold a cell too long (a plain file holds no NUL).
+        for line_number, line in records.filter(
+            pl.col("line").str.len_chars() > limits.max_cell_chars
+        ).iter_rows():
+            _check_cells(path, _Record(line_number, line.split(delimiter), line), limits.max_cell_chars)
         if scan is None:
             if not records.height:
                 continue
@@ -721,6 +853,7 @@ def _scan_plain(path: Path, codec: str, delimiter: str, contract: SourceContract
             decimal_positions = _positions(contract, names, "decimal")
             date_positions = _positions(contract, names, "date")
             records = records.slice(1)
+        scan.blank_lines += blank_lines
         scan.rows += records.height
         lines = records["line"]
         widths = lines.str.count_matches(delimiter, literal=True) + 1
@@ -761,6 +894,8 @@ class DeliveredStream:
     names: list[str]
     raw_batches: Callable[[int | None], Iterator[_RawBatch]]
     ignored_columns: tuple[str, ...] = ()
+    # Lines of empty cells after the header (`,,,,`): in no batch, skipped and counted (METHODOLOGY.md §1.8).
+    blank_lines: int = 0
 
     def batches(self, batch_rows: int | None = DEFAULT_BATCH_ROWS) -> Iterator[DeliveredFile]:
         """The data rows, `batch_rows` at a time (None: all of them in one batch)."""
@@ -800,19 +935,30 @@ def open_delivered_file(
     has_unit_default: bool = False,
     options: ReadOptions = DETECT_EVERYTHING,
     ignored_columns: tuple[str, ...] = (),
+    limits: ReadLimits | None = None,
 ) -> DeliveredStream:
     """Check the file's encoding, header and shape and detect its conventions in one pass over its rows, keeping
     none of them; raise FileRefused if the whole file is refused, before any of its rows is handed out.
 
     `ignored_columns` are accepted in the header and dropped (a correction file's CORRECTION_COLUMNS); each batch
-    keeps their cells in `ignored_cells`."""
+    keeps their cells in `ignored_cells`. `limits`: the caps of ingest.file_limits (default: the settings')."""
+    limits = limits or ReadLimits.from_settings()
     warnings: list[str] = []
     encoding = delimiter = sheet = None
     with path.open("rb") as handle:
-        is_workbook = handle.read(len(XLSX_MAGIC)) == XLSX_MAGIC
-    if is_workbook:
+        magic = handle.read(len(OLE2_MAGIC))
+    if magic.startswith(OLE2_MAGIC):
+        raise FileRefused(
+            "FILE_FORMAT",
+            f"{path.name}: an Excel 97-2003 workbook (.xls); expected XLSX or CSV: save it as .xlsx or as CSV UTF-8",
+        )
+    if magic.startswith(XLSX_MAGIC):
+        check_workbook(path, limits)
         rows, sheet = _xlsx_rows(path, options.sheet)
-        scan = _scan_records(path, _xlsx_records(rows), contract, None)
+        blank_lines = _BlankLines()
+        scan = _scan_records(
+            path, _xlsx_records(rows, blank_lines), contract, None, limits.max_cell_chars, blank_lines
+        )
         del rows
 
         def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
@@ -821,19 +967,23 @@ def open_delivered_file(
         file_format = "xlsx"
     else:
         codec, encoding = _encoding(path, options.encoding, warnings)
-        delimiter = options.delimiter or _sniff_delimiter(_text_lines(path, codec), contract)
+        max_line = limits.max_line_chars
+        delimiter = options.delimiter or _sniff_delimiter(_text_lines(path, codec, max_line), contract)
         try:
-            scan = _scan_plain(path, codec, delimiter, contract)
+            scan = _scan_plain(path, codec, delimiter, contract, limits)
 
             def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
-                return _plain_batches(path, codec, delimiter, names, batch_rows)
+                return _plain_batches(path, codec, delimiter, names, batch_rows, max_line)
         except _NotPlain:
-            records = _csv_records(path, _text_lines(path, codec), delimiter, originals=False)
-            scan = _scan_records(path, records, contract, delimiter)
+            blank_lines = _BlankLines()
+            records = _csv_records(
+                path, _text_lines(path, codec, max_line), delimiter, originals=False, blank_lines=blank_lines
+            )
+            scan = _scan_records(path, records, contract, delimiter, limits.max_cell_chars, blank_lines)
 
             def raw_batches(batch_rows: int | None) -> Iterator[_RawBatch]:
                 return _record_batches(
-                    _csv_records(path, _text_lines(path, codec), delimiter), names, batch_rows
+                    _csv_records(path, _text_lines(path, codec, max_line), delimiter), names, batch_rows
                 )
 
         file_format = "csv"
@@ -865,7 +1015,9 @@ def open_delivered_file(
         sheet,
         declared,
     )
-    return DeliveredStream(path, contract, detected, warnings, scan.rows, names, raw_batches, ignored_columns)
+    return DeliveredStream(
+        path, contract, detected, warnings, scan.rows, names, raw_batches, ignored_columns, scan.blank_lines
+    )
 
 
 def read_delivered_file(
@@ -875,10 +1027,16 @@ def read_delivered_file(
     has_unit_default: bool = False,
     options: ReadOptions = DETECT_EVERYTHING,
     ignored_columns: tuple[str, ...] = (),
+    limits: ReadLimits | None = None,
 ) -> DeliveredFile:
     """The whole file as one batch (a file known to be small, a test); a load reads it with open_delivered_file."""
     stream = open_delivered_file(
-        path, contract, has_unit_default=has_unit_default, options=options, ignored_columns=ignored_columns
+        path,
+        contract,
+        has_unit_default=has_unit_default,
+        options=options,
+        ignored_columns=ignored_columns,
+        limits=limits,
     )
     return next(stream.batches(batch_rows=None))
 

@@ -21,6 +21,7 @@ import airportsdata
 import polars as pl
 
 from config.settings import get_settings
+from ingest.contracts import EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY
 
 REFERENCE_DATA_DIR = Path(__file__).resolve().parent / "reference_data"
 TRAIN_STATIONS_FILE = REFERENCE_DATA_DIR / "train_stations.csv"
@@ -120,9 +121,6 @@ def epfl_template_header(template_name: str) -> tuple[str, ...]:
 EQUIPMENT_POWER_FILE = REFERENCE_DATA_DIR / "epfl_equipment_power.csv"
 EQUIPMENT_POWER_SEED = "seed_equipment_power.csv"
 GWP_SEED = "seed_factors__gwp.csv"
-# The table's own categories, mapped to the three equipment sub-modules (METHODOLOGY.md §3.4).
-EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY = {"Scientific equipment": "scientific", "IT /Telecom": "it"}
-OTHER_EQUIPMENT_CATEGORY = "other"
 # Labels stay verbatim as keys, typos included, because files written against the reference calculator use
 # them; the corrected spellings are accepted as aliases (METHODOLOGY.md §3.4 (c)).
 EQUIPMENT_CLASS_ALIASES = {
@@ -201,7 +199,7 @@ def equipment_power_seed(source: Path = EQUIPMENT_POWER_FILE) -> list[dict[str, 
                     (
                         equipment_class,
                         sub_class,
-                        EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY.get(category, OTHER_EQUIPMENT_CATEGORY),
+                        EQUIPMENT_CATEGORY_BY_TABLE_CATEGORY[category],
                         category,
                         subcategory,
                         *power,

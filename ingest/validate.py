@@ -24,7 +24,10 @@ from ingest.contracts import (
     ELECTRICITY_CARRIER,
     FUEL_UNITS,
     HOURS_PER_WEEK,
+    OVERRIDE,
     PER_HOUR_ALLOCATION_UNITS,
+    STORABLE_DESCRIPTIONS,
+    STORABLE_PATTERNS,
     TYPE_DESCRIPTIONS,
     TYPE_PATTERNS,
     WASTE_ROUTES,
@@ -135,10 +138,19 @@ class Rule:
     reason_code: str
     column_name: str | None
     message: Callable[[Any], str]
+    # The column whose cell the message quotes, when not the expectation's: the cell as written, where the
+    # expectation checks its canonical form (an enumeration folded to lower case, a code to upper case).
+    quoted_column: str | None = None
+
+
+def as_written(name: str) -> str:
+    """The helper column holding a column's cells as written, beside their canonical form (`_canonical`)."""
+    return f"__{name}__as_written"
 
 
 def _column_rules(column: Column) -> list[Rule]:
     name = column.name
+    quoted = as_written(name) if _is_folded(column) else None
     rules: list[Rule] = []
     if column.required:
         rules.append(
@@ -163,6 +175,21 @@ def _column_rules(column: Column) -> list[Rule]:
                 lambda v, n=name, d=description: f"{n} {v!r} is not {d}",
             )
         )
+    if column.column_type in STORABLE_PATTERNS:
+        rules.append(
+            Rule(
+                Expectation.of(
+                    "expect_column_values_to_match_regex",
+                    column=name,
+                    regex=STORABLE_PATTERNS[column.column_type],
+                ),
+                "ROW_TYPE",
+                name,
+                lambda v, n=name, d=STORABLE_DESCRIPTIONS[column.column_type]: (
+                    f"{n} {v!r} has more digits than the column keeps ({d}); it is refused, not rounded"
+                ),
+            )
+        )
     if column.column_type == "date":
         rules.append(_message_rule(f"__{name}__not_a_date", "ROW_TYPE", name))
     if column.pattern:
@@ -172,6 +199,7 @@ def _column_rules(column: Column) -> list[Rule]:
                 column.pattern_code,
                 name,
                 lambda v, n=name, d=column.pattern_description: f"{n} {v!r} is not {d}",
+                quoted,
             )
         )
     if column.allowed is not None:
@@ -184,6 +212,7 @@ def _column_rules(column: Column) -> list[Rule]:
                 column.enum_code,
                 name,
                 lambda v, n=name, a=allowed: f"{n} {v!r} is not one of {a}",
+                quoted,
             )
         )
     if column.minimum is not None or column.maximum is not None:
@@ -265,14 +294,24 @@ def _lookup_rules(contract: SourceContract, reporting_year: int | None, lookups:
     return rules
 
 
+def _is_folded(column: Column) -> bool:
+    return column.upper or column.allowed is not None
+
+
 def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str | None) -> pl.DataFrame:
+    """The contract's columns in canonical form (an absent column takes its default), and the cells as written of
+    each column folded to upper or lower case (`as_written`), which messages quote."""
     expressions = []
     for column in contract.columns:
         if column.name not in cells.columns:
             fill = unit_default if column.name == "unit_institutional_id" else column.default
             expressions.append(pl.lit(fill, dtype=pl.String).alias(column.name))
+            if _is_folded(column):
+                expressions.append(pl.lit(None, dtype=pl.String).alias(as_written(column.name)))
             continue
         value = pl.col(column.name)
+        if _is_folded(column):
+            expressions.append(value.alias(as_written(column.name)))
         if column.upper:
             value = value.str.to_uppercase()
         elif column.allowed is not None:
@@ -284,13 +323,26 @@ def _canonical(cells: pl.DataFrame, contract: SourceContract, unit_default: str 
     return cells.select(expressions)
 
 
-def _cell_messages(cells: pl.Series, is_problem: pl.Series, message: Callable[[str], str]) -> pl.Series:
-    """Per row, NULL or the message of the problem in the cell (formatted for the problem rows only)."""
+def _cell_messages(
+    cells: pl.Series, is_problem: pl.Series, message: Callable[[str], str], quoted: pl.Series | None = None
+) -> pl.Series:
+    """Per row, NULL or the message of the problem in the cell (formatted for the problem rows only), quoting the
+    cell of `quoted` (default: `cells`)."""
     messages = pl.Series([None] * cells.len(), dtype=pl.String)
     rows = is_problem.fill_null(False).arg_true()
     if rows.len():
-        messages = messages.scatter(rows, [message(value) for value in cells.gather(rows)])
+        quoted = cells if quoted is None else quoted
+        messages = messages.scatter(rows, [message(value) for value in quoted.gather(rows)])
     return messages
+
+
+def has_override(frame: pl.DataFrame) -> pl.Series:
+    """Per row, whether it brings its own kg_co2eq (METHODOLOGY.md §1.4): then nothing is computed from it, and a
+    look-up only the computation needs (airport, station, room) is not an error; the row keeps its codes as
+    written."""
+    if OVERRIDE.name not in frame.columns:
+        return pl.Series([False] * frame.height, dtype=pl.Boolean)
+    return frame[OVERRIDE.name].is_not_null()
 
 
 def _lookup_and_date_messages(
@@ -298,17 +350,21 @@ def _lookup_and_date_messages(
 ) -> list[pl.Series]:
     known = []
     if contract.known_units_column:
-        known.append((contract.known_units_column, lookups.unit_ids, "a known unit"))
+        known.append((contract.known_units_column, lookups.unit_ids, "a known unit", False))
     known += [
-        (name, lookups.airport_codes, "a known airport code") for name in contract.known_airport_columns
+        (name, lookups.airport_codes, "a known airport code", True) for name in contract.known_airport_columns
     ]
+    overridden = has_override(frame)
     helpers = [
         _cell_messages(
             frame[name],
-            frame[name].is_not_null() & ~frame[name].is_in(list(values)),
+            frame[name].is_not_null()
+            & ~frame[name].is_in(list(values))
+            & ~(overridden & only_computation_needs_it),
             lambda v, n=name, w=what: f"{n} {v!r} is not {w}",
+            frame.get_column(as_written(name), default=None),
         ).alias(f"__{name}__unknown")
-        for name, values, what in known
+        for name, values, what, only_computation_needs_it in known
     ]
     for column in contract.columns:
         if column.column_type == "date":
@@ -342,6 +398,7 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
             .alias(f"__{contract.date_column}__year")
         )
     frame = frame.with_columns(helpers)
+    overridden = has_override(frame)
     for name_column, country_column in contract.station_columns:
         resolved = [
             lookups.stations.resolve(name, country, name_column)
@@ -349,7 +406,11 @@ def _helper_columns(frame: pl.DataFrame, contract: SourceContract, lookups: Look
         ]
         frame = frame.with_columns(
             pl.Series(f"__{name_column}__station_id", [r[0] for r in resolved], dtype=pl.String),
-            pl.Series(f"__{name_column}__station_problem", [r[1] for r in resolved], dtype=pl.String),
+            pl.Series(
+                f"__{name_column}__station_problem",
+                [None if override else r[1] for r, override in zip(resolved, overridden, strict=True)],
+                dtype=pl.String,
+            ),
         )
     return frame
 
@@ -440,13 +501,13 @@ def _rooms(
     """A room must be in the room reference, whose spelling replaces the file's. A row that brings its own
     kg_co2eq needs no surface: its unknown room is not an error (METHODOLOGY.md §1.4; flagged in dbt)."""
     building_column, room_column = columns
-    overrides = frame["kg_co2eq"] if "kg_co2eq" in frame.columns else pl.Series([None] * frame.height)
     buildings, names, unknown = [], [], []
-    for building, room, override in zip(frame[building_column], frame[room_column], overrides, strict=True):
+    rows = zip(frame[building_column], frame[room_column], has_override(frame), strict=True)
+    for building, room, override in rows:
         known = rooms.get(room_key(building, room)) if building is not None and room is not None else None
         buildings.append(known[0] if known else building)
         names.append(known[1] if known else room)
-        missing = building is not None and room is not None and known is None and override is None
+        missing = building is not None and room is not None and known is None and not override
         unknown.append(
             f"room {room!r} of building {building!r} is not in the room reference"
             + ("" if rooms else " (no room reference is loaded: load building_rooms_reference.csv first)")
@@ -845,7 +906,7 @@ def find_problems(frame: pl.DataFrame, rules: list[Rule]) -> list[Problem]:
         rows = unexpected[str(number)].arg_true()
         if not rows.len():
             continue
-        values = frame[rule.expectation.column].gather(rows)
+        values = frame[rule.quoted_column or rule.expectation.column].gather(rows)
         for row, value in zip(rows, values, strict=True):
             if (row, rule.column_name) in seen:
                 continue

@@ -1,6 +1,8 @@
 {#- Rows that carry their own kg_co2eq (METHODOLOGY.md §1.4): the value is used verbatim, nothing is computed
     (the macro override_leg: leg, factor and set ids `override`, set version the load that brought the value,
-    unknown uncertainty). -#}
+    unknown uncertainty). Ingest accepts such a row whose airport or station is not in the reference: the leg is
+    flagged TRAVEL_UNKNOWN_IATA or TRAVEL_UNKNOWN_STATION (no great circle), as a room override is
+    BLDG_UNKNOWN_ROOM. -#}
 with flights as (
     select * from {{ ref('int_travel__flight_distances_computed') }}
     where override_kg_co2e is not null
@@ -28,7 +30,8 @@ overrides as (
         cabin_class,
         number_of_trips,
         distance_km,
-        override_kg_co2e
+        override_kg_co2e,
+        case when gc_km is null then array['TRAVEL_UNKNOWN_IATA'] else array[]::text[] end as flags
     from flights
     union all
     select
@@ -42,7 +45,8 @@ overrides as (
         cabin_class,
         number_of_trips,
         distance_km,
-        override_kg_co2e
+        override_kg_co2e,
+        case when gc_km is null then array['TRAVEL_UNKNOWN_STATION'] else array[]::text[] end as flags
     from trains
     union all
     select
@@ -56,7 +60,8 @@ overrides as (
         null::text as cabin_class,
         number_of_trips,
         distance_km,
-        override_kg_co2e
+        override_kg_co2e,
+        array[]::text[] as flags
     from cars
 ),
 
@@ -75,7 +80,7 @@ final as (
         distance_km * number_of_trips as activity_quantity,
         null::numeric as rf_multiplier,
         null::numeric as class_weight,
-        {{ override_leg() }}
+        {{ override_leg(flags="flags") }}
     from overrides
 )
 

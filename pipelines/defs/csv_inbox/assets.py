@@ -15,6 +15,7 @@ import dagster as dg
 
 from config.settings import get_settings
 from ingest.contracts import SOURCES, SourceContract
+from ingest.file_limits import inbox_file_digest
 from ingest.load import LoadResult, load_file
 from ingest.s3_inbox import InboxObject, S3Inbox
 from pipelines.defs.resources import WarehouseResource
@@ -37,6 +38,10 @@ class DeliveredFileConfig(dg.Config):
 def _load_delivery(config: DeliveredFileConfig, load: Callable[[Path, str | None], LoadResult]) -> LoadResult:
     """`load(path, file_name)` applied to the delivered file, or to a temporary copy of the delivered object."""
     if config.path is not None and config.s3_key is None:
+        # The sensor checked the file; a link or FIFO put in its place since is not read either.
+        _, refusal = inbox_file_digest(Path(config.path))
+        if refusal is not None:
+            raise ValueError(refusal)
         return load(Path(config.path), None)
     if config.path is not None or config.s3_etag is None:
         raise ValueError(

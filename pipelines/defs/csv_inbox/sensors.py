@@ -5,16 +5,17 @@ Each run key is the delivery's name and what identifies its content, and Dagster
 key. A file's is its SHA-256: it is loaded once whatever its modification time (copied files keep an old one),
 and a corrected file under the same name is loaded again. An object's is its ETag and upload time: the S3 inbox
 moves each handled object out (ingest/s3_inbox.py), so an upload under a known key, even of the same bytes, is
-a new delivery, which the load finds unchanged and moves to `processed/`.
+a new delivery, which the load finds unchanged and moves to `processed/`. A symbolic link, FIFO, device or socket in
+the folder is refused without being read (`inbox_file_digest`), and so is one its run finds in a file's place.
 """
 
-import hashlib
 import json
 
 import dagster as dg
 
 from config.settings import get_settings
 from ingest.contracts import source_for_file
+from ingest.file_limits import inbox_file_digest
 from ingest.s3_inbox import S3Inbox
 
 S3_INBOX_LOADED_BY = "s3 inbox"
@@ -48,8 +49,11 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     if not inbox.is_dir():
         return dg.SkipReason(f"inbox {inbox} does not exist")
     requests = []
-    for path in sorted(p for p in inbox.iterdir() if p.is_file()):
-        content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    for path in sorted(p for p in inbox.iterdir() if not p.is_dir() or p.is_symlink()):
+        content_hash, refusal = inbox_file_digest(path)
+        if refusal is not None:
+            context.log.warning(f"{refusal}; left in the inbox")
+            continue
         request = routed_run_request(
             path.name, f"{path.name}:{content_hash}", {"path": str(path), "loaded_by": "inbox"}
         )

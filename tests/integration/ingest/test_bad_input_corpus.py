@@ -7,7 +7,7 @@ every raw table's row count and every earlier load's status stay as they were, e
 to change (a partly accepted file replaces the good load of its scope).
 
 The odd files (tests/fixtures/odd_input: `;` delimiter, decimal commas, DD.MM.YYYY dates, BOM, Windows-1252,
-CRLF, quoted line breaks, XLSX) must load the same rows as their clean CSV twin.
+UTF-16 by its byte-order mark, CRLF, quoted line breaks, XLSX) must load the same rows as their clean CSV twin.
 """
 
 import uuid
@@ -173,6 +173,7 @@ ODD_TWINS = {
                 "csv, encoding 'utf-8 with BOM', delimiter ';', decimal ','",
             ),
             "headcount_cp1252_semicolon.csv": ({}, "csv, encoding 'cp1252', delimiter ';', decimal ','"),
+            "headcount_utf16_bom_crlf.csv": ({}, "csv, encoding 'utf-16', delimiter ',', decimal '.'"),
             "headcount.xlsx": ({"sheet": "Staff"}, "xlsx, sheet 'Staff' (declared), decimal '.'"),
         },
     ),

@@ -54,8 +54,8 @@ def test_raw_columns_are_typed_and_nullable_as_the_contract_says(raw_columns):
     assert columns["headcount", "sius_code"] == ("int4", "NO")
     assert columns["headcount", "fte"] == ("numeric", "NO")
     assert columns["headcount", "note"] == ("text", "YES")
-    # The station id validation resolved for each station name.
-    assert columns["travel_trains", "origin_station_id"] == ("text", "NO")
+    # The station id validation resolved for each station name; NULL on an override row whose station is unknown.
+    assert columns["travel_trains", "origin_station_id"] == ("text", "YES")
     assert columns["travel_trains", "departure_date"] == ("date", "YES")
     assert columns["travel_trains", "_loaded_at"] == ("timestamptz", "NO")
     # A blank currency loads as its default, EUR: never NULL.

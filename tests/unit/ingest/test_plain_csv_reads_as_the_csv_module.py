@@ -10,8 +10,10 @@ import pytest
 
 from ingest import read
 from ingest.contracts import SOURCES, TRAVEL_PLANES
+from ingest.file_limits import ReadLimits
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
+LIMITS = ReadLimits.from_settings()
 HEADER = ",".join(TRAVEL_PLANES.column_names)
 ODD_LINES = {
     "comments_blank_and_whitespace_lines.csv": (
@@ -78,21 +80,32 @@ def test_a_plain_file_reads_as_the_csv_module_reads_it(tmp_path, monkeypatch, ba
             codec, _ = read._encoding(path, None, [])
         except read.FileRefused:
             continue
-        delimiter = read._sniff_delimiter(read._text_lines(path, codec), contract)
+        delimiter = read._sniff_delimiter(read._text_lines(path, codec, LIMITS.max_line_chars), contract)
 
-        def csv_module_records(codec=codec, delimiter=delimiter, path=path):
-            return read._csv_records(path, read._text_lines(path, codec), delimiter)
+        def csv_module_records(codec=codec, delimiter=delimiter, path=path, blank_lines=None):
+            return read._csv_records(
+                path, read._text_lines(path, codec, LIMITS.max_line_chars), delimiter, blank_lines=blank_lines
+            )
 
         try:
-            expected = read._scan_records(path, csv_module_records(), contract, delimiter)
+            blank_lines = read._BlankLines()
+            expected = read._scan_records(
+                path,
+                csv_module_records(blank_lines=blank_lines),
+                contract,
+                delimiter,
+                LIMITS.max_cell_chars,
+                blank_lines,
+            )
         except read.FileRefused as refused:
             with pytest.raises(read.FileRefused, match=re.escape(refused.message)):
-                read._scan_plain(path, codec, delimiter, contract)
+                read._scan_plain(path, codec, delimiter, contract, LIMITS)
             continue
-        scanned = read._scan_plain(path, codec, delimiter, contract)
+        scanned = read._scan_plain(path, codec, delimiter, contract, LIMITS)
         assert scanned.header == expected.header, path.name
-        assert (scanned.rows, scanned.has_decimal_comma, scanned.has_dotted_date) == (
+        assert (scanned.rows, scanned.blank_lines, scanned.has_decimal_comma, scanned.has_dotted_date) == (
             expected.rows,
+            expected.blank_lines,
             expected.has_decimal_comma,
             expected.has_dotted_date,
         ), path.name
@@ -106,7 +119,7 @@ def test_a_plain_file_reads_as_the_csv_module_reads_it(tmp_path, monkeypatch, ba
         except read.FileRefused:
             continue
         names = [h.strip() for h in expected.header]
-        plain = list(read._plain_batches(path, codec, delimiter, names, batch_rows))
+        plain = list(read._plain_batches(path, codec, delimiter, names, batch_rows, LIMITS.max_line_chars))
         by_records = list(read._record_batches(csv_module_records(), names, batch_rows))
         assert len(plain) == len(by_records), path.name
         for got, want in zip(plain, by_records, strict=True):

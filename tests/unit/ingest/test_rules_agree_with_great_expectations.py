@@ -62,7 +62,8 @@ def great_expectations_problems(frame: pl.DataFrame, rules: list[Rule]) -> list[
             if (row, rule.column_name) in seen:
                 continue
             seen.add((row, rule.column_name))
-            problems.append(Problem(row, rule.column_name, rule.reason_code, rule.message(value)))
+            quoted = value if rule.quoted_column is None else frame[rule.quoted_column][row]
+            problems.append(Problem(row, rule.column_name, rule.reason_code, rule.message(quoted)))
     return sorted(problems, key=lambda p: (p.row_index, p.reason_code))
 
 

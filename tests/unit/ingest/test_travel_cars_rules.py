@@ -39,7 +39,7 @@ def check(**cells: str | None) -> tuple[dict, list[tuple[str | None, str]]]:
 def test_the_file_routes_by_name_and_has_the_back_office_columns():
     assert source_for_file("travel_cars_2025.csv") == (TRAVEL_CARS, 2025)
     assert TRAVEL_CARS.column_names[0] == "unit_institutional_id"
-    assert TRAVEL_CARS.column("kg_co2eq").optional_in_header
+    assert TRAVEL_CARS.column("kg_co2eq").required is False
 
 
 def test_a_car_journey_is_accepted_and_its_vehicle_type_case_folded():

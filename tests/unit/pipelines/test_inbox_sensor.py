@@ -125,3 +125,36 @@ def test_a_successful_raw_load_requests_a_build_of_what_changed_and_other_runs_d
             run_status_context(instance, {dg.AssetKey(["marts", "fct_emissions"])}, partitions)
         )
         assert isinstance(after_dbt, dg.SkipReason)
+
+
+def test_symbolic_links_and_fifos_are_refused_without_being_read(inbox, tmp_path_factory, capsys):
+    # Regression: travel_planes_2025.csv linked to a key file put the key's first line into a refusal message.
+    secret = tmp_path_factory.mktemp("elsewhere") / "secrets.env"
+    secret.write_text("API_KEY=do-not-read\n")
+    (inbox / "travel_planes_2025.csv").symlink_to(secret)
+    os.mkfifo(inbox / "headcount_2025.csv")
+    (inbox / "units.csv").write_text("x")
+
+    requests = evaluate()
+
+    assert [r.run_config["ops"]["raw__units"]["config"]["path"] for r in requests] == [
+        str(inbox / "units.csv")
+    ]
+    logged = capsys.readouterr().err
+    assert "travel_planes_2025.csv: a symbolic link; the inbox takes regular files only" in logged
+    assert "headcount_2025.csv: not a regular file (a FIFO, device or socket)" in logged
+    assert "do-not-read" not in logged
+
+
+def test_a_link_put_in_place_of_a_routed_file_is_not_loaded(inbox, tmp_path_factory):
+    from pipelines.defs.csv_inbox.assets import DeliveredFileConfig, _load_delivery
+
+    secret = tmp_path_factory.mktemp("elsewhere") / "secrets.env"
+    secret.write_text("API_KEY=do-not-read\n")
+    (inbox / "travel_planes_2025.csv").symlink_to(secret)
+
+    def load(path, file_name):
+        raise AssertionError(f"{path} was loaded")
+
+    with pytest.raises(ValueError, match="a symbolic link; the inbox takes regular files only"):
+        _load_delivery(DeliveredFileConfig(path=str(inbox / "travel_planes_2025.csv")), load)
