@@ -142,13 +142,15 @@ def test_the_whatif_reporting_schema_has_the_headlines_row_level_security(
 
 # Each side's total per module for the institution (its root subtree), from the emission rows: additional
 # categories out (METHODOLOGY.md §1.7), and every internal reallocation out (§2.4: at the root every facility lies
-# inside the subtree).
+# inside the subtree), which leaves a module of reallocations only at 0 t.
 INSTITUTION_T_BY_MODULE = """
-select module_code, sum(kg_co2e) / 1000 as t_co2e
+select
+    module_code,
+    coalesce(
+        sum(kg_co2e) filter (where not coalesce(is_internal_reallocation and facility_unit_id is not null, false)), 0
+    ) / 1000 as t_co2e
 from {marts}.fct_emissions
-where reporting_year = :year
-    and not coalesce(is_additional_category, false)
-    and not coalesce(is_internal_reallocation and facility_unit_id is not null, false)
+where reporting_year = :year and not coalesce(is_additional_category, false)
 group by module_code
 """
 
