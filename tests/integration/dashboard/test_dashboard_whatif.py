@@ -74,14 +74,6 @@ def test_without_a_whatif_the_methodology_page_says_how_to_build_one(dashboard_d
     assert not app.get("plotly_chart")
 
 
-def test_an_unknown_profile_is_refused_with_the_shipped_ones(warehouse_url):
-    result = co2calc(warehouse_url, "whatif", "ch_defualt")
-
-    assert result.returncode == 2
-    assert "unknown profile 'ch_defualt'" in result.stdout
-    assert "ch_default, defra_norf, defra_rf, refcalc_compat" in result.stdout
-
-
 def test_a_whatif_leaves_every_headline_relation_and_the_build_ledger_as_they_were(whatif_run):
     assert whatif_run.headline_after == whatif_run.headline_before
     assert whatif_run.builds_after == whatif_run.builds_before
