@@ -1,4 +1,5 @@
-"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, purge old data, serve the demo."""
+"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, build a what-if, purge old data, serve
+the demo."""
 
 from pathlib import Path
 from typing import Annotated
@@ -6,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from config.settings import Settings, get_settings
 
@@ -231,6 +233,57 @@ def build(
             "and what depends on them."
         )
     print_totals(console, database_url)
+
+
+@app.command()
+def whatif(
+    profile: Annotated[
+        str, typer.Argument(help="A calculation profile of dbt/seeds/seed_factor_set_bindings.csv.")
+    ],
+    year: Annotated[
+        int | None, typer.Option(help="Build this reporting year only; default: every year.")
+    ] = None,
+) -> None:
+    """Build another calculation profile beside the headline, into whatif_<profile>_* schemas (the headline is
+    left as it is); the methodology page compares the two."""
+    from pipelines.whatif import WhatIfRefused, build_whatif, whatif_schema_prefix
+
+    database_url = _database_url(get_settings())
+    what = f"what-if {profile}" + (f" {year}" if year is not None else "")
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task(f"{what}: dbt build", total=None)
+        try:
+            built = build_whatif(
+                database_url,
+                profile,
+                year,
+                on_line=lambda line: bar.update(task, description=f"{what}: {line[-100:]}"),
+            )
+        except WhatIfRefused as refused:
+            console.print(f"[red]{refused}[/red]", soft_wrap=True)
+            raise typer.Exit(2) from None
+        bar.update(task, description=f"{what}: {'built' if built.succeeded else 'failed'}")
+    if not built.succeeded:
+        console.print(built.dbt_output, highlight=False, markup=False, soft_wrap=True)
+        console.print(
+            f"[red]The {what} failed after {built.build_seconds:.0f} s[/red]; the headline is unchanged, and "
+            "no what-if of this profile is offered until a build of it succeeds."
+        )
+        raise typer.Exit(1)
+    console.print(built.dbt_output, highlight=False, markup=False)
+    console.print(
+        f"Built {what} in {built.build_seconds:.0f} s into {whatif_schema_prefix(profile)}* schemas; "
+        "the headline is unchanged. The methodology page compares the two.",
+        highlight=False,
+    )
+    table = Table(title=f"Rows of {what}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for table_name, row_count in built.table_row_counts.items():
+        table.add_row(table_name, f"{row_count:,}")
+    console.print(table)
 
 
 @app.command()

@@ -337,3 +337,76 @@ def latest_successful_loads(ledger: LoadLedger) -> pd.DataFrame:
 @_cached
 def completeness_grid(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
     return _read(warehouse, queries.COMPLETENESS_GRID, allowed, unit_id=unit_id)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A what-if built beside the headline (pipelines/whatif.py), as its record says. Its caches are keyed by
+    the headline's build and the what-if's own dbt invocation, so rebuilding either misses them."""
+
+    warehouse: Warehouse
+    reporting_schema: str
+    profile_code: str
+    # None: every year was built.
+    reporting_year: int | None
+    dbt_invocation_id: str
+    finished_at: pd.Timestamp
+    build_seconds: float
+    emission_row_count: int
+
+
+def _whatif_query(
+    database_url: str, whatif_reporting_schema: str, query: Query, scope: tuple[str, ...], params: Mapping
+) -> pd.DataFrame:
+    return _run(
+        database_url,
+        queries.WHATIF_TRANSACTION,
+        {
+            "role": get_settings().dashboard_db_role,
+            "allowed_unit_ids": list(scope),
+            "whatif_reporting_schema": whatif_reporting_schema,
+        },
+        query,
+        {"allowed_unit_ids": list(scope), **params},
+    )
+
+
+def built_whatifs(warehouse: Warehouse) -> list[WhatIf]:
+    """The what-ifs whose build completed, by profile; uncached on purpose, their invocation ids key the caches."""
+    schemas = _query(warehouse.database_url, queries.BUILT_WHATIF_SCHEMAS, (), {})
+    whatifs = []
+    for schema in schemas["whatif_reporting_schema"]:
+        record = _whatif_query(warehouse.database_url, schema, queries.WHATIF_BUILD, (), {}).iloc[0]
+        whatifs.append(
+            WhatIf(
+                warehouse=warehouse,
+                reporting_schema=schema,
+                profile_code=record["profile_code"],
+                reporting_year=None if pd.isna(record["reporting_year"]) else int(record["reporting_year"]),
+                dbt_invocation_id=record["dbt_invocation_id"],
+                finished_at=pd.Timestamp(record["finished_at"]),
+                build_seconds=float(record["build_seconds"]),
+                emission_row_count=int(record["emission_row_count"] or 0),
+            )
+        )
+    return whatifs
+
+
+@_cached
+def whatif_module_comparison(
+    whatif: WhatIf, allowed: tuple[str, ...], unit_id: str, reporting_year: int
+) -> pd.DataFrame:
+    """The chosen unit's headline and what-if per module and the `all` row (queries.WHATIF_MODULE_COMPARISON)."""
+    query, params = queries.WHATIF_MODULE_COMPARISON, {"unit_id": unit_id, "reporting_year": reporting_year}
+    database_url, schema = whatif.warehouse.database_url, whatif.reporting_schema
+    cache = shared_cache()
+    if cache is None:
+        return _whatif_query(database_url, schema, query, allowed, params)
+    key = cache.key(
+        f"{whatif.warehouse.build_id}+{whatif.dbt_invocation_id}",
+        query,
+        get_settings().dashboard_db_role,
+        allowed,
+        {**params, "whatif_reporting_schema": schema},
+    )
+    return cache.get_or_read(key, lambda: _whatif_query(database_url, schema, query, allowed, params))

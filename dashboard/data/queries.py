@@ -516,3 +516,139 @@ from ops.latest_successful_loads
 order by source_code, feed_name
 """,
 )
+
+# What-ifs (pipelines/whatif.py, `co2calc whatif PROFILE`): another calculation profile built from the same raw
+# rows into `whatif_<profile>_reporting`, with the headline's grants and row-level security. WHATIF_TRANSACTION
+# opens a what-if's transaction: the viewer's scope as in SCOPE_TRANSACTION, and the what-if's reporting schema
+# as the search path, so the statements below name its tables unqualified and the headline's as `reporting.*`
+# (the schema is a bound parameter, never text in the SQL).
+WHATIF_TRANSACTION = text("""
+select
+    set_config('role', :role, true) as session_role,
+    set_config('co2calc.allowed_unit_ids', cast(cast(:allowed_unit_ids as text[]) as text), true)
+        as allowed_unit_ids,
+    set_config('search_path', quote_ident(:whatif_reporting_schema), true) as search_path
+""")
+
+# The what-ifs that completed: a what-if's record (`whatif_build`) is written once its build passed every test.
+BUILT_WHATIF_SCHEMAS = Query(
+    "built_whatif_schemas",
+    r"""
+select tables.table_schema as whatif_reporting_schema
+from information_schema.tables as tables
+where tables.table_name = 'whatif_build' and tables.table_schema like 'whatif\_%\_reporting'
+order by tables.table_schema
+""",
+)
+
+# What the chosen what-if shows and when it was built; row counts keyed `<layer>.<table>`.
+WHATIF_BUILD = Query(
+    "whatif_build",
+    """
+select
+    profile_code,
+    reporting_year,
+    dbt_invocation_id,
+    finished_at,
+    build_seconds::float8 as build_seconds,
+    (table_row_counts ->> 'marts.fct_emissions')::bigint as emission_row_count
+from whatif_build
+""",
+)
+
+# The chosen unit's subtree in the headline and in the what-if, per module of the headline (additional categories
+# apart, METHODOLOGY.md §1.7) and the `all` row (the headline total, never summed here): t CO2e from each side's
+# rpt_footprint__subtree_year, the activity rows behind them (summed over the subtree's units and the module's
+# sub-modules and scopes, the same way on both sides, so equal counts mean the same rows were computed; the
+# headline's unit rows leave the additional categories out), and the factor sets each side bound for the module
+# that year.
+WHATIF_MODULE_COMPARISON = Query(
+    "whatif_module_comparison",
+    """
+with scoped_unit as (
+    select units.unit_id
+    from reporting.rpt_units as units
+    where units.unit_id = :unit_id and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+),
+
+additional_modules as (
+    select categories.module_code
+    from reporting.rpt_emission_categories as categories
+    group by categories.module_code
+    having bool_and(categories.is_additional_category)
+),
+
+headline as (
+    select footprint.module_code, footprint.t_co2e
+    from reporting.rpt_footprint__subtree_year as footprint
+    where footprint.unit_id in (select scoped_unit.unit_id from scoped_unit)
+        and footprint.reporting_year = :reporting_year
+),
+
+whatif as (
+    select footprint.module_code, footprint.t_co2e
+    from rpt_footprint__subtree_year as footprint
+    where footprint.unit_id in (select scoped_unit.unit_id from scoped_unit)
+        and footprint.reporting_year = :reporting_year
+),
+
+headline_rows as (
+    select
+        coalesce(footprint.module_code, 'all') as module_code,
+        sum(footprint.activity_row_count) as activity_row_count
+    from reporting.rpt_footprint__unit_year as footprint
+    inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+    where :unit_id = any(units.ancestor_unit_ids) and footprint.reporting_year = :reporting_year
+    group by grouping sets ((footprint.module_code), ())
+),
+
+whatif_rows as (
+    select
+        coalesce(footprint.module_code, 'all') as module_code,
+        sum(footprint.activity_row_count) as activity_row_count
+    from rpt_footprint__unit_year as footprint
+    inner join rpt_units as units on footprint.unit_id = units.unit_id
+    where :unit_id = any(units.ancestor_unit_ids) and footprint.reporting_year = :reporting_year
+    group by grouping sets ((footprint.module_code), ())
+),
+
+headline_sets as (
+    select sets.module_code, string_agg(distinct sets.factor_set_name, '; ') as factor_set_names
+    from reporting.rpt_factor_sets__in_use as sets
+    where sets.reporting_year = :reporting_year
+    group by sets.module_code
+),
+
+whatif_sets as (
+    select sets.module_code, string_agg(distinct sets.factor_set_name, '; ') as factor_set_names
+    from rpt_factor_sets__in_use as sets
+    where sets.reporting_year = :reporting_year
+    group by sets.module_code
+),
+
+modules as (
+    select module_code from headline
+    union
+    select module_code from whatif
+)
+
+select
+    modules.module_code,
+    coalesce(headline.t_co2e, 0)::float8 as headline_t_co2e,
+    coalesce(whatif.t_co2e, 0)::float8 as whatif_t_co2e,
+    (coalesce(whatif.t_co2e, 0) - coalesce(headline.t_co2e, 0))::float8 as difference_t_co2e,
+    coalesce(headline_rows.activity_row_count, 0)::bigint as headline_activity_row_count,
+    coalesce(whatif_rows.activity_row_count, 0)::bigint as whatif_activity_row_count,
+    headline_sets.factor_set_names as headline_factor_set_names,
+    whatif_sets.factor_set_names as whatif_factor_set_names
+from modules
+left join headline on modules.module_code = headline.module_code
+left join whatif on modules.module_code = whatif.module_code
+left join headline_rows on modules.module_code = headline_rows.module_code
+left join whatif_rows on modules.module_code = whatif_rows.module_code
+left join headline_sets on modules.module_code = headline_sets.module_code
+left join whatif_sets on modules.module_code = whatif_sets.module_code
+where modules.module_code not in (select additional_modules.module_code from additional_modules)
+order by modules.module_code = 'all', modules.module_code
+""",
+)

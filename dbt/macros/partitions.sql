@@ -57,7 +57,9 @@
     takes the lock, writes the row, runs dbt, closes the row and lets the lock go; a row still running with
     the lock free was left by a build that died, and a hand-run `dbt build` then rebuilds everything. -#}
 {% macro changed_years() %}
-    {%- if not execute -%}
+    {#- A what-if (var whatif_schema_prefix) builds schemas of its own, always whole: it never reads the
+        headline's running build, which may hold the lock while the what-if runs. -#}
+    {%- if not execute or var("whatif_schema_prefix") -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set ledger = run_query("select to_regclass('ops.builds') is not null") -%}
@@ -111,10 +113,14 @@
 
 {#- The rows of the partitions this run rebuilds, as a predicate on the model's own columns: every row
     without partition rebuilds; else the changed years and, for a model grouped by module, the rebuilt modules
-    (`module_column` names its column; `module_codes` gives the modules a model without one holds). -#}
+    (`module_column` names its column; `module_codes` gives the modules a model without one holds). A what-if of
+    one year (var whatif_reporting_year, a full build) keeps that year's rows only: a year's rows depend on no
+    other year's, so they are the rows a build of every year would give. -#}
 {% macro partition_filter(module_column=none, module_codes=none) %}
     {%- set years = changed_years() if this is not none and is_incremental() else none -%}
-    {%- if years is none -%}
+    {%- if years is none and this is not none and var("whatif_reporting_year") is not none -%}
+        reporting_year = {{ var("whatif_reporting_year") | int }}
+    {%- elif years is none -%}
         true
     {%- else -%}
         {%- set rebuilt = rebuilt_module_codes() -%}

@@ -56,7 +56,7 @@ def purchases_url(postgres_server_url: str) -> Iterator[str]:
         loaded_by="test",
     )
     engine.dispose()
-    result = dbt_build(url, "--vars", "{calc_profile: refcalc_compat}", "--exclude", "test_type:unit")
+    result = dbt_build(url, "--vars", "{calc_profile: refcalc_compat}")
     assert result.returncode == 0, result.stdout[-3000:]
     yield url
     drop_database(postgres_server_url, url)

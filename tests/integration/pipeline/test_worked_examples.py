@@ -4,11 +4,17 @@ Expected values are the full float64 values of §5; they must match to 1e-6 rela
 the three significant figures the specification requires).
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.conftest import dbt_build
-from tests.integration.pipeline.queries import emission, query_rows
+from tests.integration.pipeline.queries import emission, query_rows, relation_fingerprints
+
+CO2CALC = str(Path(sys.executable).parent / "co2calc")
 
 
 @pytest.mark.parametrize(
@@ -51,19 +57,33 @@ def test_agency_override_is_used_verbatim_and_flagged(worked_examples_url):
         ("defra_norf", {"W1": 37.378918, "W2": 1190.647814}),
     ],
 )
-def test_another_profile_recomputes_every_number_with_its_factor_set(worked_examples_url, profile, expected):
-    result = dbt_build(
-        worked_examples_url, "--vars", f"{{calc_profile: {profile}}}", "--exclude", "test_type:unit"
+def test_a_whatif_recomputes_every_number_with_its_profile_beside_the_untouched_headline(
+    worked_examples_url, profile, expected
+):
+    headline_before = relation_fingerprints(worked_examples_url)
+    builds_before = query_rows(worked_examples_url, "select * from ops.builds order by build_id")
+
+    # `co2calc whatif` in a real process: a full dbt build with every dbt test, unit tests included (those written
+    # for ch_default pin it), into whatif_<profile>_* schemas.
+    result = subprocess.run(
+        [CO2CALC, "whatif", profile],
+        env={**os.environ, "CO2CALC_DATABASE_URL": worked_examples_url, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
+
     assert result.returncode == 0, result.stdout[-3000:]
-    try:
-        for note, kg_co2e in expected.items():
-            table = "travel_trains" if note in ("W5", "W6") else "travel_planes"
-            assert float(emission(worked_examples_url, table, note).kg_co2e) == pytest.approx(
-                kg_co2e, rel=1e-6
-            )
-    finally:
-        assert dbt_build(worked_examples_url, "--exclude", "test_type:unit").returncode == 0
+    assert f"Built what-if {profile}" in result.stdout
+    for note, kg_co2e in expected.items():
+        table = "travel_trains" if note in ("W5", "W6") else "travel_planes"
+        row = emission(worked_examples_url, table, note, marts_schema=f"whatif_{profile}_marts")
+        assert float(row.kg_co2e) == pytest.approx(kg_co2e, rel=1e-6)
+    assert relation_fingerprints(worked_examples_url) == headline_before
+    assert query_rows(worked_examples_url, "select * from ops.builds order by build_id") == builds_before
+    assert float(emission(worked_examples_url, "travel_planes", "W1").kg_co2e) == pytest.approx(
+        130.009256, rel=1e-6
+    )
 
 
 def test_reporting_totals_equal_the_sum_of_emission_rows(worked_examples_url):

@@ -12,6 +12,7 @@ from dashboard.auth import PageName, load_role_config
 from dashboard.components.trajectory import PRESET_LEVELS, TARGETS
 from dashboard.i18n import LANGUAGES, Translator, catalogue, preferred_language
 from dashboard.session import SessionEnd
+from pipelines.whatif import shipped_profiles
 
 DASHBOARD_DIR = Path(__file__).resolve().parents[3] / "dashboard"
 # A catalogue key written literally in the code: "<section>.<name>" in double quotes.
@@ -47,7 +48,7 @@ def test_every_key_the_code_names_is_in_the_catalogue():
     assert used - set(catalogue("en")) == set()
 
 
-def test_built_keys_exist_for_every_page_target_preset_role_per_person_line_and_session_end():
+def test_built_keys_exist_for_every_page_target_preset_role_per_person_line_session_end_and_profile():
     keys = set(catalogue("en"))
     assert {f"{page}.title" for page in PageName} <= keys
     assert {f"target.{target.key}" for target in TARGETS} <= keys
@@ -55,6 +56,7 @@ def test_built_keys_exist_for_every_page_target_preset_role_per_person_line_and_
     assert {f"role.{rule.role}" for rule in load_role_config(get_settings().roles_file).roles} <= keys
     assert {f"per_person.{line.key}" for line in get_institution_profile().per_person_lines} <= keys
     assert {f"session.ended_{end}" for end in SessionEnd} <= keys
+    assert {f"profile.{code}" for code in shipped_profiles(get_settings().dbt_project_dir)} <= keys
 
 
 @pytest.mark.parametrize(
