@@ -15,7 +15,6 @@ from dashboard.components.footprint import (
 )
 from dashboard.components.headline import (
     CAR_KG_CO2E_PER_KM,
-    INTERVAL_Z,
     headline_for_year,
     headline_rows,
     intensity_by_year,
@@ -28,9 +27,10 @@ from dashboard.tables import show_table
 selection = current_selection()
 tr = selection.tr
 footprint = loaders.footprint_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
+totals = loaders.subtree_totals_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 headcount = loaders.headcount_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 unresolved = loaders.unresolved_by_status(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
-headline = headline_for_year(footprint, headcount, selection.reporting_year)
+headline = headline_for_year(footprint, totals, headcount, selection.reporting_year)
 year = selection.reporting_year
 
 st.title(tr("overview.title"))
@@ -65,9 +65,8 @@ uncertainty, overrides, unresolved_rows, additional = st.columns(4)
 uncertainty.metric(
     tr("overview.interval"),
     "—"
-    if headline.sigma_t_co2e is None
-    else f"{tr.number(max(0.0, headline.t_co2e - INTERVAL_Z * headline.sigma_t_co2e))} – "
-    f"{tr.number(headline.t_co2e + INTERVAL_Z * headline.sigma_t_co2e)}",
+    if headline.ci95_low_t_co2e is None
+    else f"{tr.number(headline.ci95_low_t_co2e)} – {tr.number(headline.ci95_high_t_co2e)}",
     help=tr("overview.interval_help"),
 )
 overrides.metric(
@@ -117,7 +116,7 @@ else:
     )
 
 st.subheader(tr("overview.per_fte_over_years"))
-intensity = intensity_by_year(footprint, headcount)
+intensity = intensity_by_year(totals, headcount)
 per_person_lines = get_institution_profile().per_person_lines
 show_chart(
     intensity_against_per_person_lines(intensity, per_person_lines, tr),

@@ -233,6 +233,11 @@ def footprint_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: s
 
 
 @_cached
+def subtree_totals_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
+    return _read(warehouse, queries.SUBTREE_TOTALS_BY_YEAR, allowed, unit_id=unit_id)
+
+
+@_cached
 def headcount_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
     return _read(warehouse, queries.HEADCOUNT_BY_YEAR, allowed, unit_id=unit_id)
 

@@ -4,8 +4,9 @@ The dashboard reads `reporting.*` and nothing else. Each query that returns unit
 `:allowed_unit_ids` (the viewer's scope, a text array) and keeps only units whose ancestors meet
 it, so a page cannot show a unit outside the scope even if it asks for one: the scope lives in
 the SQL, not in a pandas filter. Queries about a subtree also bind `:unit_id` (the unit chosen in
-the sidebar) and sum the level-4 rows below it (METHODOLOGY.md §2.4). Sums are cast to float8
-because the charts need floats, not `Decimal`.
+the sidebar) and read that unit's rows of the subtree models, which dbt sums (METHODOLOGY.md §2.4:
+internal reallocation inside the subtree left out). Numbers are cast to float8 because the charts
+need floats, not `Decimal`.
 
 The same scope also reaches PostgreSQL through `SCOPE_TRANSACTION`, which every query's transaction
 runs first: row-level security then hides other units' rows even from a query that forgot its
@@ -93,9 +94,14 @@ order by footprint.reporting_year desc
 """,
 )
 
-# Each row says whether its category is additional (METHODOLOGY.md §1.7): pages keep those rows out of every
-# headline. sigma is summed over the units of a group (module, submodule, scope): units share their factors,
-# so their deviations are taken as fully correlated (§1.6); the page combines groups in quadrature.
+# Every total of a subtree comes summed by dbt (ARCHITECTURE.md §10, "dbt aggregates; readers filter"): the
+# queries below select the chosen unit's rows of the subtree models, where research-facility allocations inside
+# the subtree are already left out (METHODOLOGY.md §2.4, issue 10), and sum nothing across units. The join to
+# rpt_units keeps the scope in the SQL: a unit outside the viewer's subtrees returns nothing.
+
+# The chosen subtree's footprint per year, module, submodule and scope, the additional categories flagged
+# (METHODOLOGY.md §1.7): pages keep those rows out of every headline. A row's sigma holds within the row only:
+# the headline's sigma and interval come from SUBTREE_TOTALS_BY_YEAR.
 FOOTPRINT_BY_YEAR = Query(
     "footprint_by_year",
     """
@@ -104,56 +110,39 @@ select
     footprint.module_code,
     footprint.submodule_code,
     footprint.ghg_scope,
-    coalesce(categories.is_additional_category, false) as is_additional_category,
-    cast(sum(footprint.t_co2e) as double precision) as t_co2e,
-    cast(sum(footprint.sigma_t_co2e) as double precision) as sigma_t_co2e,
-    cast(coalesce(sum(footprint.t_co2e) filter (where footprint.sigma_t_co2e is not null), 0) as double precision)
-        as t_co2e_with_sigma,
-    cast(sum(footprint.override_t_co2e) as double precision) as override_t_co2e,
-    cast(sum(footprint.activity_row_count) as bigint) as activity_row_count
-from (
-    select
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        ghg_scope,
-        t_co2e,
-        sigma_t_co2e,
-        override_t_co2e,
-        activity_row_count
-    from reporting.rpt_footprint__unit_year
-    union all
-    -- The additional categories, kept out of rpt_footprint__unit_year (METHODOLOGY.md §1.7): scope 3, no
-    -- published uncertainty, no override; a category not estimated for a lab has a NULL total.
-    select
-        unit_id,
-        reporting_year,
-        'additional' as module_code,
-        submodule_code,
-        3 as ghg_scope,
-        t_co2e,
-        null as sigma_t_co2e,
-        0 as override_t_co2e,
-        activity_row_count
-    from reporting.rpt_additional__unit_year
-    where t_co2e is not null
-) as footprint
+    footprint.is_additional_category,
+    cast(footprint.t_co2e as double precision) as t_co2e,
+    cast(footprint.sigma_t_co2e as double precision) as sigma_t_co2e,
+    cast(footprint.override_t_co2e as double precision) as override_t_co2e,
+    cast(footprint.activity_row_count as bigint) as activity_row_count
+from reporting.rpt_footprint__subtree_category_year as footprint
 inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
-left join reporting.rpt_emission_categories as categories
-    on
-        footprint.module_code = categories.module_code
-        and footprint.submodule_code = categories.submodule_code
 where
-    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by
-    footprint.reporting_year,
-    footprint.module_code,
-    footprint.submodule_code,
-    footprint.ghg_scope,
-    coalesce(categories.is_additional_category, false)
+    footprint.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by footprint.reporting_year, footprint.module_code, footprint.submodule_code, footprint.ghg_scope
+""",
+)
+
+# The chosen subtree's headline per year (module `all` of rpt_footprint__subtree_year: additional categories
+# excluded), with its sigma and 95 % interval (METHODOLOGY.md §1.6) and the internal reallocation left out.
+SUBTREE_TOTALS_BY_YEAR = Query(
+    "subtree_totals_by_year",
+    """
+select
+    totals.reporting_year,
+    cast(totals.t_co2e as double precision) as t_co2e,
+    cast(totals.sigma_t_co2e as double precision) as sigma_t_co2e,
+    cast(totals.ci95_low_t_co2e as double precision) as ci95_low_t_co2e,
+    cast(totals.ci95_high_t_co2e as double precision) as ci95_high_t_co2e,
+    cast(totals.internal_reallocation_t_co2e as double precision) as internal_reallocation_t_co2e
+from reporting.rpt_footprint__subtree_year as totals
+inner join reporting.rpt_units as units on totals.unit_id = units.unit_id
+where
+    totals.unit_id = cast(:unit_id as text)
+    and totals.module_code = 'all'
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+order by totals.reporting_year
 """,
 )
 
@@ -162,44 +151,39 @@ HEADCOUNT_BY_YEAR = Query(
     """
 select
     headcount.reporting_year,
-    cast(sum(headcount.fte) as double precision) as fte,
-    cast(sum(headcount.headcount) as bigint) as headcount
-from reporting.rpt_headcount__unit_year as headcount
+    cast(headcount.fte as double precision) as fte,
+    cast(headcount.headcount as bigint) as headcount
+from reporting.rpt_headcount__subtree_year as headcount
 inner join reporting.rpt_units as units on headcount.unit_id = units.unit_id
 where
-    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by headcount.reporting_year
+    headcount.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by headcount.reporting_year
 """,
 )
 
-# Commuting, food and waste, apart from the headline (METHODOLOGY.md §1.7): a category is estimated for the
-# subtree only when some lab has a number for it; `not_estimated_unit_count` counts the labs without one.
+# Commuting, food, waste and construction, apart from the headline (METHODOLOGY.md §1.7): a category is estimated
+# for the subtree only when some lab has a number for it; `not_estimated_unit_count` counts the labs without one.
 ADDITIONAL_BY_YEAR = Query(
     "additional_by_year",
     """
 select
     additional.submodule_code,
-    cast(sum(additional.t_co2e) as double precision) as t_co2e,
-    cast(count(*) filter (where additional.estimate_status = 'not_estimated') as bigint)
-        as not_estimated_unit_count,
-    cast(count(*) as bigint) as unit_count
-from reporting.rpt_additional__unit_year as additional
+    cast(additional.t_co2e as double precision) as t_co2e,
+    cast(additional.not_estimated_unit_count as bigint) as not_estimated_unit_count,
+    cast(additional.unit_count as bigint) as unit_count
+from reporting.rpt_additional__subtree_year as additional
 inner join reporting.rpt_units as units on additional.unit_id = units.unit_id
 where
-    additional.reporting_year = :reporting_year
+    additional.unit_id = cast(:unit_id as text)
+    and additional.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by additional.submodule_code
 order by additional.submodule_code
 """,
 )
 
-# One row per unit of the chosen subtree (every level) with its headline total as dbt aggregates it
-# (rpt_footprint__subtree_year, module `all`: additional categories excluded, and a research facility's allocations
-# to labs inside the subtree counted once, METHODOLOGY.md §2.4; issue 10) and the FTE of the units below it: the
-# drill-down, the ranking and the comparison read the same numbers. A lab's total is its own rows'.
+# One row per unit of the chosen subtree (every level) with its own subtree's headline total (module `all`) and
+# FTE: the drill-down, the ranking and the comparison read the same numbers. A lab's total is its own rows'.
 UNIT_TOTALS = Query(
     "unit_totals",
     """
@@ -217,15 +201,10 @@ subtree_footprint as (
     where reporting_year = :reporting_year and module_code = 'all'
 ),
 
--- Each unit's FTE counts for the unit and each of its ancestors, joined on the unnested ancestor ids: matching
--- every pair of units with `= any(ancestor_unit_ids)` instead took 70 ms for the institution (scale 1).
 subtree_headcount as (
-    select subtree.unit_id, sum(headcount.fte) as fte
-    from scoped_units as members
-    cross join lateral unnest(members.ancestor_unit_ids) as subtree (unit_id)
-    inner join reporting.rpt_headcount__unit_year as headcount on members.unit_id = headcount.unit_id
-    where headcount.reporting_year = :reporting_year
-    group by subtree.unit_id
+    select unit_id, fte
+    from reporting.rpt_headcount__subtree_year
+    where reporting_year = :reporting_year
 )
 
 select

@@ -5,8 +5,9 @@
     downstream of every reporting model, it is part of every partition build. A new reporting model joins
     the list (tests/unit/pipelines/test_build_plan.py checks it). -#}
 {%- set published = [
-    "rpt_additional__unit_year", "rpt_benchmarks__school_year", "rpt_emission_categories",
-    "rpt_factor_sets__in_use", "rpt_footprint__subtree_year", "rpt_footprint__unit_year",
+    "rpt_additional__subtree_year", "rpt_additional__unit_year", "rpt_benchmarks__school_year",
+    "rpt_emission_categories", "rpt_factor_sets__in_use", "rpt_footprint__subtree_category_year",
+    "rpt_footprint__subtree_year", "rpt_footprint__unit_year", "rpt_headcount__subtree_year",
     "rpt_headcount__unit_year", "rpt_quality__unmatched_rows", "rpt_travel__routes", "rpt_travel__unit_year",
     "rpt_units",
 ] %}
