@@ -155,11 +155,36 @@ def record_build_start(engine: sa.Engine, plan: BuildPlan, dagster_run_id: str |
         ).scalar_one()
 
 
-def record_build_end(engine: sa.Engine, build_id: int, *, succeeded: bool) -> None:
+def record_build_end(
+    engine: sa.Engine, build_id: int, *, failure_message: str | None, dbt_invocation_id: str | None
+) -> None:
+    """Close the build's ops.builds row: succeeded (dbt passed and the build was published) or failed, and why."""
     with engine.begin() as connection:
         connection.execute(
             sa.text(
-                "update ops.builds set finished_at = now(), build_status = :status where build_id = :build_id"
+                "update ops.builds set finished_at = clock_timestamp(), build_status = :status, "
+                "failure_message = :failure_message, "
+                "dbt_invocation_id = coalesce(dbt_invocation_id, :dbt_invocation_id) where build_id = :build_id"
             ),
-            {"status": "succeeded" if succeeded else "failed", "build_id": build_id},
+            {
+                "status": "failed" if failure_message is not None else "succeeded",
+                "failure_message": failure_message,
+                "dbt_invocation_id": dbt_invocation_id,
+                "build_id": build_id,
+            },
         )
+
+
+# ops.builds.failure_message keeps the first lines a steward needs, not a whole dbt log.
+FAILURE_MESSAGE_MAX_CHARS = 2000
+
+
+def dbt_failure_message(run_results: dict | None, error: BaseException) -> str:
+    """Why a build failed, for stewards: each dbt node that errored or failed with dbt's message, else the error."""
+    failed = [
+        f"{result['unique_id']}: {' '.join(str(result.get('message') or result['status']).split())}"
+        for result in (run_results or {}).get("results", [])
+        if result.get("status") in ("error", "fail", "runtime error")
+    ]
+    message = "\n".join(failed) if failed else " ".join(str(error).split())
+    return message[:FAILURE_MESSAGE_MAX_CHARS]

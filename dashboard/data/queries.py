@@ -1,6 +1,8 @@
 """Every SQL statement the dashboard runs, with bound parameters only.
 
-The dashboard reads `reporting.*` and nothing else. Each query that returns unit data binds
+The dashboard reads `published.*` and nothing else: the copy of dbt's `reporting` tables that a build refreshes
+only once it has passed whole (pipelines/publish.py), so a running or failed build changes nothing a page shows.
+Each query that returns unit data binds
 `:allowed_unit_ids` (the viewer's scope, a text array) and keeps only units whose ancestors meet
 it, so a page cannot show a unit outside the scope even if it asks for one: the scope lives in
 the SQL, not in a pandas filter. Queries about a subtree also bind `:unit_id` (the unit chosen in
@@ -46,11 +48,12 @@ select
 # nothing else; no unit scope: the ledger has no unit rows, and these viewers see every unit.
 STEWARD_TRANSACTION = text("select set_config('role', :role, true) as session_role")
 
+# The published build: its id keys every cache, and is replaced in the transaction that publishes its numbers.
 LATEST_BUILD_ID = Query(
     "latest_build_id",
     """
 select max(dbt_invocation_id) as dbt_invocation_id
-from reporting.rpt_build__latest
+from published.rpt_build__latest
 """,
 )
 
@@ -60,7 +63,7 @@ ROOT_UNIT_IDS = Query(
     "root_unit_ids",
     """
 select roots.unit_id
-from reporting.root_unit_ids() as roots (unit_id)
+from published.root_unit_ids() as roots (unit_id)
 order by roots.unit_id
 """,
 )
@@ -77,7 +80,7 @@ select
     parent_unit_id,
     school_unit_id,
     school_name
-from reporting.rpt_units
+from published.rpt_units
 where ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by ancestor_unit_ids
 """,
@@ -87,8 +90,8 @@ REPORTING_YEARS_IN_SCOPE = Query(
     "reporting_years_in_scope",
     """
 select distinct footprint.reporting_year
-from reporting.rpt_footprint__unit_year as footprint
-inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+from published.rpt_footprint__unit_year as footprint
+inner join published.rpt_units as units on footprint.unit_id = units.unit_id
 where units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by footprint.reporting_year desc
 """,
@@ -115,8 +118,8 @@ select
     cast(footprint.sigma_t_co2e as double precision) as sigma_t_co2e,
     cast(footprint.override_t_co2e as double precision) as override_t_co2e,
     cast(footprint.activity_row_count as bigint) as activity_row_count
-from reporting.rpt_footprint__subtree_category_year as footprint
-inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+from published.rpt_footprint__subtree_category_year as footprint
+inner join published.rpt_units as units on footprint.unit_id = units.unit_id
 where
     footprint.unit_id = cast(:unit_id as text)
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -136,8 +139,8 @@ select
     cast(totals.ci95_low_t_co2e as double precision) as ci95_low_t_co2e,
     cast(totals.ci95_high_t_co2e as double precision) as ci95_high_t_co2e,
     cast(totals.internal_reallocation_t_co2e as double precision) as internal_reallocation_t_co2e
-from reporting.rpt_footprint__subtree_year as totals
-inner join reporting.rpt_units as units on totals.unit_id = units.unit_id
+from published.rpt_footprint__subtree_year as totals
+inner join published.rpt_units as units on totals.unit_id = units.unit_id
 where
     totals.unit_id = cast(:unit_id as text)
     and totals.module_code = 'all'
@@ -153,8 +156,8 @@ select
     headcount.reporting_year,
     cast(headcount.fte as double precision) as fte,
     cast(headcount.headcount as bigint) as headcount
-from reporting.rpt_headcount__subtree_year as headcount
-inner join reporting.rpt_units as units on headcount.unit_id = units.unit_id
+from published.rpt_headcount__subtree_year as headcount
+inner join published.rpt_units as units on headcount.unit_id = units.unit_id
 where
     headcount.unit_id = cast(:unit_id as text)
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -172,8 +175,8 @@ select
     cast(additional.t_co2e as double precision) as t_co2e,
     cast(additional.not_estimated_unit_count as bigint) as not_estimated_unit_count,
     cast(additional.unit_count as bigint) as unit_count
-from reporting.rpt_additional__subtree_year as additional
-inner join reporting.rpt_units as units on additional.unit_id = units.unit_id
+from published.rpt_additional__subtree_year as additional
+inner join published.rpt_units as units on additional.unit_id = units.unit_id
 where
     additional.unit_id = cast(:unit_id as text)
     and additional.reporting_year = :reporting_year
@@ -189,7 +192,7 @@ UNIT_TOTALS = Query(
     """
 with scoped_units as (
     select unit_id, unit_code, unit_name, unit_level, parent_unit_id, ancestor_unit_ids
-    from reporting.rpt_units
+    from published.rpt_units
     where
         ancestor_unit_ids && cast(:allowed_unit_ids as text[])
         and cast(:unit_id as text) = any(ancestor_unit_ids)
@@ -197,13 +200,13 @@ with scoped_units as (
 
 subtree_footprint as (
     select unit_id, t_co2e
-    from reporting.rpt_footprint__subtree_year
+    from published.rpt_footprint__subtree_year
     where reporting_year = :reporting_year and module_code = 'all'
 ),
 
 subtree_headcount as (
     select unit_id, fte
-    from reporting.rpt_headcount__subtree_year
+    from published.rpt_headcount__subtree_year
     where reporting_year = :reporting_year
 )
 
@@ -231,8 +234,8 @@ select
     cast(sum(travel.trips) as bigint) as trips,
     cast(sum(travel.distance_km) as double precision) as distance_km,
     cast(sum(travel.t_co2e) as double precision) as t_co2e
-from reporting.rpt_travel__unit_year as travel
-inner join reporting.rpt_units as units on travel.unit_id = units.unit_id
+from published.rpt_travel__unit_year as travel
+inner join published.rpt_units as units on travel.unit_id = units.unit_id
 where
     travel.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -259,8 +262,8 @@ select
     cast(sum(routes.trips) as bigint) as trips,
     cast(sum(routes.distance_km) as double precision) as distance_km,
     cast(sum(routes.t_co2e) as double precision) as t_co2e
-from reporting.rpt_travel__routes as routes
-inner join reporting.rpt_units as units on routes.unit_id = units.unit_id
+from published.rpt_travel__routes as routes
+inner join published.rpt_units as units on routes.unit_id = units.unit_id
 where
     routes.reporting_year = :reporting_year
     and routes.origin_code is not null
@@ -295,7 +298,7 @@ select
     publication_year,
     licence,
     citation
-from reporting.rpt_factor_sets__in_use
+from published.rpt_factor_sets__in_use
 where reporting_year = :reporting_year
 order by module_code, submodule_code, factor_set_id
 """,
@@ -308,7 +311,7 @@ SCHOOL_BENCHMARK = Query(
 select
     lab_count,
     median_t_co2e_per_fte
-from reporting.rpt_benchmarks__school_year
+from published.rpt_benchmarks__school_year
 where school_unit_id = :school_unit_id and reporting_year = :reporting_year
 """,
 )
@@ -322,8 +325,8 @@ select
     unresolved.module_code,
     unresolved.status_code,
     count(*) as row_count
-from reporting.rpt_quality__unmatched_rows as unresolved
-inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+from published.rpt_quality__unmatched_rows as unresolved
+inner join published.rpt_units as units on unresolved.unit_id = units.unit_id
 where
     units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
     and cast(:unit_id as text) = any(units.ancestor_unit_ids)
@@ -340,8 +343,8 @@ select
     unresolved.module_code,
     unresolved.status_code,
     unresolved.activity_row_id
-from reporting.rpt_quality__unmatched_rows as unresolved
-inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+from published.rpt_quality__unmatched_rows as unresolved
+inner join published.rpt_units as units on unresolved.unit_id = units.unit_id
 where
     unresolved.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -359,16 +362,16 @@ COMPLETENESS_GRID = Query(
     """
 with delivered as (
     select unit_id, reporting_year, module_code
-    from reporting.rpt_footprint__unit_year
+    from published.rpt_footprint__unit_year
     where activity_row_count > 0
     union
     select unit_id, reporting_year, module_code
-    from reporting.rpt_quality__unmatched_rows
+    from published.rpt_quality__unmatched_rows
 ),
 
 labs as (
     select unit_id, unit_code, unit_name
-    from reporting.rpt_units
+    from published.rpt_units
     where
         unit_level = 4
         and ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -383,7 +386,7 @@ years as (
 
 modules as (
     select distinct module_code
-    from reporting.rpt_emission_categories
+    from published.rpt_emission_categories
     where not is_additional_category
 )
 
@@ -493,5 +496,27 @@ LATEST_SUCCESSFUL_LOADS = Query(
 select source_code, feed_name, finished_at, reporting_year
 from ops.latest_successful_loads
 order by source_code, feed_name
+""",
+)
+
+# The latest builds, newest first (pipelines/build.py, pipelines/publish.py): how each ended, why it failed, and
+# when it was published, for the operations page. A build changes its row without an audit row: read uncached.
+RECENT_BUILDS = Query(
+    "recent_builds",
+    """
+select
+    build_id,
+    build_kind,
+    build_status,
+    calc_profile,
+    dbt_invocation_id,
+    started_at,
+    finished_at,
+    cast(extract(epoch from finished_at - started_at) as double precision) as duration_s,
+    published_at,
+    failure_message
+from ops.builds
+order by build_id desc
+limit :build_limit
 """,
 )
