@@ -1,6 +1,7 @@
--- A failure means the breakdown the dashboard shows of a subtree (rpt_footprint__subtree_category_year, headline
--- categories) does not add up (within 1e-9 t) to the subtree's headline total (rpt_footprint__subtree_year, module
--- `all`), or one of them has a subtree and year the other lacks: the two would put different numbers on one page.
+-- A failure means the breakdown the dashboard shows of a subtree (rpt_footprint__subtree_category_year,
+-- headline categories) does not add up (within 1e-9 t) to the subtree's headline total
+-- (rpt_footprint__subtree_year, module `all`), or one of them has a subtree and year the other lacks: the two
+-- would put different numbers on one page.
 with category_totals as (
     select
         unit_id,
@@ -36,4 +37,6 @@ where
     category_totals.unit_id is null
     or headline_totals.unit_id is null
     or abs(category_totals.t_co2e - headline_totals.t_co2e) > 0.000000001
-    or abs(category_totals.internal_reallocation_t_co2e - headline_totals.internal_reallocation_t_co2e) > 0.000000001
+    or abs(
+        category_totals.internal_reallocation_t_co2e - headline_totals.internal_reallocation_t_co2e
+    ) > 0.000000001

@@ -1,10 +1,11 @@
-{#- The emission legs of every unit's subtree (the unit itself for a lab, every unit below it otherwise) summed per
-    year, module, submodule, GHG scope and factor: the one place of the subtree rule of METHODOLOGY.md §2.4. A
-    research-facility leg whose facility unit lies inside the subtree is internal reallocation: its kg go to
-    internal_reallocation_kg_co2e, not to kg_co2e (the facility's own inventory already counts that footprint);
-    a lab keeps its allocations (a facility never allocates to itself). Every subtree total of reporting
-    (rpt_footprint__subtree_year, rpt_footprint__subtree_category_year) sums these rows. Kept per factor so
-    that the totals can follow §1.6: sigmas add within a factor, factors combine in quadrature. -#}
+{#- The emission legs of every unit's subtree (the unit itself for a lab, every unit below it otherwise)
+    summed per year, module, submodule, GHG scope and factor: the one place of the subtree rule of
+    METHODOLOGY.md §2.4. A research-facility leg whose facility unit lies inside the subtree is internal
+    reallocation: its kg go to internal_reallocation_kg_co2e, not to kg_co2e (the facility's own inventory
+    already counts that footprint); a lab keeps its allocations (a facility never allocates to itself). Every
+    subtree total of reporting (rpt_footprint__subtree_year, rpt_footprint__subtree_category_year) sums these
+    rows. Kept per factor so that the totals can follow §1.6: sigmas add within a factor, factors combine in
+    quadrature. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy="append",
@@ -22,7 +23,7 @@ units as (
 ),
 
 subtree_legs as (
-    -- Each unit's sums per factor once per subtree that holds the unit: the unit itself and each of its ancestors.
+    -- Each unit's sums per factor once per subtree that holds the unit: the unit itself and each ancestor.
     select
         subtree.subtree_unit_id,
         unit_factor_legs.reporting_year,
@@ -62,10 +63,13 @@ final as (
         coalesce(
             sum(known_uncertainty_kg_co2e) filter (where not is_reallocated_inside), 0
         ) as known_uncertainty_kg_co2e,
-        coalesce(sum(override_kg_co2e) filter (where not is_reallocated_inside), 0) as override_kg_co2e
+        coalesce(
+            sum(override_kg_co2e) filter (where not is_reallocated_inside), 0
+        ) as override_kg_co2e
     from subtree_legs
     group by
-        subtree_unit_id, reporting_year, module_code, submodule_code, ghg_scope, factor_id, is_additional_category
+        subtree_unit_id, reporting_year, module_code, submodule_code, ghg_scope, factor_id,
+        is_additional_category
 )
 
 select * from final

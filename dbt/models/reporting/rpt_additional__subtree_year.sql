@@ -1,7 +1,8 @@
-{#- Additional categories (commuting, food, waste, construction; METHODOLOGY.md §1.7, §3.9) of every unit's subtree
-    per year, apart from the headline: the labs' estimates of rpt_additional__unit_year summed over the subtree,
-    with how many of its labs have no estimate. A category with no estimate in any lab of the subtree keeps a
-    NULL total (never 0). No research-facility leg is an additional category, so no reallocation applies. -#}
+{#- Additional categories (commuting, food, waste, construction; METHODOLOGY.md §1.7, §3.9) of every unit's
+    subtree per year, apart from the headline: the labs' estimates of rpt_additional__unit_year summed over
+    the subtree, with how many of its labs have no estimate. A category with no estimate in any lab of the
+    subtree keeps a NULL total (never 0). No research-facility leg is an additional category, so no
+    reallocation applies. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy="append",

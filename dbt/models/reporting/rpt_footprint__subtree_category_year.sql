@@ -1,13 +1,13 @@
-{#- Footprint of every unit's subtree (the unit itself for a lab, every lab below it otherwise) per year, module,
-    submodule and GHG scope, additional categories included and flagged (METHODOLOGY.md §1.7): what the dashboard's
-    pages, PDF and CSV break a unit's footprint into, at every level of the hierarchy, so that they sum nothing
-    across units. Internal reallocation (§2.4) is left out as in rpt_footprint__subtree_year (both read
-    fct_emissions__subtree_factor_year), so the headline rows of a subtree and year add up to its `all` row there.
-    sigma follows §1.6 within each row: sigmas add within a factor, factors combine in quadrature; rows of
-    different categories sharing a factor are correlated, so the headline sigma is the `all` row's, never a
-    combination of these. activity_row_count counts the subtree's activity rows with an emission in the
-    category, as rpt_footprint__unit_year and rpt_additional__unit_year count them per lab (an activity row
-    belongs to one unit, so the labs' counts add up). -#}
+{#- Footprint of every unit's subtree (the unit itself for a lab, every lab below it otherwise) per year,
+    module, submodule and GHG scope, additional categories included and flagged (METHODOLOGY.md §1.7): what
+    the dashboard's pages, PDF and CSV break a unit's footprint into, at every level of the hierarchy, so that
+    they sum nothing across units. Internal reallocation (§2.4) is left out as in rpt_footprint__subtree_year
+    (both read fct_emissions__subtree_factor_year), so the headline rows of a subtree and year add up to its
+    `all` row there. sigma follows §1.6 within each row: sigmas add within a factor, factors combine in
+    quadrature; rows of different categories sharing a factor are correlated, so the headline sigma is the
+    `all` row's, never a combination of these. activity_row_count counts the subtree's activity rows with an
+    emission in the category, as rpt_footprint__unit_year and rpt_additional__unit_year count them per lab (an
+    activity row belongs to one unit, so the labs' counts add up). -#}
 {{ config(
     materialized="incremental",
     incremental_strategy="append",

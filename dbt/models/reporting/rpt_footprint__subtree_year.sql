@@ -1,14 +1,14 @@
 {#- Footprint of every unit's subtree (the unit itself for a lab, every lab below it otherwise) per year and
     module, plus one `all` row per subtree and year: the headline total over modules (additional categories
-    excluded, METHODOLOGY.md §1.7). Never sum across module_code: the `all` row is that sum.
-    Internal reallocation (§2.4) comes excluded from fct_emissions__subtree_factor_year, the one model that
-    applies the rule: a research-facility leg whose facility unit lies inside the subtree is left out of t_co2e
-    and shown as internal_reallocation_t_co2e; a lab's own row keeps it. So school totals do not add up to the
-    institution total: the difference is the reallocation between schools.
-    Uncertainty (§1.6): legs sharing a factor are fully correlated, so their sigmas add within the factor
-    (sigma_kg = |kg| x u_f; no activity uncertainty in v1), then factor groups combine in quadrature; at the
-    `all` level a factor used by several modules (electricity) is one group. Legs without an uncertainty
-    contribute nothing to sigma; coverage_share says which share of the kg has one. -#}
+    excluded, METHODOLOGY.md §1.7). Never sum across module_code: the `all` row is that sum. Internal
+    reallocation (§2.4) comes excluded from fct_emissions__subtree_factor_year, the one model that applies the
+    rule: a research-facility leg whose facility unit lies inside the subtree is left out of t_co2e and shown
+    as internal_reallocation_t_co2e; a lab's own row keeps it. So school totals do not add up to the
+    institution total: the difference is the reallocation between schools. Uncertainty (§1.6): legs sharing a
+    factor are fully correlated, so their sigmas add within the factor (sigma_kg = |kg| x u_f; no activity
+    uncertainty in v1), then factor groups combine in quadrature; at the `all` level a factor used by several
+    modules (electricity) is one group. Legs without an uncertainty contribute nothing to sigma;
+    coverage_share says which share of the kg has one. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy="append",

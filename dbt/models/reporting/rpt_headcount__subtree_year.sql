@@ -1,7 +1,8 @@
-{#- FTE and head count of every unit's subtree (the unit itself for a lab, every unit below it otherwise) per year:
-    the denominators of the per-FTE figures at every level of the hierarchy (METHODOLOGY.md §2.2: Σ t / Σ FTE
-    over the units in scope), summed here so that the dashboard sums nothing across units. A person working in
-    several units counts in each with the FTE share worked there, so head count adds up the units' counts. -#}
+{#- FTE and head count of every unit's subtree (the unit itself for a lab, every unit below it otherwise) per
+    year: the denominators of the per-FTE figures at every level of the hierarchy (METHODOLOGY.md §2.2: Σ t /
+    Σ FTE over the units in scope), summed here so that the dashboard sums nothing across units. A person
+    working in several units counts in each with the FTE share worked there, so head count adds up the units'
+    counts. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy="append",
