@@ -231,16 +231,15 @@ TRAVEL_BY_CABIN_CLASS = Query(
 select
     travel.submodule_code,
     travel.cabin_class,
-    cast(sum(travel.trips) as bigint) as trips,
-    cast(sum(travel.distance_km) as double precision) as distance_km,
-    cast(sum(travel.t_co2e) as double precision) as t_co2e
-from published.rpt_travel__unit_year as travel
+    cast(travel.trips as bigint) as trips,
+    cast(travel.distance_km as double precision) as distance_km,
+    cast(travel.t_co2e as double precision) as t_co2e
+from published.rpt_travel__subtree_year as travel
 inner join published.rpt_units as units on travel.unit_id = units.unit_id
 where
-    travel.reporting_year = :reporting_year
+    travel.unit_id = cast(:unit_id as text)
+    and travel.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by travel.submodule_code, travel.cabin_class
 order by travel.submodule_code, travel.cabin_class
 """,
 )
@@ -259,27 +258,17 @@ select
     routes.destination_name,
     routes.destination_latitude_deg,
     routes.destination_longitude_deg,
-    cast(sum(routes.trips) as bigint) as trips,
-    cast(sum(routes.distance_km) as double precision) as distance_km,
-    cast(sum(routes.t_co2e) as double precision) as t_co2e
-from published.rpt_travel__routes as routes
+    cast(routes.trips as bigint) as trips,
+    cast(routes.distance_km as double precision) as distance_km,
+    cast(routes.t_co2e as double precision) as t_co2e
+from published.rpt_travel__subtree_routes_year as routes
 inner join published.rpt_units as units on routes.unit_id = units.unit_id
 where
-    routes.reporting_year = :reporting_year
+    routes.unit_id = cast(:unit_id as text)
+    and routes.reporting_year = :reporting_year
     and routes.origin_code is not null
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by
-    routes.submodule_code,
-    routes.origin_code,
-    routes.origin_name,
-    routes.origin_latitude_deg,
-    routes.origin_longitude_deg,
-    routes.destination_code,
-    routes.destination_name,
-    routes.destination_latitude_deg,
-    routes.destination_longitude_deg
-order by t_co2e desc, routes.submodule_code, routes.origin_code, routes.destination_code
+order by routes.t_co2e desc, routes.submodule_code, routes.origin_code, routes.destination_code
 limit :route_limit
 """,
 )
@@ -316,7 +305,8 @@ where school_unit_id = :school_unit_id and reporting_year = :reporting_year
 """,
 )
 
-# Rows without an emission, per module and status (METHODOLOGY.md §2.4: the module is incomplete).
+# Rows without an emission in the chosen subtree, per year, module and status (METHODOLOGY.md §2.4: the module is
+# incomplete), as dbt counts them.
 UNRESOLVED_BY_STATUS = Query(
     "unresolved_by_status",
     """
@@ -324,13 +314,12 @@ select
     unresolved.reporting_year,
     unresolved.module_code,
     unresolved.status_code,
-    count(*) as row_count
-from published.rpt_quality__unmatched_rows as unresolved
+    cast(unresolved.row_count as bigint) as row_count
+from published.rpt_quality__subtree_year as unresolved
 inner join published.rpt_units as units on unresolved.unit_id = units.unit_id
 where
-    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by unresolved.reporting_year, unresolved.module_code, unresolved.status_code
+    unresolved.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by unresolved.reporting_year, unresolved.module_code, unresolved.status_code
 """,
 )

@@ -8,8 +8,8 @@
     "rpt_additional__subtree_year", "rpt_additional__unit_year", "rpt_benchmarks__school_year",
     "rpt_emission_categories", "rpt_factor_sets__in_use", "rpt_footprint__subtree_category_year",
     "rpt_footprint__subtree_year", "rpt_footprint__unit_year", "rpt_headcount__subtree_year",
-    "rpt_headcount__unit_year", "rpt_quality__unmatched_rows", "rpt_travel__routes", "rpt_travel__unit_year",
-    "rpt_units",
+    "rpt_headcount__unit_year", "rpt_quality__subtree_year", "rpt_quality__unmatched_rows", "rpt_travel__routes",
+    "rpt_travel__subtree_routes_year", "rpt_travel__subtree_year", "rpt_travel__unit_year", "rpt_units",
 ] %}
 {%- for model in published %}
 -- depends_on: {{ ref(model) }}
