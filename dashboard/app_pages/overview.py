@@ -83,6 +83,8 @@ if selection.show_additional_categories:
     additional.metric(
         tr("overview.additional"), tr.number(headline.additional_t_co2e), help=tr("overview.additional_help")
     )
+if headline.internal_reallocation_t_co2e > 0:
+    st.caption(tr("overview.internal_reallocation", t_co2e=tr.number(headline.internal_reallocation_t_co2e)))
 
 year_rows = footprint[footprint["reporting_year"] == year]
 report = UnitReport(

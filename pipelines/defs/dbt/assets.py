@@ -70,12 +70,12 @@ def dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, wareho
             failure_message = dbt_failure_message(_run_results(invocation, started), error)
             raise
         finally:
-            run_results = _run_results(invocation, started)
             record_build_end(
                 engine,
                 build_id,
                 failure_message=failure_message,
-                dbt_invocation_id=(run_results or {}).get("metadata", {}).get("invocation_id"),
+                run_results=_run_results(invocation, started),
+                project_dir=DBT_PROJECT.project_dir,
             )
             lock.execute(sa.text("select pg_advisory_unlock(ops.build_lock_key())"))
     engine.dispose()

@@ -123,6 +123,8 @@ def test_the_overview_and_its_pdf_show_the_subtree_total_counting_the_reallocati
     assert metric_value(app, EN("overview.total")) == EN.number(total)
     assert metric_value(app, EN("overview.per_fte")) == ("—" if not fte else EN.number(total / fte))
     assert metric_value(app, EN("overview.additional")) == EN.number(float(additional["t_co2e"].sum()))
+    reallocation_note = EN("overview.internal_reallocation", t_co2e=EN.number(0.09774))
+    assert (reallocation_note in [caption.value for caption in app.caption]) == (unit_id != LAB)
     pdf_button = next(
         button for button in app.get("download_button") if button.label == EN("report.download")
     )
