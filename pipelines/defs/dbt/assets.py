@@ -13,8 +13,7 @@ from typing import Any
 
 import dagster as dg
 import sqlalchemy as sa
-from dagster_dbt import DagsterDbtTranslator, dbt_assets
-from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, dbt_assets
 
 from config.settings import get_settings
 from pipelines.build import (
