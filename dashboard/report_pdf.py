@@ -14,7 +14,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard.components.headline import INTERVAL_Z, Headline
+from dashboard.components.headline import Headline
 from dashboard.i18n import Translator
 
 # Okabe-Ito, the colour-blind-safe palette of the dashboard's charts (RGB).
@@ -191,17 +191,20 @@ def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> b
         (labels.previous_year, number(headline.previous_t_co2e, labels)),
         (labels.overrides, f"{number(headline.override_t_co2e, labels)}"),
     ]
-    if headline.sigma_t_co2e is not None:
-        low = max(headline.t_co2e - INTERVAL_Z * headline.sigma_t_co2e, 0.0)
-        high = headline.t_co2e + INTERVAL_Z * headline.sigma_t_co2e
-        rows.append((labels.uncertainty, f"{number(low, labels)} - {number(high, labels)}"))
+    if headline.ci95_low_t_co2e is not None:
+        rows.append(
+            (
+                labels.uncertainty,
+                f"{number(headline.ci95_low_t_co2e, labels)} - {number(headline.ci95_high_t_co2e, labels)}",
+            )
+        )
     pdf.key_values(rows)
 
     pdf.heading(labels.by_module)
     by_module = headline_rows.groupby("module_code")["t_co2e"].sum().sort_values(ascending=False)
     pdf.bar_chart(by_module, labels)
     pdf.ln(3)
-    total = float(headline_rows["t_co2e"].sum())
+    total = headline.t_co2e
     detail = headline_rows.sort_values(["module_code", "submodule_code", "ghg_scope"])
     pdf.frame_table(
         [labels.module, labels.submodule, labels.scope, labels.total, labels.share],

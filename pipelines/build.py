@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 
 from ingest.contracts import SOURCES
 
@@ -155,11 +156,56 @@ def record_build_start(engine: sa.Engine, plan: BuildPlan, dagster_run_id: str |
         ).scalar_one()
 
 
-def record_build_end(engine: sa.Engine, build_id: int, *, succeeded: bool) -> None:
+def record_build_end(
+    engine: sa.Engine,
+    build_id: int,
+    *,
+    failure_message: str | None,
+    run_results: dict | None,
+    project_dir: Path,
+) -> None:
+    """Close the build's ops.builds row: succeeded (dbt passed and the build was published) or failed, and why.
+    A failed build's dbt invocation and profile come from its run_results.json, when dbt got as far as writing it
+    (a published build has them from the publication already)."""
+    metadata = (run_results or {}).get("metadata", {})
     with engine.begin() as connection:
         connection.execute(
             sa.text(
-                "update ops.builds set finished_at = now(), build_status = :status where build_id = :build_id"
+                "update ops.builds set finished_at = clock_timestamp(), build_status = :status, "
+                "failure_message = :failure_message, "
+                "dbt_invocation_id = coalesce(dbt_invocation_id, :dbt_invocation_id), "
+                "calc_profile = coalesce(calc_profile, :calc_profile) where build_id = :build_id"
             ),
-            {"status": "succeeded" if succeeded else "failed", "build_id": build_id},
+            {
+                "status": "failed" if failure_message is not None else "succeeded",
+                "failure_message": failure_message,
+                "dbt_invocation_id": metadata.get("invocation_id"),
+                "calc_profile": None if run_results is None else calc_profile(run_results, project_dir),
+                "build_id": build_id,
+            },
         )
+
+
+def calc_profile(run_results: dict, project_dir: Path) -> str:
+    """The calculation profile a dbt run computed with: its `--vars`, else the project's default (dbt_project.yml)."""
+    run_vars = run_results.get("args", {}).get("vars") or {}
+    if isinstance(run_vars, str):
+        run_vars = yaml.safe_load(run_vars) or {}
+    if "calc_profile" in run_vars:
+        return str(run_vars["calc_profile"])
+    return str(yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]["calc_profile"])
+
+
+# ops.builds.failure_message keeps the first lines a steward needs, not a whole dbt log.
+FAILURE_MESSAGE_MAX_CHARS = 2000
+
+
+def dbt_failure_message(run_results: dict | None, error: BaseException) -> str:
+    """Why a build failed, for stewards: each dbt node that errored or failed with dbt's message, else the error."""
+    failed = [
+        f"{result['unique_id']}: {' '.join(str(result.get('message') or result['status']).split())}"
+        for result in (run_results or {}).get("results", [])
+        if result.get("status") in ("error", "fail", "runtime error")
+    ]
+    message = "\n".join(failed) if failed else " ".join(str(error).split())
+    return message[:FAILURE_MESSAGE_MAX_CHARS]

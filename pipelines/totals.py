@@ -1,12 +1,16 @@
-"""The totals table the CLI prints after a run: t CO2e by reporting year and module, from `reporting`."""
+"""The totals table the CLI prints after a run: the institution's headline t CO2e by reporting year and module, as
+the dashboard shows it (the published build; research-facility allocations inside the institution counted once,
+METHODOLOGY.md §2.4: read from dbt's subtree model, not summed over labs here)."""
 
 import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
+# One row per year, module and submodule of each root unit (one institution: one root); scopes are added up.
 TOTALS_SQL = sa.text(
     "select reporting_year, module_code, submodule_code, sum(t_co2e) as t_co2e "
-    "from reporting.rpt_footprint__unit_year group by 1, 2, 3 order by 1, 2, 3"
+    "from published.rpt_footprint__subtree_category_year "
+    "where unit_level = 1 and not is_additional_category group by 1, 2, 3 order by 1, 2, 3"
 )
 
 

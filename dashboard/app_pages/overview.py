@@ -15,7 +15,6 @@ from dashboard.components.footprint import (
 )
 from dashboard.components.headline import (
     CAR_KG_CO2E_PER_KM,
-    INTERVAL_Z,
     headline_for_year,
     headline_rows,
     intensity_by_year,
@@ -28,9 +27,10 @@ from dashboard.tables import show_table
 selection = current_selection()
 tr = selection.tr
 footprint = loaders.footprint_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
+totals = loaders.subtree_totals_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 headcount = loaders.headcount_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 unresolved = loaders.unresolved_by_status(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
-headline = headline_for_year(footprint, headcount, selection.reporting_year)
+headline = headline_for_year(footprint, totals, headcount, selection.reporting_year)
 year = selection.reporting_year
 
 st.title(tr("overview.title"))
@@ -65,9 +65,8 @@ uncertainty, overrides, unresolved_rows, additional = st.columns(4)
 uncertainty.metric(
     tr("overview.interval"),
     "—"
-    if headline.sigma_t_co2e is None
-    else f"{tr.number(max(0.0, headline.t_co2e - INTERVAL_Z * headline.sigma_t_co2e))} – "
-    f"{tr.number(headline.t_co2e + INTERVAL_Z * headline.sigma_t_co2e)}",
+    if headline.ci95_low_t_co2e is None
+    else f"{tr.number(headline.ci95_low_t_co2e)} – {tr.number(headline.ci95_high_t_co2e)}",
     help=tr("overview.interval_help"),
 )
 overrides.metric(
@@ -84,6 +83,8 @@ if selection.show_additional_categories:
     additional.metric(
         tr("overview.additional"), tr.number(headline.additional_t_co2e), help=tr("overview.additional_help")
     )
+if headline.internal_reallocation_t_co2e > 0:
+    st.caption(tr("overview.internal_reallocation", t_co2e=tr.number(headline.internal_reallocation_t_co2e)))
 
 year_rows = footprint[footprint["reporting_year"] == year]
 report = UnitReport(
@@ -117,7 +118,7 @@ else:
     )
 
 st.subheader(tr("overview.per_fte_over_years"))
-intensity = intensity_by_year(footprint, headcount)
+intensity = intensity_by_year(totals, headcount)
 per_person_lines = get_institution_profile().per_person_lines
 show_chart(
     intensity_against_per_person_lines(intensity, per_person_lines, tr),

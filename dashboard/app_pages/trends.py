@@ -20,6 +20,7 @@ from dashboard.tables import show_table
 selection = current_selection()
 tr = selection.tr
 footprint = loaders.footprint_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
+totals = loaders.subtree_totals_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 headcount = loaders.headcount_by_year(selection.warehouse, selection.allowed_unit_ids, selection.unit_id)
 headline = headline_rows(footprint)
 
@@ -41,7 +42,7 @@ by_year = (
     )
     .rename_axis(columns=None)
 )
-intensity = intensity_by_year(footprint, headcount)
+intensity = intensity_by_year(totals, headcount)
 table = intensity.set_index("reporting_year").join(by_year).reset_index()
 show_table(
     table,

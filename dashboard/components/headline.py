@@ -1,7 +1,9 @@
 """The headline numbers of a unit and year, from the frames the loaders return.
 
 Pure functions: the overview page shows them, the tests check them against METHODOLOGY.md §5 W21.
-Headline totals leave out the additional categories (§1.7); those are summed apart.
+The headline total, its sigma and interval are the subtree's `all` row as dbt sums it
+(`subtree_totals_by_year`: additional categories (§1.7) and internal reallocation (§2.4) left out); the
+override and additional parts add up the categories of that one subtree, never units.
 """
 
 import math
@@ -26,6 +28,9 @@ class Headline:
     override_t_co2e: float
     additional_t_co2e: float
     sigma_t_co2e: float | None
+    ci95_low_t_co2e: float | None
+    ci95_high_t_co2e: float | None
+    internal_reallocation_t_co2e: float
 
     @property
     def t_co2e_per_fte(self) -> float | None:
@@ -75,30 +80,43 @@ def combined_sigma_t_co2e(footprint: pd.DataFrame) -> float | None:
     return math.sqrt(float((sigmas**2).sum()))
 
 
-def headline_for_year(footprint: pd.DataFrame, headcount: pd.DataFrame, reporting_year: int) -> Headline:
-    """Totals of one year from `footprint_by_year` and `headcount_by_year` frames (all years)."""
-    headline = headline_rows(footprint)
-    this_year = headline[headline["reporting_year"] == reporting_year]
-    previous_year = headline[headline["reporting_year"] == reporting_year - 1]
+def _optional(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def headline_for_year(
+    footprint: pd.DataFrame, totals: pd.DataFrame, headcount: pd.DataFrame, reporting_year: int
+) -> Headline:
+    """One year's headline from the `footprint_by_year`, `subtree_totals_by_year` and `headcount_by_year` frames
+    (all years); a year without a footprint has a total of 0 and no interval."""
+    this_year = headline_rows(footprint[footprint["reporting_year"] == reporting_year])
     additional = footprint[footprint["is_additional_category"].astype(bool)]
+    total = totals[totals["reporting_year"] == reporting_year]
+    previous = totals.loc[totals["reporting_year"] == reporting_year - 1, "t_co2e"]
     fte = headcount.loc[headcount["reporting_year"] == reporting_year, "fte"]
+    row = total.iloc[0] if len(total) else None
     return Headline(
         reporting_year=reporting_year,
-        t_co2e=float(this_year["t_co2e"].sum()),
-        fte=float(fte.sum()) if len(fte) else None,
-        previous_t_co2e=float(previous_year["t_co2e"].sum()) if len(previous_year) else None,
+        t_co2e=0.0 if row is None else float(row["t_co2e"]),
+        fte=float(fte.iloc[0]) if len(fte) else None,
+        previous_t_co2e=float(previous.iloc[0]) if len(previous) else None,
         override_t_co2e=float(this_year["override_t_co2e"].fillna(0).sum()),
         additional_t_co2e=float(
             additional.loc[additional["reporting_year"] == reporting_year, "t_co2e"].sum()
         ),
-        sigma_t_co2e=combined_sigma_t_co2e(this_year),
+        sigma_t_co2e=None if row is None else _optional(row["sigma_t_co2e"]),
+        ci95_low_t_co2e=None if row is None else _optional(row["ci95_low_t_co2e"]),
+        ci95_high_t_co2e=None if row is None else _optional(row["ci95_high_t_co2e"]),
+        internal_reallocation_t_co2e=0.0 if row is None else float(row["internal_reallocation_t_co2e"]),
     )
 
 
-def intensity_by_year(footprint: pd.DataFrame, headcount: pd.DataFrame) -> pd.DataFrame:
-    """Headline t CO2e, FTE and t per FTE per year: ratios of sums, never averages of unit ratios."""
-    totals = headline_rows(footprint).groupby("reporting_year", as_index=False)["t_co2e"].sum()
-    years = totals.merge(headcount[["reporting_year", "fte"]], on="reporting_year", how="left")
+def intensity_by_year(totals: pd.DataFrame, headcount: pd.DataFrame) -> pd.DataFrame:
+    """Headline t CO2e (`subtree_totals_by_year`), FTE and t per FTE per year: ratios of sums, never averages of
+    unit ratios."""
+    years = totals[["reporting_year", "t_co2e"]].merge(
+        headcount[["reporting_year", "fte"]], on="reporting_year", how="left"
+    )
     years["t_co2e_per_fte"] = [
         t_co2e_per_fte(t, fte) for t, fte in zip(years["t_co2e"], years["fte"], strict=True)
     ]

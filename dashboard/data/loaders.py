@@ -74,19 +74,19 @@ def shared_cache() -> RedisFrameCache | None:
 
 # SQLSTATEs of the ways a warehouse can be unready for the dashboard, and what to do about each.
 _UNREADY = {
-    "3F000": "The reporting tables are missing: run the pipeline (dbt build) first.",
-    "42P01": "The reporting tables are missing: run the pipeline (dbt build) first.",
+    "3F000": "No build has been published yet: run the pipeline (co2calc build) first.",
+    "42P01": "No build has been published yet: run the pipeline (co2calc build) first.",
     "22023": "The dashboard's database role {role!r} does not exist: run the pipeline (dbt build creates it).",
     "42501": (
-        "The dashboard's database role {role!r} may not read the reporting tables: run the pipeline "
-        "(dbt build grants them), and connect as that role or as a user it is granted to "
+        "The dashboard's database role {role!r} may not read the published tables: run the pipeline "
+        "(publishing a build grants them), and connect as that role or as a user it is granted to "
         "(grant {role} to <user>)."
     ),
 }
 
 
 def connect_warehouse() -> Warehouse:
-    """Find the latest build; uncached on purpose, it is what keys every cache."""
+    """Find the latest published build; uncached on purpose, it is what keys every cache."""
     database_url = get_settings().database_url
     if database_url is None:
         raise WarehouseUnavailable("No warehouse is configured: set CO2CALC_DATABASE_URL.")
@@ -233,6 +233,11 @@ def footprint_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: s
 
 
 @_cached
+def subtree_totals_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
+    return _read(warehouse, queries.SUBTREE_TOTALS_BY_YEAR, allowed, unit_id=unit_id)
+
+
+@_cached
 def headcount_by_year(warehouse: Warehouse, allowed: tuple[str, ...], unit_id: str) -> pd.DataFrame:
     return _read(warehouse, queries.HEADCOUNT_BY_YEAR, allowed, unit_id=unit_id)
 
@@ -332,6 +337,12 @@ def open_rejects(ledger: LoadLedger) -> pd.DataFrame:
 def latest_successful_loads(ledger: LoadLedger) -> pd.DataFrame:
     """The latest successful load of each file source and feed (ops.latest_successful_loads), for freshness."""
     return _read_ledger(ledger, queries.LATEST_SUCCESSFUL_LOADS)
+
+
+def recent_builds(ledger: LoadLedger, build_limit: int) -> pd.DataFrame:
+    """The latest builds (ops.builds), newest first, for stewards and admins; uncached: a build ends without an
+    audit row, so the ledger's cache key would keep showing it running."""
+    return _steward_query(ledger.database_url, queries.RECENT_BUILDS, {"build_limit": build_limit})
 
 
 @_cached

@@ -1,11 +1,14 @@
 """Every SQL statement the dashboard runs, with bound parameters only.
 
-The dashboard reads `reporting.*` and nothing else. Each query that returns unit data binds
+The dashboard reads `published.*` and nothing else: the copy of dbt's `reporting` tables that a build refreshes
+only once it has passed whole (pipelines/publish.py), so a running or failed build changes nothing a page shows.
+Each query that returns unit data binds
 `:allowed_unit_ids` (the viewer's scope, a text array) and keeps only units whose ancestors meet
 it, so a page cannot show a unit outside the scope even if it asks for one: the scope lives in
 the SQL, not in a pandas filter. Queries about a subtree also bind `:unit_id` (the unit chosen in
-the sidebar) and sum the level-4 rows below it (METHODOLOGY.md §2.4). Sums are cast to float8
-because the charts need floats, not `Decimal`.
+the sidebar) and read that unit's rows of the subtree models, which dbt sums (METHODOLOGY.md §2.4:
+internal reallocation inside the subtree left out). Numbers are cast to float8 because the charts
+need floats, not `Decimal`.
 
 The same scope also reaches PostgreSQL through `SCOPE_TRANSACTION`, which every query's transaction
 runs first: row-level security then hides other units' rows even from a query that forgot its
@@ -45,11 +48,12 @@ select
 # nothing else; no unit scope: the ledger has no unit rows, and these viewers see every unit.
 STEWARD_TRANSACTION = text("select set_config('role', :role, true) as session_role")
 
+# The published build: its id keys every cache, and is replaced in the transaction that publishes its numbers.
 LATEST_BUILD_ID = Query(
     "latest_build_id",
     """
 select max(dbt_invocation_id) as dbt_invocation_id
-from reporting.rpt_build__latest
+from published.rpt_build__latest
 """,
 )
 
@@ -59,7 +63,7 @@ ROOT_UNIT_IDS = Query(
     "root_unit_ids",
     """
 select roots.unit_id
-from reporting.root_unit_ids() as roots (unit_id)
+from published.root_unit_ids() as roots (unit_id)
 order by roots.unit_id
 """,
 )
@@ -76,7 +80,7 @@ select
     parent_unit_id,
     school_unit_id,
     school_name
-from reporting.rpt_units
+from published.rpt_units
 where ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by ancestor_unit_ids
 """,
@@ -86,16 +90,21 @@ REPORTING_YEARS_IN_SCOPE = Query(
     "reporting_years_in_scope",
     """
 select distinct footprint.reporting_year
-from reporting.rpt_footprint__unit_year as footprint
-inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+from published.rpt_footprint__unit_year as footprint
+inner join published.rpt_units as units on footprint.unit_id = units.unit_id
 where units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by footprint.reporting_year desc
 """,
 )
 
-# Each row says whether its category is additional (METHODOLOGY.md §1.7): pages keep those rows out of every
-# headline. sigma is summed over the units of a group (module, submodule, scope): units share their factors,
-# so their deviations are taken as fully correlated (§1.6); the page combines groups in quadrature.
+# Every total of a subtree comes summed by dbt (ARCHITECTURE.md §10, "dbt aggregates; readers filter"): the
+# queries below select the chosen unit's rows of the subtree models, where research-facility allocations inside
+# the subtree are already left out (METHODOLOGY.md §2.4, issue 10), and sum nothing across units. The join to
+# rpt_units keeps the scope in the SQL: a unit outside the viewer's subtrees returns nothing.
+
+# The chosen subtree's footprint per year, module, submodule and scope, the additional categories flagged
+# (METHODOLOGY.md §1.7): pages keep those rows out of every headline. A row's sigma holds within the row only:
+# the headline's sigma and interval come from SUBTREE_TOTALS_BY_YEAR.
 FOOTPRINT_BY_YEAR = Query(
     "footprint_by_year",
     """
@@ -104,56 +113,39 @@ select
     footprint.module_code,
     footprint.submodule_code,
     footprint.ghg_scope,
-    coalesce(categories.is_additional_category, false) as is_additional_category,
-    cast(sum(footprint.t_co2e) as double precision) as t_co2e,
-    cast(sum(footprint.sigma_t_co2e) as double precision) as sigma_t_co2e,
-    cast(coalesce(sum(footprint.t_co2e) filter (where footprint.sigma_t_co2e is not null), 0) as double precision)
-        as t_co2e_with_sigma,
-    cast(sum(footprint.override_t_co2e) as double precision) as override_t_co2e,
-    cast(sum(footprint.activity_row_count) as bigint) as activity_row_count
-from (
-    select
-        unit_id,
-        reporting_year,
-        module_code,
-        submodule_code,
-        ghg_scope,
-        t_co2e,
-        sigma_t_co2e,
-        override_t_co2e,
-        activity_row_count
-    from reporting.rpt_footprint__unit_year
-    union all
-    -- The additional categories, kept out of rpt_footprint__unit_year (METHODOLOGY.md §1.7): scope 3, no
-    -- published uncertainty, no override; a category not estimated for a lab has a NULL total.
-    select
-        unit_id,
-        reporting_year,
-        'additional' as module_code,
-        submodule_code,
-        3 as ghg_scope,
-        t_co2e,
-        null as sigma_t_co2e,
-        0 as override_t_co2e,
-        activity_row_count
-    from reporting.rpt_additional__unit_year
-    where t_co2e is not null
-) as footprint
-inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
-left join reporting.rpt_emission_categories as categories
-    on
-        footprint.module_code = categories.module_code
-        and footprint.submodule_code = categories.submodule_code
+    footprint.is_additional_category,
+    cast(footprint.t_co2e as double precision) as t_co2e,
+    cast(footprint.sigma_t_co2e as double precision) as sigma_t_co2e,
+    cast(footprint.override_t_co2e as double precision) as override_t_co2e,
+    cast(footprint.activity_row_count as bigint) as activity_row_count
+from published.rpt_footprint__subtree_category_year as footprint
+inner join published.rpt_units as units on footprint.unit_id = units.unit_id
 where
-    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by
-    footprint.reporting_year,
-    footprint.module_code,
-    footprint.submodule_code,
-    footprint.ghg_scope,
-    coalesce(categories.is_additional_category, false)
+    footprint.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by footprint.reporting_year, footprint.module_code, footprint.submodule_code, footprint.ghg_scope
+""",
+)
+
+# The chosen subtree's headline per year (module `all` of rpt_footprint__subtree_year: additional categories
+# excluded), with its sigma and 95 % interval (METHODOLOGY.md §1.6) and the internal reallocation left out.
+SUBTREE_TOTALS_BY_YEAR = Query(
+    "subtree_totals_by_year",
+    """
+select
+    totals.reporting_year,
+    cast(totals.t_co2e as double precision) as t_co2e,
+    cast(totals.sigma_t_co2e as double precision) as sigma_t_co2e,
+    cast(totals.ci95_low_t_co2e as double precision) as ci95_low_t_co2e,
+    cast(totals.ci95_high_t_co2e as double precision) as ci95_high_t_co2e,
+    cast(totals.internal_reallocation_t_co2e as double precision) as internal_reallocation_t_co2e
+from published.rpt_footprint__subtree_year as totals
+inner join published.rpt_units as units on totals.unit_id = units.unit_id
+where
+    totals.unit_id = cast(:unit_id as text)
+    and totals.module_code = 'all'
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+order by totals.reporting_year
 """,
 )
 
@@ -162,50 +154,45 @@ HEADCOUNT_BY_YEAR = Query(
     """
 select
     headcount.reporting_year,
-    cast(sum(headcount.fte) as double precision) as fte,
-    cast(sum(headcount.headcount) as bigint) as headcount
-from reporting.rpt_headcount__unit_year as headcount
-inner join reporting.rpt_units as units on headcount.unit_id = units.unit_id
+    cast(headcount.fte as double precision) as fte,
+    cast(headcount.headcount as bigint) as headcount
+from published.rpt_headcount__subtree_year as headcount
+inner join published.rpt_units as units on headcount.unit_id = units.unit_id
 where
-    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by headcount.reporting_year
+    headcount.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by headcount.reporting_year
 """,
 )
 
-# Commuting, food and waste, apart from the headline (METHODOLOGY.md §1.7): a category is estimated for the
-# subtree only when some lab has a number for it; `not_estimated_unit_count` counts the labs without one.
+# Commuting, food, waste and construction, apart from the headline (METHODOLOGY.md §1.7): a category is estimated
+# for the subtree only when some lab has a number for it; `not_estimated_unit_count` counts the labs without one.
 ADDITIONAL_BY_YEAR = Query(
     "additional_by_year",
     """
 select
     additional.submodule_code,
-    cast(sum(additional.t_co2e) as double precision) as t_co2e,
-    cast(count(*) filter (where additional.estimate_status = 'not_estimated') as bigint)
-        as not_estimated_unit_count,
-    cast(count(*) as bigint) as unit_count
-from reporting.rpt_additional__unit_year as additional
-inner join reporting.rpt_units as units on additional.unit_id = units.unit_id
+    cast(additional.t_co2e as double precision) as t_co2e,
+    cast(additional.not_estimated_unit_count as bigint) as not_estimated_unit_count,
+    cast(additional.unit_count as bigint) as unit_count
+from published.rpt_additional__subtree_year as additional
+inner join published.rpt_units as units on additional.unit_id = units.unit_id
 where
-    additional.reporting_year = :reporting_year
+    additional.unit_id = cast(:unit_id as text)
+    and additional.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by additional.submodule_code
 order by additional.submodule_code
 """,
 )
 
-# One row per unit of the chosen subtree (every level) with its headline total as dbt aggregates it
-# (rpt_footprint__subtree_year, module `all`: additional categories excluded, and a research facility's allocations
-# to labs inside the subtree counted once, METHODOLOGY.md §2.4; issue 10) and the FTE of the units below it: the
-# drill-down, the ranking and the comparison read the same numbers. A lab's total is its own rows'.
+# One row per unit of the chosen subtree (every level) with its own subtree's headline total (module `all`) and
+# FTE: the drill-down, the ranking and the comparison read the same numbers. A lab's total is its own rows'.
 UNIT_TOTALS = Query(
     "unit_totals",
     """
 with scoped_units as (
     select unit_id, unit_code, unit_name, unit_level, parent_unit_id, ancestor_unit_ids
-    from reporting.rpt_units
+    from published.rpt_units
     where
         ancestor_unit_ids && cast(:allowed_unit_ids as text[])
         and cast(:unit_id as text) = any(ancestor_unit_ids)
@@ -213,19 +200,14 @@ with scoped_units as (
 
 subtree_footprint as (
     select unit_id, t_co2e
-    from reporting.rpt_footprint__subtree_year
+    from published.rpt_footprint__subtree_year
     where reporting_year = :reporting_year and module_code = 'all'
 ),
 
--- Each unit's FTE counts for the unit and each of its ancestors, joined on the unnested ancestor ids: matching
--- every pair of units with `= any(ancestor_unit_ids)` instead took 70 ms for the institution (scale 1).
 subtree_headcount as (
-    select subtree.unit_id, sum(headcount.fte) as fte
-    from scoped_units as members
-    cross join lateral unnest(members.ancestor_unit_ids) as subtree (unit_id)
-    inner join reporting.rpt_headcount__unit_year as headcount on members.unit_id = headcount.unit_id
-    where headcount.reporting_year = :reporting_year
-    group by subtree.unit_id
+    select unit_id, fte
+    from published.rpt_headcount__subtree_year
+    where reporting_year = :reporting_year
 )
 
 select
@@ -249,16 +231,15 @@ TRAVEL_BY_CABIN_CLASS = Query(
 select
     travel.submodule_code,
     travel.cabin_class,
-    cast(sum(travel.trips) as bigint) as trips,
-    cast(sum(travel.distance_km) as double precision) as distance_km,
-    cast(sum(travel.t_co2e) as double precision) as t_co2e
-from reporting.rpt_travel__unit_year as travel
-inner join reporting.rpt_units as units on travel.unit_id = units.unit_id
+    cast(travel.trips as bigint) as trips,
+    cast(travel.distance_km as double precision) as distance_km,
+    cast(travel.t_co2e as double precision) as t_co2e
+from published.rpt_travel__subtree_year as travel
+inner join published.rpt_units as units on travel.unit_id = units.unit_id
 where
-    travel.reporting_year = :reporting_year
+    travel.unit_id = cast(:unit_id as text)
+    and travel.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by travel.submodule_code, travel.cabin_class
 order by travel.submodule_code, travel.cabin_class
 """,
 )
@@ -277,27 +258,17 @@ select
     routes.destination_name,
     routes.destination_latitude_deg,
     routes.destination_longitude_deg,
-    cast(sum(routes.trips) as bigint) as trips,
-    cast(sum(routes.distance_km) as double precision) as distance_km,
-    cast(sum(routes.t_co2e) as double precision) as t_co2e
-from reporting.rpt_travel__routes as routes
-inner join reporting.rpt_units as units on routes.unit_id = units.unit_id
+    cast(routes.trips as bigint) as trips,
+    cast(routes.distance_km as double precision) as distance_km,
+    cast(routes.t_co2e as double precision) as t_co2e
+from published.rpt_travel__subtree_routes_year as routes
+inner join published.rpt_units as units on routes.unit_id = units.unit_id
 where
-    routes.reporting_year = :reporting_year
+    routes.unit_id = cast(:unit_id as text)
+    and routes.reporting_year = :reporting_year
     and routes.origin_code is not null
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by
-    routes.submodule_code,
-    routes.origin_code,
-    routes.origin_name,
-    routes.origin_latitude_deg,
-    routes.origin_longitude_deg,
-    routes.destination_code,
-    routes.destination_name,
-    routes.destination_latitude_deg,
-    routes.destination_longitude_deg
-order by t_co2e desc, routes.submodule_code, routes.origin_code, routes.destination_code
+order by routes.t_co2e desc, routes.submodule_code, routes.origin_code, routes.destination_code
 limit :route_limit
 """,
 )
@@ -316,7 +287,7 @@ select
     publication_year,
     licence,
     citation
-from reporting.rpt_factor_sets__in_use
+from published.rpt_factor_sets__in_use
 where reporting_year = :reporting_year
 order by module_code, submodule_code, factor_set_id
 """,
@@ -329,12 +300,13 @@ SCHOOL_BENCHMARK = Query(
 select
     lab_count,
     median_t_co2e_per_fte
-from reporting.rpt_benchmarks__school_year
+from published.rpt_benchmarks__school_year
 where school_unit_id = :school_unit_id and reporting_year = :reporting_year
 """,
 )
 
-# Rows without an emission, per module and status (METHODOLOGY.md §2.4: the module is incomplete).
+# Rows without an emission in the chosen subtree, per year, module and status (METHODOLOGY.md §2.4: the module is
+# incomplete), as dbt counts them.
 UNRESOLVED_BY_STATUS = Query(
     "unresolved_by_status",
     """
@@ -342,13 +314,12 @@ select
     unresolved.reporting_year,
     unresolved.module_code,
     unresolved.status_code,
-    count(*) as row_count
-from reporting.rpt_quality__unmatched_rows as unresolved
-inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+    cast(unresolved.row_count as bigint) as row_count
+from published.rpt_quality__subtree_year as unresolved
+inner join published.rpt_units as units on unresolved.unit_id = units.unit_id
 where
-    units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
-    and cast(:unit_id as text) = any(units.ancestor_unit_ids)
-group by unresolved.reporting_year, unresolved.module_code, unresolved.status_code
+    unresolved.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 order by unresolved.reporting_year, unresolved.module_code, unresolved.status_code
 """,
 )
@@ -361,8 +332,8 @@ select
     unresolved.module_code,
     unresolved.status_code,
     unresolved.activity_row_id
-from reporting.rpt_quality__unmatched_rows as unresolved
-inner join reporting.rpt_units as units on unresolved.unit_id = units.unit_id
+from published.rpt_quality__unmatched_rows as unresolved
+inner join published.rpt_units as units on unresolved.unit_id = units.unit_id
 where
     unresolved.reporting_year = :reporting_year
     and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -380,16 +351,16 @@ COMPLETENESS_GRID = Query(
     """
 with delivered as (
     select unit_id, reporting_year, module_code
-    from reporting.rpt_footprint__unit_year
+    from published.rpt_footprint__unit_year
     where activity_row_count > 0
     union
     select unit_id, reporting_year, module_code
-    from reporting.rpt_quality__unmatched_rows
+    from published.rpt_quality__unmatched_rows
 ),
 
 labs as (
     select unit_id, unit_code, unit_name
-    from reporting.rpt_units
+    from published.rpt_units
     where
         unit_level = 4
         and ancestor_unit_ids && cast(:allowed_unit_ids as text[])
@@ -404,7 +375,7 @@ years as (
 
 modules as (
     select distinct module_code
-    from reporting.rpt_emission_categories
+    from published.rpt_emission_categories
     where not is_additional_category
 )
 
@@ -520,7 +491,7 @@ order by source_code, feed_name
 # What-ifs (pipelines/whatif.py, `co2calc whatif PROFILE`): another calculation profile built from the same raw
 # rows into `whatif_<profile>_reporting`, with the headline's grants and row-level security. WHATIF_TRANSACTION
 # opens a what-if's transaction: the viewer's scope as in SCOPE_TRANSACTION, and the what-if's reporting schema
-# as the search path, so the statements below name its tables unqualified and the headline's as `reporting.*`
+# as the search path, so the statements below name its tables unqualified and the headline's as `published.*`
 # (the schema is a bound parameter, never text in the SQL).
 WHATIF_TRANSACTION = text("""
 select
@@ -567,20 +538,20 @@ WHATIF_MODULE_COMPARISON = Query(
     """
 with scoped_unit as (
     select units.unit_id
-    from reporting.rpt_units as units
+    from published.rpt_units as units
     where units.unit_id = :unit_id and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
 ),
 
 additional_modules as (
     select categories.module_code
-    from reporting.rpt_emission_categories as categories
+    from published.rpt_emission_categories as categories
     group by categories.module_code
     having bool_and(categories.is_additional_category)
 ),
 
 headline as (
     select footprint.module_code, footprint.t_co2e
-    from reporting.rpt_footprint__subtree_year as footprint
+    from published.rpt_footprint__subtree_year as footprint
     where footprint.unit_id in (select scoped_unit.unit_id from scoped_unit)
         and footprint.reporting_year = :reporting_year
 ),
@@ -596,8 +567,8 @@ headline_rows as (
     select
         coalesce(footprint.module_code, 'all') as module_code,
         sum(footprint.activity_row_count) as activity_row_count
-    from reporting.rpt_footprint__unit_year as footprint
-    inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id
+    from published.rpt_footprint__unit_year as footprint
+    inner join published.rpt_units as units on footprint.unit_id = units.unit_id
     where :unit_id = any(units.ancestor_unit_ids) and footprint.reporting_year = :reporting_year
     group by grouping sets ((footprint.module_code), ())
 ),
@@ -614,7 +585,7 @@ whatif_rows as (
 
 headline_sets as (
     select sets.module_code, string_agg(distinct sets.factor_set_name, '; ') as factor_set_names
-    from reporting.rpt_factor_sets__in_use as sets
+    from published.rpt_factor_sets__in_use as sets
     where sets.reporting_year = :reporting_year
     group by sets.module_code
 ),
@@ -650,5 +621,28 @@ left join headline_sets on modules.module_code = headline_sets.module_code
 left join whatif_sets on modules.module_code = whatif_sets.module_code
 where modules.module_code not in (select additional_modules.module_code from additional_modules)
 order by modules.module_code = 'all', modules.module_code
+""",
+)
+
+
+# The latest builds, newest first (pipelines/build.py, pipelines/publish.py): how each ended, why it failed, and
+# when it was published, for the operations page. A build changes its row without an audit row: read uncached.
+RECENT_BUILDS = Query(
+    "recent_builds",
+    """
+select
+    build_id,
+    build_kind,
+    build_status,
+    calc_profile,
+    dbt_invocation_id,
+    started_at,
+    finished_at,
+    cast(extract(epoch from finished_at - started_at) as double precision) as duration_s,
+    published_at,
+    failure_message
+from ops.builds
+order by build_id desc
+limit :build_limit
 """,
 )

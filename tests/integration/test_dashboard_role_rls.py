@@ -1,4 +1,5 @@
-"""PostgreSQL itself keeps the dashboard's role to its viewer's units (dbt/macros/reporting_row_security.sql).
+"""PostgreSQL itself keeps the dashboard's role to its viewer's units (dbt/macros/reporting_row_security.sql on
+`reporting`, pipelines/publish.py on `published`, the copy the dashboard reads; every test runs on both).
 
 Each test logs in as a throwaway role with no rights of its own (not a superuser, whom row-level
 security would not stop), switches to the dashboard's role and sets a scope the way the dashboard does,
@@ -32,6 +33,11 @@ TABLES_WITHOUT_UNITS = [
     "rpt_benchmarks__school_year",
 ]
 CLOSED_SCHEMAS = ["raw", "ops", "marts", "staging", "intermediate", "reference"]
+
+
+@pytest.fixture(params=["reporting", "published"])
+def rls_schema(request) -> str:
+    return request.param
 
 
 @dataclass(frozen=True)
@@ -106,28 +112,30 @@ def as_owner(warehouse: Warehouse, sql: str) -> list[sa.Row]:
 
 
 @pytest.mark.parametrize("table", LAB_TABLES)
-def test_with_lab_a_in_scope_hand_written_sql_reads_no_row_of_lab_b(warehouse, two_labs, table):
-    rows_of_b = f"select * from reporting.{table} where unit_id = '{two_labs.lab_b}'"
+def test_with_lab_a_in_scope_hand_written_sql_reads_no_row_of_lab_b(warehouse, two_labs, table, rls_schema):
+    rows_of_b = f"select * from {rls_schema}.{table} where unit_id = '{two_labs.lab_b}'"
     assert as_owner(warehouse, rows_of_b), f"lab B has no row in {table} to hide"
 
     seen_rows_of_b = as_dashboard(warehouse, rows_of_b, [two_labs.lab_a])
-    units_seen = as_dashboard(warehouse, f"select distinct unit_id from reporting.{table}", [two_labs.lab_a])
+    units_seen = as_dashboard(
+        warehouse, f"select distinct unit_id from {rls_schema}.{table}", [two_labs.lab_a]
+    )
 
     assert seen_rows_of_b == []
     assert {row.unit_id for row in units_seen} == {two_labs.lab_a}
 
 
-def test_every_reporting_table_with_unit_rows_carries_the_dashboard_policy(warehouse):
+def test_every_reporting_table_with_unit_rows_carries_the_dashboard_policy(warehouse, rls_schema):
     tables = as_owner(
         warehouse,
-        """
+        f"""
         select columns.table_name, tables.rowsecurity, policies.roles
         from information_schema.columns as columns
         inner join pg_tables as tables
             on tables.schemaname = columns.table_schema and tables.tablename = columns.table_name
         left join pg_policies as policies
             on policies.schemaname = columns.table_schema and policies.tablename = columns.table_name
-        where columns.table_schema = 'reporting' and columns.column_name = 'unit_id'
+        where columns.table_schema = '{rls_schema}' and columns.column_name = 'unit_id'
         order by columns.table_name
         """,
     )
@@ -137,24 +145,27 @@ def test_every_reporting_table_with_unit_rows_carries_the_dashboard_policy(wareh
         assert table.rowsecurity and table.roles == [DASHBOARD_ROLE], table.table_name
 
 
-def test_with_lab_a_in_scope_the_unit_list_holds_lab_a_and_its_ancestors_only(warehouse, two_labs):
-    units = as_dashboard(warehouse, "select unit_id from reporting.rpt_units", [two_labs.lab_a])
+def test_with_lab_a_in_scope_the_unit_list_holds_lab_a_and_its_ancestors_only(
+    warehouse, two_labs, rls_schema
+):
+    units = as_dashboard(warehouse, f"select unit_id from {rls_schema}.rpt_units", [two_labs.lab_a])
 
     assert sorted(row.unit_id for row in units) == sorted(two_labs.lab_a_ancestors)
 
 
-def test_a_school_scope_sees_every_lab_of_its_subtree_and_nothing_else(warehouse, two_labs):
+def test_a_school_scope_sees_every_lab_of_its_subtree_and_nothing_else(warehouse, two_labs, rls_schema):
     school_id = two_labs.lab_a_ancestors[1]
     expected = as_owner(
         warehouse,
-        "select footprint.unit_id, sum(footprint.t_co2e) from reporting.rpt_footprint__unit_year as footprint "
-        "inner join reporting.rpt_units as units on footprint.unit_id = units.unit_id "
+        f"select footprint.unit_id, sum(footprint.t_co2e) "
+        f"from {rls_schema}.rpt_footprint__unit_year as footprint "
+        f"inner join {rls_schema}.rpt_units as units on footprint.unit_id = units.unit_id "
         f"where '{school_id}' = any(units.ancestor_unit_ids) group by footprint.unit_id order by 1",
     )
 
     seen = as_dashboard(
         warehouse,
-        "select unit_id, sum(t_co2e) from reporting.rpt_footprint__unit_year group by unit_id order by 1",
+        f"select unit_id, sum(t_co2e) from {rls_schema}.rpt_footprint__unit_year group by unit_id order by 1",
         [school_id],
     )
 
@@ -163,26 +174,28 @@ def test_a_school_scope_sees_every_lab_of_its_subtree_and_nothing_else(warehouse
 
 
 @pytest.mark.parametrize("scope", [None, []], ids=["setting never set", "empty scope"])
-def test_without_a_scope_no_unit_row_is_visible(warehouse, scope):
+def test_without_a_scope_no_unit_row_is_visible(warehouse, scope, rls_schema):
     for table in [*UNIT_TABLES, "rpt_units"]:
-        assert as_dashboard(warehouse, f"select count(*) from reporting.{table}", scope)[0][0] == 0, table
+        assert as_dashboard(warehouse, f"select count(*) from {rls_schema}.{table}", scope)[0][0] == 0, table
 
 
-def test_the_institution_scope_sees_every_row(warehouse):
-    roots = [row[0] for row in as_dashboard(warehouse, "select * from reporting.root_unit_ids()", None)]
+def test_the_institution_scope_sees_every_row(warehouse, rls_schema):
+    roots = [row[0] for row in as_dashboard(warehouse, f"select * from {rls_schema}.root_unit_ids()", None)]
     assert roots == [
         row[0]
-        for row in as_owner(warehouse, "select unit_id from reporting.rpt_units where parent_unit_id is null")
+        for row in as_owner(
+            warehouse, f"select unit_id from {rls_schema}.rpt_units where parent_unit_id is null"
+        )
     ]
 
     for table in [*UNIT_TABLES, "rpt_units"]:
-        count = f"select count(*) from reporting.{table}"
+        count = f"select count(*) from {rls_schema}.{table}"
         assert as_dashboard(warehouse, count, roots)[0][0] == as_owner(warehouse, count)[0][0], table
 
 
 @pytest.mark.parametrize("table", TABLES_WITHOUT_UNITS)
-def test_tables_without_unit_rows_are_readable_whole_without_a_scope(warehouse, table):
-    count = f"select count(*) from reporting.{table}"
+def test_tables_without_unit_rows_are_readable_whole_without_a_scope(warehouse, table, rls_schema):
+    count = f"select count(*) from {rls_schema}.{table}"
 
     assert as_dashboard(warehouse, count, None)[0][0] == as_owner(warehouse, count)[0][0] > 0
 
@@ -199,6 +212,6 @@ def test_the_dashboard_role_cannot_read_outside_reporting(warehouse, two_labs, s
         as_dashboard(warehouse, f'select * from {schema}."{tables[0].table_name}" limit 1', [two_labs.lab_a])
 
 
-def test_the_dashboard_role_cannot_change_reporting(warehouse, two_labs):
+def test_the_dashboard_role_cannot_change_reporting(warehouse, two_labs, rls_schema):
     with pytest.raises(sa.exc.ProgrammingError, match="permission denied for table"):
-        as_dashboard(warehouse, "delete from reporting.rpt_units returning unit_id", [two_labs.lab_a])
+        as_dashboard(warehouse, f"delete from {rls_schema}.rpt_units returning unit_id", [two_labs.lab_a])

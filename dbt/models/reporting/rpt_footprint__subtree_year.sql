@@ -1,14 +1,14 @@
 {#- Footprint of every unit's subtree (the unit itself for a lab, every lab below it otherwise) per year and
     module, plus one `all` row per subtree and year: the headline total over modules (additional categories
-    excluded, METHODOLOGY.md §1.7). Never sum across module_code: the `all` row is that sum.
-    Internal reallocation (§2.4): a research-facility leg whose facility unit lies inside the subtree is
-    excluded from t_co2e (the facility's own inventory already counts that footprint) and shown as
-    internal_reallocation_t_co2e; a lab's own row keeps it (a facility never allocates to itself). So school
-    totals do not add up to the institution total: the difference is the reallocation between schools.
-    Uncertainty (§1.6): legs sharing a factor are fully correlated, so their sigmas add within the factor
-    (sigma_kg = |kg| x u_f; no activity uncertainty in v1), then factor groups combine in quadrature; at the
-    `all` level a factor used by several modules (electricity) is one group. Legs without an uncertainty
-    contribute nothing to sigma; coverage_share says which share of the kg has one. -#}
+    excluded, METHODOLOGY.md §1.7). Never sum across module_code: the `all` row is that sum. Internal
+    reallocation (§2.4) comes excluded from fct_emissions__subtree_factor_year, the one model that applies the
+    rule: a research-facility leg whose facility unit lies inside the subtree is left out of t_co2e and shown
+    as internal_reallocation_t_co2e; a lab's own row keeps it. So school totals do not add up to the
+    institution total: the difference is the reallocation between schools. Uncertainty (§1.6): legs sharing a
+    factor are fully correlated, so their sigmas add within the factor (sigma_kg = |kg| x u_f; no activity
+    uncertainty in v1), then factor groups combine in quadrature; at the `all` level a factor used by several
+    modules (electricity) is one group. Legs without an uncertainty contribute nothing to sigma;
+    coverage_share says which share of the kg has one. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy="append",
@@ -16,8 +16,8 @@
     pre_hook="{{ delete_changed_partitions() }}",
 ) }}
 
-with unit_factor_legs as (
-    select * from {{ ref('fct_emissions__unit_factor_year') }}
+with subtree_factor_legs as (
+    select * from {{ ref('fct_emissions__subtree_factor_year') }}
     where {{ partition_filter() }}
 ),
 
@@ -25,59 +25,31 @@ units as (
     select * from {{ ref('dim_units') }}
 ),
 
-subtree_emissions as (
-    -- Each unit's sums per factor (fct_emissions__unit_factor_year) once per subtree that holds the unit: the
-    -- unit itself and each of its ancestors.
-    select
-        subtree.subtree_unit_id,
-        unit_factor_legs.reporting_year,
-        unit_factor_legs.module_code,
-        unit_factor_legs.factor_id,
-        unit_factor_legs.kg_co2e,
-        unit_factor_legs.sigma_kg,
-        unit_factor_legs.known_uncertainty_kg_co2e,
-        unit_factor_legs.is_additional_category,
-        (
-            unit_factor_legs.is_internal_reallocation
-            and coalesce(subtree.subtree_unit_id = any(facility_units.ancestor_unit_ids), false)
-        ) as is_reallocated_inside
-    from unit_factor_legs
-    inner join units as owner_units
-        on unit_factor_legs.unit_id = owner_units.unit_id
-    cross join lateral unnest(owner_units.ancestor_unit_ids) as subtree (subtree_unit_id)
-    left join units as facility_units
-        on unit_factor_legs.facility_unit_id = facility_units.unit_id
-),
-
 factor_groups as (
     select
-        subtree_unit_id,
+        unit_id as subtree_unit_id,
         reporting_year,
         module_code,
         factor_id,
-        coalesce(sum(kg_co2e) filter (where not is_reallocated_inside), 0) as kg_co2e,
-        coalesce(sum(kg_co2e) filter (where is_reallocated_inside), 0) as internal_reallocation_kg_co2e,
-        sum(sigma_kg) filter (where not is_reallocated_inside) as factor_sigma_kg,
-        coalesce(
-            sum(known_uncertainty_kg_co2e) filter (where not is_reallocated_inside), 0
-        ) as known_uncertainty_kg_co2e
-    from subtree_emissions
-    group by subtree_unit_id, reporting_year, module_code, factor_id
+        sum(kg_co2e) as kg_co2e,
+        sum(internal_reallocation_kg_co2e) as internal_reallocation_kg_co2e,
+        sum(sigma_kg) as factor_sigma_kg,
+        sum(known_uncertainty_kg_co2e) as known_uncertainty_kg_co2e
+    from subtree_factor_legs
+    group by unit_id, reporting_year, module_code, factor_id
     union all
     select
-        subtree_unit_id,
+        unit_id as subtree_unit_id,
         reporting_year,
         'all' as module_code,
         factor_id,
-        coalesce(sum(kg_co2e) filter (where not is_reallocated_inside), 0) as kg_co2e,
-        coalesce(sum(kg_co2e) filter (where is_reallocated_inside), 0) as internal_reallocation_kg_co2e,
-        sum(sigma_kg) filter (where not is_reallocated_inside) as factor_sigma_kg,
-        coalesce(
-            sum(known_uncertainty_kg_co2e) filter (where not is_reallocated_inside), 0
-        ) as known_uncertainty_kg_co2e
-    from subtree_emissions
+        sum(kg_co2e) as kg_co2e,
+        sum(internal_reallocation_kg_co2e) as internal_reallocation_kg_co2e,
+        sum(sigma_kg) as factor_sigma_kg,
+        sum(known_uncertainty_kg_co2e) as known_uncertainty_kg_co2e
+    from subtree_factor_legs
     where not is_additional_category
-    group by subtree_unit_id, reporting_year, factor_id
+    group by unit_id, reporting_year, factor_id
 ),
 
 totals as (

@@ -2,20 +2,30 @@
 
 The manifest is built by `make manifest` (`dbt parse`) and in the image build, never at import. A run builds
 what its config plans (pipelines/build.py): every model, or the partitions the loads since the last build
-touched, with the models downstream of their sources selected as the run's asset subset.
+touched, with the models downstream of their sources selected as the run's asset subset. A build that passed
+whole is then published (pipelines/publish.py): only then does the dashboard see its numbers.
 """
 
 import json
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 import sqlalchemy as sa
-from dagster_dbt import DagsterDbtTranslator, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, dbt_assets
 
-from pipelines.build import BuildPlan, downstream_models, record_build_end, record_build_start
+from config.settings import get_settings
+from pipelines.build import (
+    BuildPlan,
+    dbt_failure_message,
+    downstream_models,
+    record_build_end,
+    record_build_start,
+)
 from pipelines.defs.resources import DBT_PROJECT, WarehouseResource
+from pipelines.publish import publish_build
 
 
 class WarehouseLocationTranslator(DagsterDbtTranslator):
@@ -99,14 +109,41 @@ def dbt_models(context: dg.AssetExecutionContext, config: DbtBuildConfig, wareho
     with engine.connect() as lock:
         lock.execute(sa.text("select pg_advisory_lock(ops.build_lock_key())"))
         build_id = record_build_start(engine, plan, context.run.run_id)
-        succeeded = False
+        started = time.time()
+        invocation = None
+        failure_message: str | None = "The build was interrupted before it ended."
         try:
-            yield from warehouse.dbt_cli(plan.dbt_args(), context=context).stream()
-            succeeded = True
+            invocation = warehouse.dbt_cli(plan.dbt_args(), context=context)
+            yield from invocation.stream()
+            publication = publish_build(engine, build_id, plan, get_settings().dashboard_db_role)
+            context.log.info(
+                f"published dbt invocation {publication.dbt_invocation_id} (profile {publication.calc_profile}): "
+                f"{publication.rows_copied} rows of {publication.tables_copied} tables"
+            )
+            failure_message = None
+        except Exception as error:
+            failure_message = dbt_failure_message(_run_results(invocation, started), error)
+            raise
         finally:
-            record_build_end(engine, build_id, succeeded=succeeded)
+            record_build_end(
+                engine,
+                build_id,
+                failure_message=failure_message,
+                run_results=_run_results(invocation, started),
+                project_dir=DBT_PROJECT.project_dir,
+            )
             lock.execute(sa.text("select pg_advisory_unlock(ops.build_lock_key())"))
     engine.dispose()
+
+
+def _run_results(invocation: DbtCliInvocation | None, started: float) -> dict | None:
+    """This build's run_results.json, if dbt got as far as writing it (the target folder is shared by builds)."""
+    if invocation is None:
+        return None
+    path = invocation.target_path / "run_results.json"
+    if not path.exists() or path.stat().st_mtime < started:
+        return None
+    return invocation.get_artifact("run_results.json")
 
 
 def partition_selection(plan: BuildPlan) -> list[dg.AssetKey]:

@@ -1,6 +1,7 @@
 """Dashboard tests against a warehouse where the pipeline has run (`warehouse_url`, tests/integration).
 
-The expected numbers are computed here with SQL written independently of dashboard/data/queries.py.
+The expected numbers are computed here with SQL written independently of dashboard/data/queries.py; a subtree's
+totals in `subtree.py`, from marts.fct_emissions with the rule of METHODOLOGY.md §2.4, apart from dbt's reporting.
 """
 
 import time
@@ -9,9 +10,12 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1.element_tree import DownloadButton
 
 from config.settings import get_settings
 from dashboard.auth import ScopeKind, load_role_config
+from tests.integration.dashboard.subtree import subtree_headline_t_co2e
 
 
 @dataclass(frozen=True)
@@ -24,8 +28,10 @@ class LabPair:
     visible_travel_t_co2e: float
     hidden_unit_id: str
     hidden_t_co2e: float
+    # The institution's id and headline total: its labs' footprint without the internal reallocation (§2.4).
+    institution_unit_id: str
     institution_t_co2e: float
-    # The school (level 2) of the visible lab, and the headline total of its labs.
+    # The school (level 2) of the visible lab, and its headline total (internal reallocation left out).
     visible_school_unit_id: str
     school_t_co2e: float
 
@@ -57,6 +63,9 @@ def lab_pair(warehouse_url: str) -> LabPair:
             """),
             {"year": reporting_year},
         ).all()
+        institution_unit_id = connection.execute(
+            sa.text("select unit_id from marts.dim_units where parent_unit_id is null")
+        ).scalar_one()
     engine.dispose()
     assert len(labs) >= 2, "the warehouse needs two labs with a footprint in its latest year"
     visible, hidden = labs[0], labs[-1]
@@ -67,9 +76,10 @@ def lab_pair(warehouse_url: str) -> LabPair:
         visible_travel_t_co2e=visible.travel_t_co2e or 0.0,
         hidden_unit_id=hidden.unit_id,
         hidden_t_co2e=hidden.t_co2e,
-        institution_t_co2e=sum(lab.t_co2e for lab in labs),
+        institution_unit_id=institution_unit_id,
+        institution_t_co2e=subtree_headline_t_co2e(warehouse_url, institution_unit_id, reporting_year),
         visible_school_unit_id=visible.school_unit_id,
-        school_t_co2e=sum(lab.t_co2e for lab in labs if lab.school_unit_id == visible.school_unit_id),
+        school_t_co2e=subtree_headline_t_co2e(warehouse_url, visible.school_unit_id, reporting_year),
     )
 
 
@@ -138,3 +148,30 @@ def unit_manager_user(lab_pair: LabPair) -> dict:
         "groups": [_group_for(ScopeKind.CLAIMED_UNITS)],
         unit_claim: [lab_pair.visible_unit_id],
     }
+
+
+@dataclass(frozen=True)
+class Download:
+    file_name: str
+    data: bytes
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> Callable[[DownloadButton], Download]:
+    """The file behind a download button, built as a click builds it: the pages pass a callable as `data`,
+    which Streamlit keeps until the button is clicked (dashboard/tables.py, the overview's PDF)."""
+    on_click: dict[str, tuple[str | None, Callable[[], bytes]]] = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = register(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+        on_click[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+
+    def download(button: DownloadButton) -> Download:
+        file_name, build = on_click[button.proto.deferred_file_id]
+        return Download(file_name=file_name, data=build())
+
+    return download

@@ -6,17 +6,13 @@ The expected numbers come from SQL written here, independently of dashboard/data
 import io
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import DownloadButton
 
 from config.settings import get_settings
 from dashboard.auth import PageName, load_role_config, viewer_from_claims
@@ -252,33 +248,6 @@ def test_the_travel_page_of_a_unit_manager_adds_up_to_their_lab_total(
     planes = float(metric_value(app, "Planes (t CO2e)").replace(",", ""))
     trains = float(metric_value(app, "Trains (t CO2e)").replace(",", ""))
     assert planes + trains == pytest.approx(lab_pair.visible_travel_t_co2e, abs=0.01)
-
-
-@dataclass(frozen=True)
-class Download:
-    file_name: str
-    data: bytes
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> Callable[[DownloadButton], Download]:
-    """The file behind a download button, built as a click builds it: the pages pass a callable as `data`,
-    which Streamlit keeps until the button is clicked (dashboard/tables.py, the overview's PDF)."""
-    on_click: dict[str, tuple[str | None, Callable[[], bytes]]] = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = register(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-        on_click[file_id] = (file_name, data_callable)
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-
-    def download(button: DownloadButton) -> Download:
-        file_name, build = on_click[button.proto.deferred_file_id]
-        return Download(file_name=file_name, data=build())
-
-    return download
 
 
 @pytest.mark.parametrize("page", list(PageName))

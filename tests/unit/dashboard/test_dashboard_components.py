@@ -44,9 +44,23 @@ def footprint() -> pd.DataFrame:
             "is_additional_category": [False, False, False, False],
             "t_co2e": [20.0, 21.0, 0.3, 4.0],
             "sigma_t_co2e": [None, 3.0, None, 4.0],
-            "t_co2e_with_sigma": [0.0, 21.0, 0.0, 4.0],
             "override_t_co2e": [0.0, 2.53, 0.0, None],
             "activity_row_count": [10, 11, 4, 3],
+        }
+    )
+
+
+@pytest.fixture
+def totals() -> pd.DataFrame:
+    """The subtree's headline per year as dbt sums it (rpt_footprint__subtree_year, module `all`)."""
+    return pd.DataFrame(
+        {
+            "reporting_year": [2024, 2025],
+            "t_co2e": [20.0, 25.3],
+            "sigma_t_co2e": [None, 5.0],
+            "ci95_low_t_co2e": [None, 15.5],
+            "ci95_high_t_co2e": [None, 35.1],
+            "internal_reallocation_t_co2e": [0.0, 1.2],
         }
     )
 
@@ -118,8 +132,8 @@ def test_car_km_equivalent_of_1000_kg_is_3340_km():
     assert round(car_km_equivalent(1000.0), -1) == 3340
 
 
-def test_headline_sums_the_year_and_compares_with_the_previous_one(footprint, headcount):
-    headline = headline_for_year(footprint, headcount, 2025)
+def test_headline_sums_the_year_and_compares_with_the_previous_one(footprint, totals, headcount):
+    headline = headline_for_year(footprint, totals, headcount, 2025)
 
     assert headline.t_co2e == pytest.approx(25.3)
     assert headline.change_t_co2e == pytest.approx(5.3)
@@ -128,12 +142,12 @@ def test_headline_sums_the_year_and_compares_with_the_previous_one(footprint, he
     assert headline.car_km_equivalent == pytest.approx(25300 / 0.2996)
 
 
-def test_headline_of_the_first_year_has_no_change(footprint, headcount):
-    assert headline_for_year(footprint, headcount, 2024).change_t_co2e is None
+def test_headline_of_the_first_year_has_no_change(footprint, totals, headcount):
+    assert headline_for_year(footprint, totals, headcount, 2024).change_t_co2e is None
 
 
-def test_intensity_by_year_divides_sums_of_each_year(footprint, headcount):
-    years = intensity_by_year(footprint, headcount)
+def test_intensity_by_year_divides_sums_of_each_year(totals, headcount):
+    years = intensity_by_year(totals, headcount)
 
     assert years["reporting_year"].tolist() == [2024, 2025]
     assert years["t_co2e_per_fte"].tolist() == pytest.approx([2.0, 25.3 / 12.4])
@@ -174,9 +188,9 @@ LINES = (
 
 
 def test_intensity_chart_draws_each_per_person_line_as_its_own_dashed_trace_named_after_its_source(
-    footprint, headcount
+    totals, headcount
 ):
-    figure = intensity_against_per_person_lines(intensity_by_year(footprint, headcount), LINES, EN)
+    figure = intensity_against_per_person_lines(intensity_by_year(totals, headcount), LINES, EN)
 
     bars, reference, budget = figure.data
     assert bars.type == "bar" and list(bars.x) == ["2024", "2025"]
@@ -194,8 +208,8 @@ def test_the_per_person_note_names_each_lines_source_and_year_and_calls_the_comp
     assert "Konvention" in note
 
 
-def test_the_intensity_summary_states_the_per_person_lines(footprint, headcount):
-    summary = intensity_summary(intensity_by_year(footprint, headcount), LINES, EN)
+def test_the_intensity_summary_states_the_per_person_lines(totals, headcount):
+    summary = intensity_summary(intensity_by_year(totals, headcount), LINES, EN)
 
     assert summary.endswith("1.4 t per person: IPCC AR6 budget, 1.5 °C.")
 
@@ -268,7 +282,6 @@ def footprint_with_additional(footprint) -> pd.DataFrame:
             "is_additional_category": [True],
             "t_co2e": [7.5],
             "sigma_t_co2e": [None],
-            "t_co2e_with_sigma": [0.0],
             "override_t_co2e": [0.0],
             "activity_row_count": [12],
         }
@@ -277,27 +290,36 @@ def footprint_with_additional(footprint) -> pd.DataFrame:
 
 
 def test_additional_categories_stay_out_of_the_headline_and_its_intensity(
-    footprint_with_additional, headcount
+    footprint_with_additional, totals, headcount
 ):
-    headline = headline_for_year(footprint_with_additional, headcount, 2025)
+    headline = headline_for_year(footprint_with_additional, totals, headcount, 2025)
 
     assert headline.t_co2e == pytest.approx(25.3)
     assert headline.additional_t_co2e == pytest.approx(7.5)
     assert round(headline.t_co2e_per_fte, 2) == 2.04
-    assert intensity_by_year(footprint_with_additional, headcount)["t_co2e"].tolist() == pytest.approx(
-        [20.0, 25.3]
-    )
+    assert intensity_by_year(totals, headcount)["t_co2e"].tolist() == pytest.approx([20.0, 25.3])
 
 
-def test_the_sigma_of_a_total_combines_the_groups_in_quadrature_and_is_none_without_any(footprint, headcount):
-    headline = headline_for_year(footprint, headcount, 2025)
+def test_the_headline_takes_total_sigma_interval_and_reallocation_from_the_dbt_total(
+    footprint, totals, headcount
+):
+    headline = headline_for_year(footprint, totals, headcount, 2025)
 
-    assert headline.sigma_t_co2e == pytest.approx(5.0)
+    assert (headline.t_co2e, headline.sigma_t_co2e) == pytest.approx((25.3, 5.0))
+    assert (headline.ci95_low_t_co2e, headline.ci95_high_t_co2e) == pytest.approx((15.5, 35.1))
+    assert headline.internal_reallocation_t_co2e == pytest.approx(1.2)
+    assert headline_for_year(footprint, totals, headcount, 2024).ci95_low_t_co2e is None
+
+
+def test_the_sigma_of_groups_combines_them_in_quadrature_and_is_none_without_any(footprint):
+    assert combined_sigma_t_co2e(footprint[footprint["reporting_year"] == 2025]) == pytest.approx(5.0)
     assert combined_sigma_t_co2e(footprint.assign(sigma_t_co2e=None)) is None
 
 
-def test_the_year_on_year_change_is_also_a_share_of_the_previous_year(footprint, headcount):
-    assert headline_for_year(footprint, headcount, 2025).change_share == pytest.approx(25.3 / 20.0 - 1)
+def test_the_year_on_year_change_is_also_a_share_of_the_previous_year(footprint, totals, headcount):
+    assert headline_for_year(footprint, totals, headcount, 2025).change_share == pytest.approx(
+        25.3 / 20.0 - 1
+    )
 
 
 def test_the_breakdown_runs_from_scope_to_module_to_submodule_with_values_on_leaves_only(footprint):

@@ -40,6 +40,9 @@ def report() -> UnitReport:
         override_t_co2e=0.5,
         additional_t_co2e=3.0,
         sigma_t_co2e=2.5,
+        ci95_low_t_co2e=20.4,
+        ci95_high_t_co2e=30.2,
+        internal_reallocation_t_co2e=0.0,
     )
     return UnitReport("LESP · Laboratoire d'études", 2025, "build-42", headline, breakdown, factor_sets)
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.build import BuildPlan, dbt_project_sha256, downstream_models
+from pipelines.build import (
+    BuildPlan,
+    calc_profile,
+    dbt_failure_message,
+    dbt_project_sha256,
+    downstream_models,
+)
 
 MODELS = Path(__file__).parents[3] / "dbt" / "models"
 INCREMENTAL_FOLDERS = {"intermediate"}
@@ -104,3 +110,38 @@ def test_the_build_id_is_published_after_every_reporting_model():
     sql = (MODELS / "reporting" / "rpt_build__latest.sql").read_text()
     others = {path.stem for path in (MODELS / "reporting").glob("*.sql")} - {"rpt_build__latest"}
     assert others <= set(re.findall(r'"(rpt_[a-z_]+)"', sql))
+
+
+def test_a_failed_builds_message_names_each_failed_dbt_node_with_dbts_message():
+    run_results = {
+        "results": [
+            {"unique_id": "model.co2calc.rpt_units", "status": "success", "message": "SELECT 9"},
+            {
+                "unique_id": "model.co2calc.rpt_travel__routes",
+                "status": "error",
+                "message": "The source and target schemas on this incremental model are out of sync!\n  More",
+            },
+            {"unique_id": "test.co2calc.not_null_x", "status": "fail", "message": "Got 3 results"},
+        ]
+    }
+
+    assert dbt_failure_message(run_results, RuntimeError("dbt exited 1")) == (
+        "model.co2calc.rpt_travel__routes: The source and target schemas on this incremental model are out of "
+        "sync! More\ntest.co2calc.not_null_x: Got 3 results"
+    )
+
+
+def test_a_build_that_failed_before_dbt_wrote_its_results_keeps_the_error():
+    assert (
+        dbt_failure_message(None, RuntimeError("could not connect\n to server"))
+        == "could not connect to server"
+    )
+
+
+def test_a_builds_profile_is_its_dbt_vars_else_the_headline_default():
+    project_dir = MODELS.parent
+
+    assert calc_profile({"args": {"vars": {"calc_profile": "defra_rf"}}}, project_dir) == "defra_rf"
+    assert calc_profile({"args": {"vars": "{calc_profile: refcalc_compat}"}}, project_dir) == "refcalc_compat"
+    # METHODOLOGY.md §4.3 / dbt/README.md: ch_default is the headline profile.
+    assert calc_profile({"args": {"vars": {}}}, project_dir) == "ch_default"
