@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings
+from ingest.migrate import migrate
 from pipelines.local_postgres import LocalPostgres, free_port
 from pipelines.run import run_pipeline
 
@@ -85,12 +86,17 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def create_database(server_url: str, prefix: str) -> str:
+    """A new database on the server, migrated (`co2calc migrate`) as every deploy's is before its first load."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'create database "{name}"')
     admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    engine = sa.create_engine(url)
+    migrate(engine, applied_by="tests")
+    engine.dispose()
+    return url
 
 
 def drop_database(server_url: str, database_url: str) -> None:

@@ -1,5 +1,6 @@
--- Tables written by ingest. Idempotent: run before every load.
--- raw.*: not here; ingest.load.raw_tables_ddl creates them after this file from the contracts (ingest/contracts.py).
+-- Migration 1: the tables written by ingest, as ensure_schema ran them before every load until migrations
+-- (ingest/migrate.py). Idempotent, so it also brings a warehouse made before migrations to version 1.
+-- raw.*: not here; ingest.migrate.raw_tables_ddl creates them after the migrations, from the contracts (ingest/contracts.py).
 create schema if not exists raw;
 create schema if not exists ops;
 create schema if not exists reference;
@@ -283,7 +284,7 @@ $$;
 -- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not
 -- `raw` (rows with person ids), not ops.person_key_secrets (which would make person_key reversible). Created
 -- without login when missing; in compose the dashboard's login role is granted it (deploy/postgres/init/).
--- quote_ident rather than format(): ensure_schema runs this file through the driver, which reads a percent
+-- quote_ident rather than format(): `co2calc migrate` runs this file through the driver, which reads a percent
 -- sign anywhere in it, comments included, as a parameter marker.
 create or replace function ops.grant_steward_role(steward_role text) returns void language plpgsql as $$
 begin
