@@ -1,6 +1,6 @@
 """The latest successful load of a delivered-file source or of a feed, for the freshness checks.
 
-Read from the view `ops.latest_successful_loads` (sql/schema.sql), which says what successful means; the
+Read from the view `ops.latest_successful_loads` (sql/migrations/), which says what successful means; the
 data-quality page reads the same view. A file source counts its files only: a feed's batches of the same
 source arrive on the feed's cadence and are judged as the feed.
 """
