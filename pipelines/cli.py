@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
@@ -32,12 +33,16 @@ def failure_sentence(error: BaseException) -> str:
             reason = (
                 str(cause.orig).strip().splitlines()[0] if cause.orig is not None else type(cause).__name__
             )
-            if isinstance(cause, sa.exc.OperationalError | sa.exc.InterfaceError):
+            if getattr(cause.orig, "pgcode", None) is None and isinstance(
+                cause, sa.exc.OperationalError | sa.exc.InterfaceError
+            ):
                 return (
-                    f"the warehouse database stopped answering ({reason}); what the command had not committed was "
-                    "rolled back: run it again once PostgreSQL answers"
+                    f"the warehouse database does not answer ({reason}); the command's open transaction was rolled "
+                    "back: run it again once PostgreSQL answers"
                 )
-            return f"the warehouse database refused the command ({reason}); nothing of it was committed"
+            return (
+                f"the warehouse database refused the command ({reason}); its open transaction was rolled back"
+            )
     first = causes[0]
     reason = str(first).strip().splitlines()[0] if str(first).strip() else "no message"
     return f"{type(first).__name__}: {reason}"
@@ -55,8 +60,10 @@ class OneSentenceErrors(TyperGroup):
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            errors.print(f"[red]co2calc {ctx.invoked_subcommand}: {failure_sentence(error)}[/red]")
-            errors.print("(co2calc --debug shows the traceback)", style="dim")
+            errors.print(
+                f"[red]co2calc {ctx.invoked_subcommand}: {escape(failure_sentence(error))}[/red] "
+                f"(co2calc --debug {ctx.invoked_subcommand} … prints the traceback)",
+            )
             raise typer.Exit(1) from None
 
 
