@@ -1,6 +1,9 @@
 """`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, purge old data, serve the demo."""
 
+import logging
+import sys
 from pathlib import Path
+from types import TracebackType
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +24,7 @@ def failure_sentence(error: BaseException) -> str:
     import sqlalchemy as sa
 
     from ingest.migrate import MigrationError, SchemaBehind
+    from pipelines.warehouse import is_transient_database_error
 
     causes = []
     while error is not None and error not in causes:
@@ -33,12 +37,10 @@ def failure_sentence(error: BaseException) -> str:
             reason = (
                 str(cause.orig).strip().splitlines()[0] if cause.orig is not None else type(cause).__name__
             )
-            if getattr(cause.orig, "pgcode", None) is None and isinstance(
-                cause, sa.exc.OperationalError | sa.exc.InterfaceError
-            ):
+            if is_transient_database_error(cause):
                 return (
-                    f"the warehouse database does not answer ({reason}); the command's open transaction was rolled "
-                    "back: run it again once PostgreSQL answers"
+                    f"the warehouse database stopped answering or gave up ({reason}); the command's open transaction "
+                    "was rolled back: run it again once PostgreSQL answers"
                 )
             return (
                 f"the warehouse database refused the command ({reason}); its open transaction was rolled back"
@@ -53,18 +55,34 @@ class OneSentenceErrors(TyperGroup):
     (issue 11: a database that went away gave a 235-line traceback from `co2calc ingest`)."""
 
     def invoke(self, ctx: typer.Context) -> Any:
+        if ctx.params.get("debug"):
+            return super().invoke(ctx)
+        # psycopg2 prints an error of its writer thread through sys.excepthook when the server goes away mid-COPY
+        # (an AdminShutdown, then a SystemError of its own): kept for --debug, not printed beside the sentence.
+        printed_by_default = sys.excepthook
+        sys.excepthook = _only_with_debug
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except Exception as error:
-            if ctx.params.get("debug"):
-                raise
             errors.print(
                 f"[red]co2calc {ctx.invoked_subcommand}: {escape(failure_sentence(error))}[/red] "
                 f"(co2calc --debug {ctx.invoked_subcommand} … prints the traceback)",
             )
             raise typer.Exit(1) from None
+        finally:
+            sys.excepthook = printed_by_default
+
+
+def _only_with_debug(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    """An error a library reports outside the command's own flow: logged at debug level, not printed (run with
+    --debug to see it)."""
+    logging.getLogger(__name__).debug(
+        "reported outside the command's flow", exc_info=(kind, error, traceback)
+    )
 
 
 # Tracebacks without local variables: they hold whole data frames (and personal data).
