@@ -26,9 +26,16 @@ FLIGHTS_HEADER = "unit_institutional_id,origin_iata,destination_iata,user_instit
 
 
 def flights_file(
-    path: Path, rows: int, *, version: str = "v1", unit: str | None = None, year: int = 2025
+    path: Path,
+    rows: int,
+    *,
+    version: str = "v1",
+    unit: str | None = None,
+    year: int = 2025,
+    unknown_airports: int = 0,
 ) -> Path:
-    """`rows` valid flights of `year` (all accepted), with `version` in every note so two versions differ; an
+    """`rows` valid flights of `year`, with `version` in every note so two versions differ, then `unknown_airports`
+    flights to an airport that does not exist (refused, TRAVEL_UNKNOWN_IATA: the load writes ops.rejects too); an
     end-user file (no unit column) when `unit` is given."""
     lines = []
     for n in range(rows):
@@ -42,6 +49,19 @@ def flights_file(
             "1",
             "economy",
             f"{version} {n}",
+            "",
+        ]
+        lines.append(",".join(cells[1:] if unit else cells))
+    for n in range(unknown_airports):
+        cells = [
+            unit or LABS[0],
+            "GVA",
+            "QQQ",
+            "150000",
+            f"{year}-01-01",
+            "1",
+            "economy",
+            f"{version} bad {n}",
             "",
         ]
         lines.append(",".join(cells[1:] if unit else cells))
