@@ -19,8 +19,10 @@ from pipelines.build import BuildPlan
 from pipelines.runtime import dagster_instance, ensure_dbt_manifest
 from pipelines.warehouse import engine_for
 
-# The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The console shows the CLI's own steps, and a failure as one sentence (pipelines/cli.py); Dagster's event log stays
+# complete in the instance (and its UI), and every event with its traceback in the JSON run log (runtime.py). At
+# WARNING, a database that went away mid-run printed about 2,400 lines of step failures (issue 11).
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass(frozen=True)

@@ -70,9 +70,9 @@ def flights_file(
     return path
 
 
-def co2calc(database_url: str, *args: str) -> subprocess.Popen:
-    """`co2calc ARGS` started in its own process against `database_url`."""
-    env = {**os.environ, "CO2CALC_DATABASE_URL": database_url, "COLUMNS": "200"}
+def co2calc(database_url: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`co2calc ARGS` started in its own process against `database_url` (and the variables `env`)."""
+    env = {**os.environ, "CO2CALC_DATABASE_URL": database_url, "COLUMNS": "200", **(env or {})}
     return subprocess.Popen(
         [CO2CALC, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -215,3 +215,31 @@ def test_a_database_that_does_not_answer_is_one_sentence_and_debug_prints_the_tr
     )
     assert returncode == 1
     assert "Traceback" in stderr and "psycopg2.OperationalError" in stderr
+
+
+def test_postgresql_stopped_mid_run_is_one_sentence_and_the_rerun_loads_every_row_once(tmp_path):
+    server = LocalPostgres(tmp_path / "pgdata", free_port()).start()
+    data = tmp_path / "delivered"
+    data.mkdir()
+    (data / "units.csv").write_bytes((FIXTURES / "units/small_institution.csv").read_bytes())
+    flights_file(data / "travel_planes_2025.csv", BIG_FILE_ROWS)
+    run_env = {"CO2CALC_STATE_DIR": str(tmp_path / "state")}
+    try:
+        process = co2calc(server.url, "run", "--data", str(data), env=run_env)
+        wait_for_copy(server.url, "raw.travel_planes", timeout_s=50)
+        server.stop()
+        returncode, _stdout, stderr = finish(process, timeout_s=55)
+
+        assert returncode == 1
+        assert "the warehouse database stopped answering or gave up (" in one_sentence(stderr)
+
+        server.start()
+        assert raw_count(server.url, "raw.travel_planes") == 0
+        returncode, _stdout, stderr = finish(
+            ingest(server.url, data / "travel_planes_2025.csv", "travel_planes")
+        )
+        assert returncode == 0, stderr
+        assert raw_count(server.url, "raw.travel_planes") == BIG_FILE_ROWS
+        assert ledger_violations(server.url) == []
+    finally:
+        server.destroy()
