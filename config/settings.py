@@ -5,7 +5,9 @@ prefix `CO2CALC_` (for example `CO2CALC_DATABASE_URL`). Nothing else in the code
 `os.environ`: other modules take a `Settings` object, usually from `get_settings()`.
 """
 
+import math
 import os
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +32,26 @@ def _require_driver(url: str | None) -> str | None:
 # Public demo values: fine against the local demo provider, refused against a real one (see below).
 DEMO_OIDC_CLIENT_SECRET = "co2calc-demo-secret"
 DEMO_OIDC_COOKIE_SECRET = "co2calc-demo-cookie-secret-change-me"
+# What the example files and tutorials put where a secret goes: never a secret.
+PLACEHOLDER_MARKS = ("change-me", "changeme", "change_me", "placeholder", "example", "your-", "xxxx")
+# The cookie secret signs every login session: at least 32 characters and 128 bits by the entropy of its own
+# characters (`python -c "import secrets; print(secrets.token_urlsafe(32))"` gives 43 characters, ~220 bits).
+COOKIE_SECRET_MIN_CHARACTERS = 32
+COOKIE_SECRET_MIN_BITS = 128
+
+
+def estimated_entropy_bits(secret: str) -> float:
+    """Shannon entropy of the secret's own character frequencies, times its length: a floor for what a guesser
+    must search when the secret came from a generator, and near zero for repeated or dictionary-like strings."""
+    counts = Counter(secret)
+    return -sum(n * math.log2(n / len(secret)) for n in counts.values())
+
+
+def _is_placeholder(secret: str) -> bool:
+    lowered = secret.lower()
+    return secret in (DEMO_OIDC_CLIENT_SECRET, DEMO_OIDC_COOKIE_SECRET) or any(
+        mark in lowered for mark in PLACEHOLDER_MARKS
+    )
 
 
 class Settings(BaseSettings):
@@ -91,8 +113,12 @@ class Settings(BaseSettings):
     # How often each source and feed is expected to arrive (freshness checks, the data-quality page).
     cadences_file: Path = CONFIG_DIR / "cadences.yaml"
 
-    # Dashboard login (OpenID Connect through st.login). Unset metadata URL: the demo provider on `oidc_port`.
+    # Dashboard login (OpenID Connect through st.login): the provider's metadata URL, or, for the demo only,
+    # `oidc_demo_provider` (the oidc-provider-mock on `oidc_port` that `co2calc demo` and `co2calc dashboard`
+    # start and turn this on for). Neither: the dashboard refuses to start, rather than trust whatever answers
+    # on the demo port.
     oidc_metadata_url: str | None = None
+    oidc_demo_provider: bool = False
     oidc_client_id: str = "co2calc-dashboard"
     oidc_client_secret: str = DEMO_OIDC_CLIENT_SECRET
     oidc_cookie_secret: str = DEMO_OIDC_COOKIE_SECRET
@@ -135,11 +161,34 @@ class Settings(BaseSettings):
     dashboard_cache_max_entries: int = 256
 
     @model_validator(mode="after")
-    def _no_demo_cookie_secret_with_a_real_provider(self) -> "Settings":
-        # The cookie secret signs the login session: a value published in this repository would let anyone
-        # forge one, so a real provider (a configured metadata URL) needs a secret of its own.
-        if self.oidc_metadata_url is not None and self.oidc_cookie_secret == DEMO_OIDC_COOKIE_SECRET:
-            raise ValueError("CO2CALC_OIDC_COOKIE_SECRET must be set when CO2CALC_OIDC_METADATA_URL is")
+    def _login_secrets_of_this_deployment(self) -> "Settings":
+        # The cookie secret signs the login session: a value published in this repository or an example file,
+        # or one short or repetitive enough to guess, would let anyone forge a session of any role. The client
+        # secret proves the dashboard to the provider. With the demo provider (no metadata URL) both are the
+        # demo's; with a real provider both must be this deployment's own.
+        if self.oidc_metadata_url is None:
+            return self
+        cookie = self.oidc_cookie_secret
+        if _is_placeholder(cookie):
+            raise ValueError(
+                "CO2CALC_OIDC_COOKIE_SECRET must be set to a secret of this deployment when "
+                "CO2CALC_OIDC_METADATA_URL is (it holds the demo's or an example's value)"
+            )
+        if (
+            len(cookie) < COOKIE_SECRET_MIN_CHARACTERS
+            or estimated_entropy_bits(cookie) < COOKIE_SECRET_MIN_BITS
+        ):
+            raise ValueError(
+                f"CO2CALC_OIDC_COOKIE_SECRET is too weak: it needs at least {COOKIE_SECRET_MIN_CHARACTERS} "
+                f"characters and {COOKIE_SECRET_MIN_BITS} bits of entropy (it has {len(cookie)} characters, "
+                f"~{estimated_entropy_bits(cookie):.0f} bits); generate one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+            )
+        if _is_placeholder(self.oidc_client_secret):
+            raise ValueError(
+                "CO2CALC_OIDC_CLIENT_SECRET must be the secret your provider issued for the dashboard when "
+                "CO2CALC_OIDC_METADATA_URL is set (it holds the demo's or an example's value)"
+            )
         return self
 
     @field_validator(
@@ -180,7 +229,14 @@ class Settings(BaseSettings):
 
     @property
     def oidc_server_metadata_url(self) -> str:
-        return self.oidc_metadata_url or f"http://127.0.0.1:{self.oidc_port}/.well-known/openid-configuration"
+        if self.oidc_metadata_url is not None:
+            return self.oidc_metadata_url
+        if self.oidc_demo_provider:
+            return f"http://127.0.0.1:{self.oidc_port}/.well-known/openid-configuration"
+        raise ValueError(
+            "no login provider: set CO2CALC_OIDC_METADATA_URL to your OpenID provider's metadata URL "
+            "(or CO2CALC_OIDC_DEMO_PROVIDER=true to log in through the demo provider on this machine)"
+        )
 
     @property
     def dashboard_redirect_uri(self) -> str:

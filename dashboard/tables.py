@@ -4,6 +4,7 @@ The CSV header is the frame's column names, which carry their units (`t_co2e`, `
 where the page shows short labels; numbers go out unrounded, where the page rounds them for reading.
 """
 
+import re
 from collections.abc import Mapping
 from functools import partial
 
@@ -17,8 +18,28 @@ from dashboard.i18n import Translator
 CSV_ENCODING = "utf-8-sig"
 
 
+# A cell a spreadsheet would run as a formula (OWASP, "CSV injection"): `=`, `+`, `-`, `@`, a tab or a carriage
+# return first. Text from uploaded files (unit names, route names, a refused row's cells) reaches the exports.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A number as written (`-12.5`, `+41`, `-1,5`, `1e-3`) starts with a sign and stays a number.
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def neutralised_cell(value: object) -> object:
+    """The cell as a spreadsheet shows it but never runs it: a leading apostrophe before a formula's start."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def without_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell neutralised; numbers, dates and empty cells as they are."""
+    text_columns = [name for name in frame.columns if not pd.api.types.is_numeric_dtype(frame[name])]
+    return frame.assign(**{name: frame[name].map(neutralised_cell) for name in text_columns})
+
+
 def table_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode(CSV_ENCODING)
+    return without_formulas(frame).to_csv(index=False).encode(CSV_ENCODING)
 
 
 def show_table(

@@ -99,6 +99,13 @@ def start_login_provider(supervisor: Supervisor, settings: Settings, env: dict[s
     )
 
 
+def start_dashboard_with_demo_login(supervisor: Supervisor, settings: Settings, env: dict[str, str]) -> None:
+    """The demo login provider, then the dashboard logging in through it (through the configured provider
+    instead when CO2CALC_OIDC_METADATA_URL names one)."""
+    start_login_provider(supervisor, settings, env)
+    start_dashboard(supervisor, settings.model_copy(update={"oidc_demo_provider": True}), env)
+
+
 def start_dashboard(supervisor: Supervisor, settings: Settings, env: dict[str, str]) -> None:
     from dashboard.runtime import streamlit_command, write_streamlit_secrets
 
@@ -158,8 +165,7 @@ def serve_dashboard(settings: Settings, database_url: str, console: Console) -> 
     """The dashboard and the demo login provider, until Ctrl-C."""
 
     def start(supervisor: Supervisor, env: dict[str, str]) -> None:
-        start_login_provider(supervisor, settings, env)
-        start_dashboard(supervisor, settings, env)
+        start_dashboard_with_demo_login(supervisor, settings, env)
         console.print(f"Dashboard: http://127.0.0.1:{settings.dashboard_port}  (Ctrl-C stops it)")
         print_demo_users(console, settings)
 
@@ -216,8 +222,7 @@ def run_demo(settings: Settings, console: Console) -> int:
         env = child_env(settings, database_url)
         # The login provider and the dashboard only read: they start while the pipeline runs. Dagster waits
         # for it, since both write the same local instance storage.
-        start_login_provider(supervisor, settings, env)
-        start_dashboard(supervisor, settings, env)
+        start_dashboard_with_demo_login(supervisor, settings, env)
         run_pipeline(settings, database_url, data, on_step=lambda step: console.print(f"· {step}"))
         print_totals(console, database_url)
         start_dagster(supervisor, settings, env)

@@ -1,22 +1,20 @@
 """The whole pipeline in-process, through the same Dagster assets the daemon runs.
 
 The schema's migrations first (ingest/migrate.py), then reference data, then the units file (other sources check
-their units against it), then every other delivered file of the folder, each year's files as one run of their raw assets, then the build of what
-changed (every model the first time; nothing when every file was loaded before, as in a second demo run).
-Each run is recorded in the local Dagster instance, so the UI shows the history.
+their units against it), then every other delivered file of the folder, each year's files as one run of their raw
+assets, then the build of what changed (every model the first time; nothing when every file was loaded before, as
+in a second demo run). Each run is recorded in the local Dagster instance, so the UI shows the history.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
-
 from config.settings import Settings
 from ingest.contracts import SOURCES, source_for_file
 from ingest.migrate import describe_migration, migrate
 from pipelines.build import BuildPlan
-from pipelines.runtime import dagster_instance, ensure_dbt_manifest
+from pipelines.runtime import dagster_instance, ensure_dbt_manifest, run_assets
 from pipelines.warehouse import engine_for
 
 # The console shows the CLI's own steps, and a failure as one sentence (pipelines/cli.py); Dagster's event log stays
@@ -98,7 +96,13 @@ def run_pipeline(
     resources = {"warehouse": WarehouseResource(database_url=database_url)}
     instance = dagster_instance(settings)
     on_step("reference data")
-    dg.materialize([reference_data], resources=resources, instance=instance, run_config=QUIET_CONSOLE)
+    run_assets(
+        "cli_reference_data",
+        [reference_data],
+        resources=resources,
+        instance=instance,
+        run_config=QUIET_CONSOLE,
+    )
     file_runs = []
     routed, unrouted = delivered_files(folder)
     for path in unrouted:
@@ -107,7 +111,8 @@ def run_pipeline(
         for path, _source_code, _year in batch:
             on_step(f"{path.name}")
         assets = [RAW_ASSETS[source_code] for _path, source_code, _year in batch]
-        result = dg.materialize(
+        result = run_assets(
+            "cli_raw_load",
             assets,
             resources=resources,
             instance=instance,
@@ -142,7 +147,8 @@ def build_models(settings: Settings, database_url: str, *, full: bool = False) -
     plan = warehouse.plan_build(full=full)
     if plan.is_empty:
         return plan
-    dg.materialize(
+    run_assets(
+        "cli_dbt_build",
         [dbt_models],
         selection=None if plan.is_full else partition_selection(plan),
         resources={"warehouse": warehouse},

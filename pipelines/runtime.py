@@ -1,12 +1,15 @@
 """What the CLI needs to run the pipeline on this machine: a database, a dbt manifest, a Dagster instance."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 import yaml
 from dagster._core.instance.ref import InstanceRef
 
@@ -21,6 +24,16 @@ RUN_LOG_FILE = "logs/runs.jsonl"
 warnings.filterwarnings(
     "ignore", message="Handling yaml-defined logging configuration", category=dg.BetaWarning
 )
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_commits_without_fsync(dbapi_connection, _connection_record) -> None:
+    """The local Dagster instance keeps runs and events in SQLite files (WAL mode) and commits for each event,
+    several per dbt node, each waiting for an fsync by default. `synchronous = normal` is SQLite's advice for WAL:
+    the files stay consistent, a power cut may lose the last events, and commits do not wait for the disk. The
+    warehouse is PostgreSQL: only Dagster's files are SQLite."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("pragma synchronous = normal")
 
 
 def embedded_postgres(settings: Settings) -> LocalPostgres:
@@ -55,3 +68,23 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     }
     (home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
+
+
+def run_assets(
+    job_name: str,
+    assets: Sequence[dg.AssetsDefinition],
+    *,
+    resources: Mapping[str, object],
+    instance: dg.DagsterInstance,
+    run_config: Mapping[str, object],
+    selection: Sequence[dg.AssetKey] | None = None,
+    partition_key: str | None = None,
+) -> dg.ExecuteInProcessResult:
+    """What `dg.materialize` does, as a run of a job named for what it does: the Dagster UI lists the CLI's runs
+    as `cli_raw_load` or `cli_dbt_build` rather than all as `__ephemeral_asset_job__`."""
+    defs = dg.Definitions(
+        jobs=[dg.define_asset_job(job_name, selection=selection)], assets=assets, resources=resources
+    )
+    return defs.resolve_job_def(job_name).execute_in_process(
+        run_config=run_config, instance=instance, partition_key=partition_key
+    )

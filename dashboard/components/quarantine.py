@@ -11,7 +11,7 @@ import io
 
 import pandas as pd
 
-from dashboard.tables import CSV_ENCODING
+from dashboard.tables import CSV_ENCODING, without_formulas
 from ingest.contracts import SOURCES
 from ingest.read import CORRECTION_COLUMNS, original_cells, recorded_delimiter
 
@@ -74,7 +74,10 @@ def correction_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 def correction_csv(frame: pd.DataFrame, read_format: str | None) -> bytes:
     """The correction file, delimited as the delivered file was (so its decimal commas read the same), UTF-8
-    with a byte-order mark like every dashboard CSV; every cell quoted as needed, nothing reformatted."""
+    with a byte-order mark like every dashboard CSV; every cell quoted as needed, nothing reformatted but a cell
+    a spreadsheet would run as a formula, which gets a leading apostrophe (dashboard/tables.py)."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, sep=recorded_delimiter(read_format), quoting=csv.QUOTE_MINIMAL)
+    without_formulas(frame).to_csv(
+        buffer, index=False, sep=recorded_delimiter(read_format), quoting=csv.QUOTE_MINIMAL
+    )
     return buffer.getvalue().encode(CSV_ENCODING)

@@ -204,7 +204,11 @@ def serve(warehouse_url: str, redis_url: str, folder: Path) -> Served:
 
     oidc_port, dashboard_port = free_port(), free_port()
     settings = Settings(
-        database_url=warehouse_url, redis_url=redis_url, dashboard_port=dashboard_port, oidc_port=oidc_port
+        database_url=warehouse_url,
+        redis_url=redis_url,
+        dashboard_port=dashboard_port,
+        oidc_port=oidc_port,
+        oidc_demo_provider=True,
     )
     secrets = write_streamlit_secrets(settings, folder / "secrets.toml")
     env = {

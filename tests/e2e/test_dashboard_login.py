@@ -140,6 +140,7 @@ def served_dashboard(warehouse_url, tmp_path, monkeypatch) -> Iterator[ServedDas
         database_url=warehouse_url,
         dashboard_port=dashboard_port,
         oidc_port=oidc_port,
+        oidc_demo_provider=True,
     )
     secrets = write_streamlit_secrets(settings, tmp_path / "secrets.toml")
     # The app reads its warehouse from the environment it inherits.

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from config.settings import Settings
+from config.settings import DEMO_OIDC_CLIENT_SECRET, Settings
 
 
 def test_database_urls_must_name_their_driver():
@@ -10,18 +10,54 @@ def test_database_urls_must_name_their_driver():
     assert Settings(database_url="postgresql+psycopg2://postgres@127.0.0.1/co2calc").database_url
 
 
-def test_a_real_login_provider_needs_its_own_cookie_secret():
-    with pytest.raises(ValidationError, match="CO2CALC_OIDC_COOKIE_SECRET must be set"):
-        Settings(oidc_metadata_url="https://login.example.org/.well-known/openid-configuration")
+REAL_PROVIDER = "https://login.example.org/.well-known/openid-configuration"
+# What `secrets.token_urlsafe(32)` and a provider's console give.
+STRONG_COOKIE_SECRET = "q8Zf3Lw0-Rk2vNb7Tx5yHc1_MdGs9PaJeUo4iWtYl6E"
+ISSUED_CLIENT_SECRET = "kJ7wq2PZr9XbT4mN"
+
+
+@pytest.mark.parametrize(
+    ("cookie_secret", "refusal"),
+    [
+        (None, "demo's or an example's value"),
+        ("change-me-cookie-secret-of-32-characters-or-more", "demo's or an example's value"),
+        ("x", "too weak: .* 1 characters"),
+        ("", "too weak: .* 0 characters"),
+        ("abababababababababababababababababababab", "too weak: .* ~40 bits"),
+        ("correcthorsebatterystaplecorrecthorse", "too weak"),
+    ],
+)
+def test_a_real_login_provider_refuses_a_published_short_or_guessable_cookie_secret(cookie_secret, refusal):
+    secrets = {"oidc_client_secret": ISSUED_CLIENT_SECRET}
+    if cookie_secret is not None:
+        secrets["oidc_cookie_secret"] = cookie_secret
+    with pytest.raises(ValidationError, match=f"CO2CALC_OIDC_COOKIE_SECRET .*{refusal}"):
+        Settings(oidc_metadata_url=REAL_PROVIDER, **secrets)
+
+
+@pytest.mark.parametrize("client_secret", [DEMO_OIDC_CLIENT_SECRET, "change-me-oidc-client-secret"])
+def test_a_real_login_provider_refuses_the_demo_or_example_client_secret(client_secret):
+    with pytest.raises(ValidationError, match="CO2CALC_OIDC_CLIENT_SECRET must be the secret your provider"):
+        Settings(
+            oidc_metadata_url=REAL_PROVIDER,
+            oidc_cookie_secret=STRONG_COOKIE_SECRET,
+            oidc_client_secret=client_secret,
+        )
+
+
+def test_a_real_login_provider_with_secrets_of_its_own_is_used():
     configured = Settings(
-        oidc_metadata_url="https://login.example.org/.well-known/openid-configuration",
-        oidc_cookie_secret="a-long-random-value",
+        oidc_metadata_url=REAL_PROVIDER,
+        oidc_cookie_secret=STRONG_COOKIE_SECRET,
+        oidc_client_secret=ISSUED_CLIENT_SECRET,
     )
-    assert configured.oidc_server_metadata_url.startswith("https://login.example.org")
+    assert configured.oidc_server_metadata_url == REAL_PROVIDER
 
 
-def test_without_a_provider_the_demo_provider_on_its_port_is_used():
-    assert Settings(oidc_port=9411).oidc_server_metadata_url == (
+def test_the_demo_provider_is_used_only_when_asked_for():
+    with pytest.raises(ValueError, match="no login provider: set CO2CALC_OIDC_METADATA_URL"):
+        _ = Settings(oidc_port=9411).oidc_server_metadata_url
+    assert Settings(oidc_port=9411, oidc_demo_provider=True).oidc_server_metadata_url == (
         "http://127.0.0.1:9411/.well-known/openid-configuration"
     )
 

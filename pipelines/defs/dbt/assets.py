@@ -6,6 +6,7 @@ touched, with the models downstream of their sources selected as the run's asset
 """
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,61 @@ class WarehouseLocationTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check, described in a sentence where the test's YAML gives none (the Dagster UI said
+        "No description provided" for 601 of 694 checks)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=check_description(manifest["nodes"][unique_id]))
+
+
+def _model_name(reference: str) -> str:
+    """`ref('rpt_travel__unit_year')` -> rpt_travel__unit_year."""
+    match = re.fullmatch(r"""\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*""", reference)
+    return match.group(1) if match else reference
+
+
+def _listed(names: Any) -> str:
+    return (
+        ", ".join(f"`{name}`" for name in names)
+        if isinstance(names, list)
+        else "the values the project lists"
+    )
+
+
+def check_description(test: Mapping[str, Any]) -> str:
+    """What a dbt data test asserts, as a steward reads it in the Dagster UI: its YAML description, the comment a
+    singular test opens with, or a sentence made from a generic test's arguments."""
+    if test.get("description"):
+        return test["description"]
+    metadata = test.get("test_metadata") or {}
+    kwargs = metadata.get("kwargs") or {}
+    column = f"`{kwargs.get('column_name')}`"
+    sentences = {
+        "not_null": lambda: f"No row lacks {column}.",
+        "unique": lambda: f"No two rows share one {column}.",
+        "accepted_values": lambda: f"{column} is one of {_listed(kwargs.get('values'))}.",
+        "relationships": lambda: (
+            f"Every {column} is a `{kwargs.get('field')}` of `{_model_name(str(kwargs.get('to')))}`."
+        ),
+        "unique_combination": lambda: f"No two rows share the same {_listed(kwargs.get('columns'))}.",
+        "parts_sum_to_total": lambda: (
+            f"{column} summed by {_listed(kwargs.get('group_by'))} equals `{kwargs.get('total_column')}` of "
+            f"`{_model_name(str(kwargs.get('total_model')))}`."
+        ),
+    }
+    if metadata.get("name") in sentences:
+        return sentences[metadata["name"]]()
+    comment = []
+    for line in (test.get("raw_code") or "").splitlines():
+        if not line.startswith("--"):
+            break
+        comment.append(line.removeprefix("--").strip())
+    return " ".join(comment) or f"dbt test `{test['name']}`: passes when it returns no row."
 
 
 class DbtBuildConfig(dg.Config):

@@ -70,6 +70,21 @@ def test_a_semicolon_file_with_decimal_commas_comes_back_as_it_was_delivered():
     assert data.startswith(b"\xef\xbb\xbfunit_institutional_id;")
 
 
+def test_a_refused_cell_a_spreadsheet_would_run_comes_back_neutralised():
+    lines = {
+        3: '11110,GVA,XXX,1,premium,"=HYPERLINK(""http://evil.example"")"',
+        5: "11110,GVA,CDG,-1,economy,@SUM(A1)",
+    }
+    read_format = "csv, encoding 'utf-8', delimiter ','"
+    frame = correction_frame(refused_rows(rejects(lines, read_format)))
+
+    data = correction_csv(frame, read_format)
+    back = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, dtype=str, keep_default_na=False)
+
+    assert back["note"].tolist() == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1)"]
+    assert back["number_of_trips"].tolist() == ["1", "-1"]
+
+
 def test_a_workbook_row_is_split_at_commas_and_an_old_load_takes_the_contracts_order():
     assert original_cells('11110,GVA,"Zürich, HB"', "xlsx, sheet 'Flights'") == ["11110", "GVA", "Zürich, HB"]
     lines = {3: "11110,GVA,XXX,u1,2025-03-11,1,premium,x,", 5: "11110,GVA,CDG,u1,2025-03-12,1.5,economy,y,"}

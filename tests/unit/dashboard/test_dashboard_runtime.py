@@ -11,7 +11,8 @@ def test_secrets_hold_the_auth_section_st_login_needs(tmp_path):
     settings = Settings(
         dashboard_port=8777,
         oidc_metadata_url="http://127.0.0.1:9911/.well-known/x",
-        oidc_cookie_secret="a-cookie-secret-of-this-deployment",
+        oidc_cookie_secret="Xk3vQ9pL-2mZr7tYw_8sB1nC4dF6gH0jKqWeRtUy",
+        oidc_client_secret="issued-by-the-provider-7f3a9c",
     )
 
     path = write_streamlit_secrets(settings, tmp_path / "secrets" / "secrets.toml")
@@ -27,7 +28,7 @@ def test_secrets_hold_the_auth_section_st_login_needs(tmp_path):
 
 
 def test_secrets_survive_quotes_and_backslashes_in_values(tmp_path):
-    settings = Settings(oidc_client_secret='se"cr\\et')
+    settings = Settings(oidc_client_secret='se"cr\\et', oidc_demo_provider=True)
 
     path = write_streamlit_secrets(settings, tmp_path / "secrets.toml")
 
@@ -35,7 +36,7 @@ def test_secrets_survive_quotes_and_backslashes_in_values(tmp_path):
 
 
 def test_secrets_file_is_readable_by_its_owner_only(tmp_path):
-    path = write_streamlit_secrets(Settings(), tmp_path / "secrets.toml")
+    path = write_streamlit_secrets(Settings(oidc_demo_provider=True), tmp_path / "secrets.toml")
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

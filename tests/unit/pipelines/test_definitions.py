@@ -63,6 +63,26 @@ def test_dbt_models_are_keyed_schema_slash_table(repository):
     }
 
 
+def test_every_dbt_check_says_what_it_asserts(repository):
+    descriptions = {
+        (key.asset_key.to_user_string(), key.name): repository.asset_graph.get_check_spec(key).description
+        for key in repository.asset_graph.asset_check_keys
+        if key.asset_key.path[0] in {"staging", "intermediate", "marts", "reporting", "reference"}
+    }
+    assert descriptions and all(descriptions.values())
+    assert descriptions[("marts/dim_units", "not_null_dim_units_unit_id")] == "No row lacks `unit_id`."
+    relationships = [
+        text
+        for (asset, name), text in descriptions.items()
+        if asset == "staging/stg_csv__travel_cars" and "unit_id__unit" in name
+    ]
+    assert relationships == ["Every `unit_id` is a `unit_id` of `stg_csv__units`."]
+    # A singular test is described by the comment it opens with.
+    assert descriptions[
+        ("reference/seed_factors__gwp", "assert_gwp_blends_match_their_components")
+    ].startswith("A failure means a refrigerant blend's GWP in seed_factors__gwp differs by more than 0.2 %")
+
+
 def test_dbt_sources_point_back_at_the_raw_assets(repository):
     graph = repository.asset_graph
     upstream = graph.get(dg.AssetKey(["staging", "stg_csv__travel_planes"])).parent_keys
