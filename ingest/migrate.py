@@ -97,7 +97,7 @@ def raw_tables_ddl() -> str:
 
 def migrate(engine: sa.Engine, *, applied_by: str, folder: Path = MIGRATIONS_DIR) -> MigrationRun:
     """Apply the migrations of `folder` the warehouse has not had, then the raw tables and the stewards' grants."""
-    pending = migrations(folder)
+    files = migrations(folder)
     with engine.begin() as connection:
         connection.execute(sa.text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         connection.exec_driver_sql(_VERSION_TABLE)
@@ -107,14 +107,14 @@ def migrate(engine: sa.Engine, *, applied_by: str, folder: Path = MIGRATIONS_DIR
                 sa.text("select schema_version, migration_name, file_sha256 from ops.schema_migrations")
             )
         }
-        for migration in pending:
+        for migration in files:
             recorded = applied.get(migration.version)
             if recorded is not None and recorded.file_sha256 != migration.sha256:
                 raise MigrationError(
                     f"{migration.path.name} changed after it was applied as version {migration.version}: "
                     "put the change in a new migration file instead"
                 )
-        newly_applied = tuple(m for m in pending if m.version not in applied)
+        newly_applied = tuple(m for m in files if m.version not in applied)
         for migration in newly_applied:
             connection.exec_driver_sql(migration.path.read_text())
             connection.execute(
