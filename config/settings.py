@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     dashboard_db_role: str = "co2calc_dashboard"
     # The role the dashboard switches to for data stewards and admins (config/roles.yaml `reads_ops`): USAGE on
     # `ops` and SELECT on ops.loads, ops.rejects, ops.audit_log and ops.feed_cursors only, never `raw` nor the
-    # person-key secret. Ingest creates it and its grants with the ops schema (ingest/sql/schema.sql); in
+    # person-key secret. `co2calc migrate` creates it and its grants with the ops schema (ingest/migrate.py); in
     # compose it is granted to the dashboard's login role (deploy/postgres/init/).
     steward_db_role: str = "co2calc_steward"
     # Memory PostgreSQL may give each sort or hash of a dbt build before it spills to disk (`work_mem` of dbt's

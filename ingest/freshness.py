@@ -1,6 +1,6 @@
 """The latest successful load of a delivered-file source or of a feed, for the freshness checks.
 
-Read from the view `ops.latest_successful_loads` (sql/schema.sql), which says what successful means; the
+Read from the view `ops.latest_successful_loads` (sql/migrations/), which says what successful means; the
 data-quality page reads the same view. A file source counts its files only: a feed's batches of the same
 source arrive on the feed's cadence and are judged as the feed.
 """
@@ -8,7 +8,7 @@ source arrive on the feed's cadence and are judged as the feed.
 import sqlalchemy as sa
 
 from config.cadences import LatestLoad
-from ingest.load import ensure_schema
+from ingest.migrate import require_current_schema
 
 _LATEST = sa.text("""
 select finished_at, reporting_year
@@ -26,7 +26,7 @@ def latest_load(
     """The latest successful load of file source `source_code`, or of feed `feed_name`; None if there is none."""
     if (source_code is None) == (feed_name is None):
         raise ValueError("name either a file source or a feed")
-    ensure_schema(engine)
+    require_current_schema(engine)
     with engine.connect() as connection:
         row = connection.execute(_LATEST, {"source_code": source_code, "feed_name": feed_name}).one_or_none()
     return None if row is None else LatestLoad(finished_at=row.finished_at, reporting_year=row.reporting_year)

@@ -35,7 +35,6 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from config.settings import get_settings
 from ingest.contracts import (
     DECIMAL_PRECISION,
     DECIMAL_SCALE,
@@ -45,6 +44,7 @@ from ingest.contracts import (
     station_id_column,
     year_in_file_name,
 )
+from ingest.migrate import require_current_schema
 from ingest.read import (
     CORRECTION_COLUMNS,
     DEFAULT_BATCH_ROWS,
@@ -66,7 +66,6 @@ from ingest.validate import (
     validate_rows,
 )
 
-SCHEMA_SQL = Path(__file__).resolve().parent / "sql" / "schema.sql"
 ALL_UNITS = "*"
 
 
@@ -131,31 +130,26 @@ def _transaction(engine: sa.Engine, in_transaction: sa.Connection | None) -> Ite
         yield connection
 
 
-def raw_tables_ddl() -> str:
-    """`create table if not exists` for every source's raw table, from its contract (`raw_columns`), so the
-    table the rows are copied into cannot drift from the contract that validated them."""
-    statements = []
-    for contract in SOURCES.values():
-        columns = ",\n".join(
-            f"    {c.name} {c.sql_type}{' not null' if c.not_null else ''}" for c in contract.raw_columns
-        )
-        statements.append(f"create table if not exists {contract.raw_table} (\n{columns}\n);\n")
-    return "\n".join(statements)
-
-
-def ensure_schema(engine: sa.Engine) -> None:
-    """The `ops` and `reference` tables (sql/schema.sql), then the raw tables (raw_tables_ddl); idempotent."""
-    with engine.begin() as connection:
-        connection.exec_driver_sql(SCHEMA_SQL.read_text())
-        connection.exec_driver_sql(raw_tables_ddl())
-        connection.execute(
-            sa.text("select ops.grant_steward_role(:role)"), {"role": get_settings().steward_db_role}
-        )
+def lock_scope(connection: sa.Connection, source_code: str, year: int | None, unit_scope: str) -> None:
+    """Hold, until the transaction ends, the advisory locks that serialise the loads of one scope and let other
+    scopes load at once (ARCHITECTURE.md §10). A back-office file, a feed batch, a deletion or a retention purge
+    of a source and year touches every unit's loads of that year: it takes the year's lock exclusively. An
+    end-user file touches only its unit's: it shares the year's lock and takes its unit's exclusively, so files of
+    two units load together and a back-office file waits for both. Always the year's lock first: no deadlock.
+    The year's key is ingest/retention.py's too."""
+    year_key = f"{source_code}/{year}"
+    if unit_scope == ALL_UNITS:
+        connection.execute(sa.text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": year_key})
+        return
+    connection.execute(sa.text("select pg_advisory_xact_lock_shared(hashtext(:key))"), {"key": year_key})
+    connection.execute(
+        sa.text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{year_key}/{unit_scope}"}
+    )
 
 
 def load_reference_data(engine: sa.Engine) -> dict[str, int]:
     """Replace `reference.airports` and `reference.train_stations` with the shipped data."""
-    ensure_schema(engine)
+    require_current_schema(engine)
     frames = {
         "reference.airports": airports_frame(),
         "reference.train_stations": stations_frame()
@@ -315,7 +309,7 @@ def load_file(
     """Load `path` as `source_code`; see the module docstring for the semantics.
 
     `in_transaction`: run inside the caller's transaction (a feed commits a page with its cursor advance),
-    whose caller has run `ensure_schema`. `read_options` declares how the file is written where the reader
+    whose caller has checked the schema (`ingest.migrate.require_current_schema`). `read_options` declares how the file is written where the reader
     should not detect it (ingest.read); a file is identical to a load only if it was read with the same
     declarations. The file is read, validated and copied `batch_rows` rows at a time (ingest.read), all in the one
     transaction. `corrects_load_id`: the file holds corrected rows of that active load and is loaded into
@@ -325,9 +319,9 @@ def load_file(
     """
     contract = SOURCES[source_code]
     name = file_name or path.name
+    if in_transaction is None:
+        require_current_schema(engine)
     if corrects_load_id is not None:
-        if in_transaction is None:
-            ensure_schema(engine)
         with _transaction(engine, in_transaction) as connection:
             corrected = _corrected_load(connection, corrects_load_id, source_code)
         for given, recorded, what in (
@@ -348,16 +342,11 @@ def load_file(
         raise ValueError(f"{name}: {source_code} needs a reporting year (--year, or a _YYYY suffix)")
     year = reporting_year if contract.has_reporting_year else None
     unit_scope = unit_institutional_id or ALL_UNITS
-    if in_transaction is None and corrects_load_id is None:
-        ensure_schema(engine)
     started_at = datetime.now(UTC)
     with path.open("rb") as handle:
         sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
     with _transaction(engine, in_transaction) as connection:
-        # One load per source and year at a time: scopes of the same year interact (module docstring).
-        connection.execute(
-            sa.text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{source_code}/{year}"}
-        )
+        lock_scope(connection, source_code, year, unit_scope)
         active = connection.execute(
             sa.text(
                 "select load_id, unit_scope, file_name, file_sha256, feed_name, read_options, corrects_load_id "

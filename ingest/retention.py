@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from config.settings import Settings
 from ingest.contracts import SOURCES, TRAVEL_DETAIL_SOURCES
-from ingest.load import ensure_schema
+from ingest.migrate import require_current_schema
 
 FROZEN_TABLE = "archive.emissions_frozen"
 REJECTS_TABLE = "ops.rejects"
@@ -248,7 +248,7 @@ def run_retention(
     dagster_run_id: str | None = None,
 ) -> RetentionResult:
     """Plan the purge and, unless `dry_run`, execute it: one transaction, audited either way."""
-    ensure_schema(engine)
+    require_current_schema(engine)
     as_of_year = as_of_year or datetime.now(UTC).year
     oldest_detail_year = as_of_year - settings.travel_detail_retention_years
     oldest_result_year = as_of_year - settings.results_retention_years

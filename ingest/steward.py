@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from ingest.contracts import SOURCES
-from ingest.load import ensure_schema
+from ingest.load import ALL_UNITS, lock_scope
+from ingest.migrate import require_current_schema
 
 
 class LoadNotDeletable(Exception):
@@ -31,7 +32,7 @@ def delete_load(engine: sa.Engine, load_id: int, *, reason: str, deleted_by: str
     """
     if not reason.strip():
         raise LoadNotDeletable("a deletion needs a reason (--reason)")
-    ensure_schema(engine)
+    require_current_schema(engine)
     with engine.begin() as connection:
         load = connection.execute(
             sa.text(
@@ -46,11 +47,8 @@ def delete_load(engine: sa.Engine, load_id: int, *, reason: str, deleted_by: str
                 f"no load {load_id} in ops.loads"
                 + (f" (load ids run from 1 to {latest})" if latest else " (no load was ever recorded)")
             )
-        # The same lock as ingest.load: a load of this source and year cannot interleave with the deletion.
-        connection.execute(
-            sa.text("select pg_advisory_xact_lock(hashtext(:key))"),
-            {"key": f"{load.source_code}/{load.reporting_year}"},
-        )
+        # No load of this source and year can interleave with the deletion.
+        lock_scope(connection, load.source_code, load.reporting_year, ALL_UNITS)
         status = connection.execute(
             sa.text("select load_status from ops.loads where load_id = :id for update"), {"id": load_id}
         ).scalar_one()

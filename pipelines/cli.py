@@ -1,23 +1,108 @@
 """`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, build a what-if, purge old data, serve
 the demo."""
 
+import logging
+import sys
 from pathlib import Path
-from typing import Annotated
+from types import TracebackType
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from config.settings import Settings, get_settings
 
+console = Console()
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def failure_sentence(error: BaseException) -> str:
+    """One sentence for an operator about why a command stopped (the traceback is for `--debug`)."""
+    import sqlalchemy as sa
+
+    from ingest.migrate import MigrationError, SchemaBehind
+    from pipelines.warehouse import is_transient_database_error
+
+    causes = []
+    while error is not None and error not in causes:
+        causes.append(error)
+        error = error.__cause__ or error.__context__
+    for cause in causes:
+        if isinstance(cause, SchemaBehind | MigrationError):
+            return str(cause)
+        if isinstance(cause, sa.exc.DBAPIError):
+            reason = (
+                str(cause.orig).strip().splitlines()[0] if cause.orig is not None else type(cause).__name__
+            )
+            if is_transient_database_error(cause):
+                return (
+                    f"the warehouse database stopped answering or gave up ({reason}); the command's open transaction "
+                    "was rolled back: run it again once PostgreSQL answers"
+                )
+            return (
+                f"the warehouse database refused the command ({reason}); its open transaction was rolled back"
+            )
+    first = causes[0]
+    reason = str(first).strip().splitlines()[0] if str(first).strip() else "no message"
+    return f"{type(first).__name__}: {reason}"
+
+
+class OneSentenceErrors(TyperGroup):
+    """Every command's failure as one sentence on stderr and exit status 1; `co2calc --debug` keeps the traceback
+    (issue 11: a database that went away gave a 235-line traceback from `co2calc ingest`)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        if ctx.params.get("debug"):
+            return super().invoke(ctx)
+        # psycopg2 prints an error of its writer thread through sys.excepthook when the server goes away mid-COPY
+        # (an AdminShutdown, then a SystemError of its own): kept for --debug, not printed beside the sentence.
+        printed_by_default = sys.excepthook
+        sys.excepthook = _only_with_debug
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as error:
+            errors.print(
+                f"[red]co2calc {ctx.invoked_subcommand}: {escape(failure_sentence(error))}[/red] "
+                f"(co2calc --debug {ctx.invoked_subcommand} … prints the traceback)",
+            )
+            raise typer.Exit(1) from None
+        finally:
+            sys.excepthook = printed_by_default
+
+
+def _only_with_debug(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    """An error a library reports outside the command's own flow: logged at debug level, not printed (run with
+    --debug to see it)."""
+    logging.getLogger(__name__).debug(
+        "reported outside the command's flow", exc_info=(kind, error, traceback)
+    )
+
+
 # Tracebacks without local variables: they hold whole data frames (and personal data).
 app = typer.Typer(
+    cls=OneSentenceErrors,
     help="co2calc: the greenhouse-gas footprint of an institution and its labs.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-console = Console()
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On a failure, print the full traceback, not one sentence.")
+    ] = False,
+) -> None:
+    """co2calc: the greenhouse-gas footprint of an institution and its labs."""
 
 
 def _database_url(settings: Settings) -> str:
@@ -28,6 +113,22 @@ def _database_url(settings: Settings) -> str:
         "which starts an embedded PostgreSQL."
     )
     raise typer.Exit(2)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the warehouse schema to this version (ingest/sql/migrations): run once per deploy, before loads."""
+    from ingest.migrate import describe_migration
+    from ingest.migrate import migrate as run_migrations
+    from pipelines.warehouse import engine_for
+
+    engine = engine_for(_database_url(get_settings()))
+    try:
+        console.print(
+            describe_migration(run_migrations(engine, applied_by="co2calc migrate")), highlight=False
+        )
+    finally:
+        engine.dispose()
 
 
 @app.command()

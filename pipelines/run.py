@@ -1,9 +1,9 @@
 """The whole pipeline in-process, through the same Dagster assets the daemon runs.
 
-Reference data first, then the units file (other sources check their units against it), then every
-other delivered file of the folder, each year's files as one run of their raw assets, then the build of what
-changed (every model the first time; nothing when every file was loaded before, as in a second demo run).
-Each run is recorded in the local Dagster instance, so the UI shows the history.
+The schema's migrations first (ingest/migrate.py), then reference data, then the units file (other sources check
+their units against it), then every other delivered file of the folder, each year's files as one run of their raw
+assets, then the build of what changed (every model the first time; nothing when every file was loaded before, as
+in a second demo run). Each run is recorded in the local Dagster instance, so the UI shows the history.
 """
 
 from collections.abc import Callable
@@ -12,11 +12,15 @@ from pathlib import Path
 
 from config.settings import Settings
 from ingest.contracts import SOURCES, source_for_file
+from ingest.migrate import describe_migration, migrate
 from pipelines.build import BuildPlan
 from pipelines.runtime import dagster_instance, ensure_dbt_manifest, run_assets
+from pipelines.warehouse import engine_for
 
-# The console shows the CLI's own steps; Dagster's event log stays complete in the instance (and its UI).
-QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The console shows the CLI's own steps, and a failure as one sentence (pipelines/cli.py); Dagster's event log stays
+# complete in the instance (and its UI), and every event with its traceback in the JSON run log (runtime.py). At
+# WARNING, a database that went away mid-run printed about 2,400 lines of step failures (issue 11).
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ def run_pipeline(
     on_step: Callable[[str], None] = lambda _message: None,
 ) -> list[FileRun]:
     ensure_dbt_manifest(settings, database_url)
+    # The one-shot path from an empty database (the demo, `co2calc run`, the tests' warehouses) migrates it first;
+    # loads and builds only check the version.
+    engine = engine_for(database_url)
+    try:
+        on_step(describe_migration(migrate(engine, applied_by="co2calc run")))
+    finally:
+        engine.dispose()
     # Imported here: the dbt assets read the manifest the line above makes sure of.
     from pipelines.defs.csv_inbox.assets import RAW_ASSETS
     from pipelines.defs.reference.assets import reference_data

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings
+from ingest.migrate import migrate
 from pipelines.local_postgres import LocalPostgres, free_port
 from pipelines.run import run_pipeline
 
@@ -84,13 +85,20 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def create_database(server_url: str, prefix: str) -> str:
+def create_database(server_url: str, prefix: str, *, migrated: bool = True) -> str:
+    """A new database on the server, migrated (`co2calc migrate`) as every deploy's is before its first load, or
+    left empty (`migrated=False`)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'create database "{name}"')
     admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    if migrated:
+        engine = sa.create_engine(url)
+        migrate(engine, applied_by="tests")
+        engine.dispose()
+    return url
 
 
 def drop_database(server_url: str, database_url: str) -> None:
@@ -104,6 +112,16 @@ def drop_database(server_url: str, database_url: str) -> None:
 @pytest.fixture
 def fresh_database_url(postgres_server_url: str) -> Iterator[str]:
     url = create_database(postgres_server_url, "co2calc_test")
+    try:
+        yield url
+    finally:
+        drop_database(postgres_server_url, url)
+
+
+@pytest.fixture
+def empty_database_url(postgres_server_url: str) -> Iterator[str]:
+    """A new database no migration has run on."""
+    url = create_database(postgres_server_url, "co2calc_empty", migrated=False)
     try:
         yield url
     finally:

@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-import redis
 import sqlalchemy as sa
 import streamlit as st
 
@@ -63,7 +62,7 @@ def _engine(database_url: str) -> sa.Engine:
 
 @st.cache_resource(show_spinner=False)
 def _redis_cache(redis_url: str, ttl_s: int) -> RedisFrameCache:
-    return RedisFrameCache(redis.Redis.from_url(redis_url), ttl_s=ttl_s)
+    return RedisFrameCache.from_url(redis_url, ttl_s=ttl_s)
 
 
 def shared_cache() -> RedisFrameCache | None:

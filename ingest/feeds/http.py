@@ -30,7 +30,7 @@ from ingest.feeds.batches import (
     feed_run_lock,
     read_cursor,
 )
-from ingest.load import ensure_schema
+from ingest.migrate import require_current_schema
 
 
 def _session(feed: HttpFeed) -> requests.Session:
@@ -151,7 +151,7 @@ def run_http_feed(
     engine: sa.Engine, feed: HttpFeed, *, loaded_by: str, dagster_run_id: str | None = None
 ) -> FeedRunResult:
     contract_for(feed)
-    ensure_schema(engine)
+    require_current_schema(engine)
     field_name = feed.incremental.field
     with feed_run_lock(engine, feed.name), tempfile.TemporaryDirectory() as work_dir:
         cursor_before = read_cursor(engine, feed.name)

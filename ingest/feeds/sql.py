@@ -24,7 +24,7 @@ from ingest.feeds.batches import (
     feed_run_lock,
     read_cursor,
 )
-from ingest.load import ensure_schema
+from ingest.migrate import require_current_schema
 
 
 def _watermark_value(feed: SqlFeed, stored: str) -> Any:
@@ -78,7 +78,7 @@ def run_sql_feed(
     engine: sa.Engine, feed: SqlFeed, *, loaded_by: str, dagster_run_id: str | None = None
 ) -> FeedRunResult:
     contract_for(feed)
-    ensure_schema(engine)
+    require_current_schema(engine)
     source = sa.create_engine(secret_from_environment(feed.url_env))
     try:
         with feed_run_lock(engine, feed.name), tempfile.TemporaryDirectory() as work_dir:

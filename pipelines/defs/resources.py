@@ -12,6 +12,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from config.settings import get_settings
+from ingest.migrate import require_current_schema
 from pipelines.build import BuildPlan, plan_build
 from pipelines.warehouse import dbt_connection_env, engine_for, require_database_url
 
@@ -53,15 +54,7 @@ class WarehouseResource(dg.ConfigurableResource):
         """The build that brings the models up to what raw holds (pipelines/build.py)."""
         engine = self.engine()
         try:
-            with engine.connect() as connection:
-                has_ledger = connection.exec_driver_sql(
-                    "select to_regclass('ops.builds') is not null"
-                ).scalar()
-            if not has_ledger:
-                # A warehouse no load has reached yet, or one from before the build ledger.
-                from ingest.load import ensure_schema
-
-                ensure_schema(engine)
+            require_current_schema(engine)
             return plan_build(engine, DBT_PROJECT.project_dir, full=full)
         finally:
             engine.dispose()

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from config.settings import get_settings
 from ingest.load import load_file, load_reference_data
+from ingest.migrate import migrate
 from ingest.synthetic import generate_institution
 from pipelines.local_postgres import LocalPostgres, free_port
 
@@ -87,6 +88,7 @@ def bench_file(admin: sa.Engine, url: str, files: Path, planes: Path) -> dict[st
     try:
         with planes.open() as handle:
             rows = sum(1 for _ in handle) - 1
+        migrate(engine, applied_by="benchmark")
         load_reference_data(engine)
         load_file(engine, files / "units.csv", "units", loaded_by="benchmark")
         baseline_s = bare_copy_seconds(engine, planes)

@@ -14,7 +14,8 @@ import redis
 import sqlalchemy as sa
 
 from dashboard.data import loaders, queries
-from dashboard.data.cache import RedisFrameCache
+from dashboard.data.cache import REDIS_TIMEOUT_S, RedisFrameCache, frame_to_parquet
+from dashboard.data.cache import redis_client as dashboard_redis_client
 
 TTL_S = 120
 
@@ -140,3 +141,41 @@ def test_a_redis_that_does_not_answer_costs_a_database_read_not_the_page(warehou
 
     assert not units.empty
     assert len(statements) == 2
+
+
+def test_after_a_failure_redis_is_left_alone_for_the_pause_then_used_again(redis_client):
+    now = [0.0]
+    cache = RedisFrameCache(
+        redis.Redis(host="127.0.0.1", port=1),
+        ttl_s=TTL_S,
+        prefix=f"co2calc:test:{uuid.uuid4().hex}",
+        pause_s=30,
+        clock=lambda: now[0],
+    )
+    frame = pd.DataFrame({"unit_id": ["a", "b"]})
+    assert cache.get(f"{cache.prefix}:k") is None
+    assert cache.is_paused()
+    # Redis answers again, holding the key; the cache does not ask it until the pause is over.
+    cache.client = redis_client
+    redis_client.set(f"{cache.prefix}:k", frame_to_parquet(frame), ex=TTL_S)
+    now[0] = 29.9
+    assert cache.get(f"{cache.prefix}:k") is None
+    now[0] = 30.1
+    pd.testing.assert_frame_equal(cache.get(f"{cache.prefix}:k"), frame)
+    redis_client.delete(f"{cache.prefix}:k")
+
+
+def test_the_dashboard_client_gives_up_within_its_timeout_and_does_not_retry():
+    # A listening socket that never accepts nor replies: what a hung Redis looks like from the client.
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client = dashboard_redis_client(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        started = time.monotonic()
+        with pytest.raises(redis.TimeoutError):
+            client.get("any")
+        elapsed = time.monotonic() - started
+    # Connect succeeds (the kernel queues it), the reply never comes: one timeout, no retry.
+    assert REDIS_TIMEOUT_S <= elapsed < 2 * REDIS_TIMEOUT_S + 0.2

@@ -1,4 +1,4 @@
-"""PostgreSQL keeps the stewards' role to the load ledger (ingest/sql/schema.sql `ops.grant_steward_role`).
+"""PostgreSQL keeps the stewards' role to the load ledger (ingest/sql/migrations/ `ops.grant_steward_role`).
 
 `ledger_warehouse_url` (tests/integration/conftest.py) got the unit tree and a flights file with three refused
 rows through ingest, which created the steward role and its grants. Each test logs in as a throwaway role

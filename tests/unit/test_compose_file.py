@@ -24,6 +24,7 @@ REALM_FILE = DEPLOY_DIR / "keycloak" / "co2calc-realm.json"
 EXPECTED_SERVICES = {
     "postgres",
     "redis",
+    "migrate",
     "dagster-code",
     "dagster-webserver",
     "dagster-daemon",
@@ -154,6 +155,17 @@ def test_every_dependency_names_a_service_that_reports_its_health(services: dict
             assert dependency in services, f"{name} depends on unknown service {dependency}"
             if condition.get("condition") == "service_healthy":
                 assert "healthcheck" in services[dependency], f"{name} waits for {dependency}'s health"
+
+
+def test_the_schema_is_migrated_once_before_the_code_server_starts(services: dict[str, dict]) -> None:
+    migrate = services["migrate"]
+    assert migrate["command"] == ["co2calc", "migrate"]
+    assert migrate["restart"] == "no"
+    assert (
+        migrate["environment"]["CO2CALC_DATABASE_URL"]
+        == services["dagster-code"]["environment"]["CO2CALC_DATABASE_URL"]
+    )
+    assert _depends_on(services["dagster-code"])["migrate"] == {"condition": "service_completed_successfully"}
 
 
 def test_every_named_volume_used_is_declared(compose: dict, services: dict[str, dict]) -> None:

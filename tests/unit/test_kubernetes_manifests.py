@@ -132,6 +132,21 @@ def test_the_dashboard_scales_on_cpu_behind_nginx_with_sticky_sessions_and_tls()
             assert backend["port"]["name"] in ports
 
 
+def test_the_migrate_job_runs_co2calc_migrate_as_the_code_location_bounded_and_unprivileged():
+    job = of_kind("Job")["co2calc-migrate"]["spec"]
+    pod = job["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["command"] == ["co2calc", "migrate"]
+    assert container["image"] in {image["name"] for image in kustomization()["images"]}
+    assert [source["secretRef"]["name"] for source in container["envFrom"]] == ["co2calc-pipelines"]
+    assert "CO2CALC_DATABASE_URL" in generated_secrets()["co2calc-pipelines"]
+    assert pod["restartPolicy"] == "Never" and job["backoffLimit"] >= 1
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    for bound in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(container["resources"][bound])
+
+
 def test_images_are_the_dockerfile_targets():
     dashboard = of_kind("Deployment")["co2calc-dashboard"]["spec"]["template"]["spec"]["containers"][0]
     image_names = {image["name"] for image in kustomization()["images"]}

@@ -19,8 +19,14 @@ from ingest.file_limits import inbox_file_digest
 from ingest.load import LoadResult, load_file
 from ingest.s3_inbox import InboxObject, S3Inbox
 from pipelines.defs.resources import WarehouseResource
+from pipelines.warehouse import is_transient_database_error
 
 FILE_ACCEPTED_CHECK = "file_accepted"
+# A load that fails because the warehouse failed for a while (pipelines.warehouse.is_transient_database_error) is
+# tried again in the same run after 1, 2 and 4 s; a run that still fails so is tagged, and the inbox sensor starts
+# it again later (pipelines/defs/csv_inbox/sensors.py). Any other failure is final: the file or the code is wrong.
+TRANSIENT_RETRIES = 3
+TRANSIENT_FAILURE_TAG = "co2calc/transient_failure"
 ROWS_VALID_CHECK = "rows_valid"
 FACILITY_REFERENCE = dg.AssetKey(["raw", "facility_footprints"])
 YEARS = dg.StaticPartitionsDefinition([str(year) for year in get_settings().reporting_years])
@@ -103,18 +109,29 @@ def raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
     )
     def _load(context: dg.AssetExecutionContext, config: DeliveredFileConfig, warehouse: WarehouseResource):
         year = int(context.partition_key) if contract.has_reporting_year else None
-        result = _load_delivery(
-            config,
-            lambda path, file_name: load_file(
-                warehouse.engine(),
-                path,
-                contract.source_code,
-                reporting_year=year,
-                loaded_by=config.loaded_by,
-                dagster_run_id=context.run.run_id,
-                file_name=file_name,
-            ),
-        )
+        try:
+            result = _load_delivery(
+                config,
+                lambda path, file_name: load_file(
+                    warehouse.engine(),
+                    path,
+                    contract.source_code,
+                    reporting_year=year,
+                    loaded_by=config.loaded_by,
+                    dagster_run_id=context.run.run_id,
+                    file_name=file_name,
+                ),
+            )
+        except Exception as error:
+            if not is_transient_database_error(error):
+                raise
+            if context.retry_number < TRANSIENT_RETRIES:
+                context.log.warning(f"the warehouse failed for a while, trying again: {error}")
+                raise dg.RetryRequested(
+                    max_retries=TRANSIENT_RETRIES, seconds_to_wait=2**context.retry_number
+                ) from error
+            context.instance.add_run_tags(context.run.run_id, {TRANSIENT_FAILURE_TAG: type(error).__name__})
+            raise
         context.log.info(result.message or f"{result.outcome}: {result.rows_accepted} rows accepted")
         yield dg.MaterializeResult(
             metadata={

@@ -7,6 +7,11 @@ and a corrected file under the same name is loaded again. An object's is its ETa
 moves each handled object out (ingest/s3_inbox.py), so an upload under a known key, even of the same bytes, is
 a new delivery, which the load finds unchanged and moves to `processed/`. A symbolic link, FIFO, device or socket in
 the folder is refused without being read (`inbox_file_digest`), and so is one its run finds in a file's place.
+
+Every run carries its delivery's run key as the tag `co2calc/inbox_delivery`. A file whose latest run failed because
+the warehouse failed for a while (tagged `co2calc/transient_failure` by its raw asset, after its own retries) is
+started again under the key `<run key>:retry-N`, at most `INBOX_RETRIES` times: a deadlock or a database restart
+does not leave a delivered file unloaded (issue 11). A file refused, or failing for any other reason, is not.
 """
 
 import json
@@ -17,12 +22,18 @@ from config.settings import get_settings
 from ingest.contracts import source_for_file
 from ingest.file_limits import inbox_file_digest
 from ingest.s3_inbox import S3Inbox
+from pipelines.defs.csv_inbox.assets import TRANSIENT_FAILURE_TAG
 
 S3_INBOX_LOADED_BY = "s3 inbox"
+INBOX_DELIVERY_TAG = "co2calc/inbox_delivery"
+INBOX_RETRIES = 3
 
 
-def routed_run_request(file_name: str, run_key: str, file_config: dict[str, str]) -> dg.RunRequest | str:
-    """The run loading a delivery into the raw asset its name routes to, or why the name routes nowhere."""
+def routed_run_request(
+    file_name: str, run_key: str, file_config: dict[str, str], *, attempt_key: str | None = None
+) -> dg.RunRequest | str:
+    """The run loading a delivery into the raw asset its name routes to, or why the name routes nowhere.
+    `attempt_key`: the key of a run that tries the delivery again (default: `run_key`)."""
     routed = source_for_file(file_name)
     if routed is None:
         return f"{file_name}: no source matches this file name (units.csv, travel_planes_2025.csv...)"
@@ -30,11 +41,30 @@ def routed_run_request(file_name: str, run_key: str, file_config: dict[str, str]
     if contract.has_reporting_year and year is None:
         return f"{file_name}: name carries no reporting year (_YYYY)"
     return dg.RunRequest(
-        run_key=run_key,
+        run_key=attempt_key or run_key,
+        tags={INBOX_DELIVERY_TAG: run_key},
         asset_selection=[dg.AssetKey(["raw", contract.source_code])],
         partition_key=str(year) if contract.has_reporting_year else None,
         run_config={"ops": {f"raw__{contract.source_code}": {"config": file_config}}},
     )
+
+
+def retry_keys(instance: dg.DagsterInstance, run_keys: list[str]) -> dict[str, str]:
+    """Run key -> the key of its next attempt, for the deliveries whose latest run failed for a transient reason
+    and that have not had `INBOX_RETRIES` retries yet."""
+    if not run_keys:
+        return {}
+    runs_by_key: dict[str, list[dg.DagsterRun]] = {}
+    # Newest first (Dagster's order), so each list's first run is the delivery's latest.
+    for run in instance.get_runs(filters=dg.RunsFilter(tags={INBOX_DELIVERY_TAG: run_keys})):
+        runs_by_key.setdefault(run.tags[INBOX_DELIVERY_TAG], []).append(run)
+    return {
+        run_key: f"{run_key}:retry-{len(runs)}"
+        for run_key, runs in runs_by_key.items()
+        if runs[0].status == dg.DagsterRunStatus.FAILURE
+        and TRANSIENT_FAILURE_TAG in runs[0].tags
+        and len(runs) <= INBOX_RETRIES
+    }
 
 
 @dg.sensor(
@@ -48,14 +78,21 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     inbox = get_settings().inbox_dir
     if not inbox.is_dir():
         return dg.SkipReason(f"inbox {inbox} does not exist")
-    requests = []
+    delivered = {}
     for path in sorted(p for p in inbox.iterdir() if not p.is_dir() or p.is_symlink()):
         content_hash, refusal = inbox_file_digest(path)
         if refusal is not None:
             context.log.warning(f"{refusal}; left in the inbox")
             continue
+        delivered[f"{path.name}:{content_hash}"] = path
+    retries = retry_keys(context.instance, list(delivered))
+    requests = []
+    for run_key, path in delivered.items():
         request = routed_run_request(
-            path.name, f"{path.name}:{content_hash}", {"path": str(path), "loaded_by": "inbox"}
+            path.name,
+            run_key,
+            {"path": str(path), "loaded_by": "inbox"},
+            attempt_key=retries.get(run_key),
         )
         if isinstance(request, str):
             context.log.warning(f"{request}; left in the inbox")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import yaml
 
 from ingest.contracts import SOURCES
-from ingest.load import ensure_schema
+from ingest.migrate import migrate
 
 STAGING = Path(__file__).parents[3] / "dbt" / "models" / "staging"
 
@@ -25,10 +25,9 @@ def dbt_raw_sources() -> dict[str, list[str]]:
 
 @pytest.fixture
 def raw_columns(fresh_database_url) -> list[sa.Row]:
-    """Every column of schema `raw` after ingest ensured its schema twice (it does before every load)."""
+    """Every column of schema `raw` after the warehouse was migrated twice (the fixture's, then this one)."""
     engine = sa.create_engine(fresh_database_url)
-    ensure_schema(engine)
-    ensure_schema(engine)
+    migrate(engine, applied_by="test")
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text(

@@ -5,7 +5,6 @@ import pytest
 import sqlalchemy as sa
 
 from ingest.contracts import SOURCES
-from ingest.load import ensure_schema
 from pipelines.defs.feeds.assets import FEEDS
 from pipelines.defs.resources import WarehouseResource
 
@@ -36,7 +35,6 @@ def check_outcomes(fresh_database_url) -> dict[str, tuple[bool, str]]:
     from pipelines.definitions import defs
 
     engine = sa.create_engine(fresh_database_url)
-    ensure_schema(engine)
     with engine.begin() as connection:
         connection.execute(sa.text(LOADS))
     engine.dispose()

@@ -4,7 +4,7 @@ import hashlib
 
 import sqlalchemy as sa
 
-from ingest.load import ensure_schema
+from ingest.migrate import migrate
 
 
 def test_person_keys_are_salted_with_the_warehouse_secret(warehouse_url):
@@ -38,7 +38,7 @@ def test_the_secret_is_made_once_and_kept(warehouse_url):
     secrets = sa.text("select secret_key from ops.person_key_secrets")
     with engine.connect() as connection:
         before = connection.execute(secrets).scalars().all()
-    ensure_schema(engine)
+    migrate(engine, applied_by="test")
     with engine.connect() as connection:
         after = connection.execute(secrets).scalars().all()
     engine.dispose()

@@ -16,11 +16,60 @@ def inbox(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-def evaluate() -> list[dg.RunRequest]:
+def evaluate(instance: dg.DagsterInstance | None = None) -> list[dg.RunRequest]:
     from pipelines.defs.csv_inbox.sensors import inbox_sensor
 
-    result = inbox_sensor(dg.build_sensor_context())
+    result = inbox_sensor(dg.build_sensor_context(instance=instance or dg.DagsterInstance.ephemeral()))
     return [] if isinstance(result, dg.SkipReason) else list(result)
+
+
+def record_run(
+    instance: dg.DagsterInstance, request: dg.RunRequest, status: dg.DagsterRunStatus, **tags: str
+):
+    """A run the daemon would have started for `request`, ended with `status`, with `tags` added by its steps."""
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    instance.add_run(
+        DagsterRun(
+            job_name="__ASSET_JOB",
+            status=status,
+            tags={**request.tags, "dagster/run_key": request.run_key, **tags},
+        )
+    )
+
+
+def test_a_file_whose_run_failed_for_a_transient_reason_is_started_again_three_times_at_most(inbox):
+    from pipelines.defs.csv_inbox.assets import TRANSIENT_FAILURE_TAG
+
+    (inbox / "travel_planes_2025.csv").write_text("x")
+    with dg.instance_for_test() as instance:
+        (first,) = evaluate(instance)
+        keys = [first.run_key]
+        request = first
+        for _attempt in range(3):
+            record_run(
+                instance, request, dg.DagsterRunStatus.FAILURE, **{TRANSIENT_FAILURE_TAG: "OperationalError"}
+            )
+            (request,) = evaluate(instance)
+            keys.append(request.run_key)
+        record_run(
+            instance, request, dg.DagsterRunStatus.FAILURE, **{TRANSIENT_FAILURE_TAG: "OperationalError"}
+        )
+        (after_three,) = evaluate(instance)
+    assert keys == [first.run_key, *(f"{first.run_key}:retry-{n}" for n in (1, 2, 3))]
+    # The fourth failure is final: the sensor asks for the first key again, which Dagster never runs twice.
+    assert after_three.run_key == first.run_key
+
+
+def test_a_file_whose_run_failed_otherwise_or_succeeded_is_not_started_again(inbox):
+    (inbox / "travel_planes_2025.csv").write_text("x")
+    (inbox / "headcount_2025.csv").write_text("y")
+    with dg.instance_for_test() as instance:
+        first = {r.asset_selection[0].path[-1]: r for r in evaluate(instance)}
+        record_run(instance, first["travel_planes"], dg.DagsterRunStatus.FAILURE)
+        record_run(instance, first["headcount"], dg.DagsterRunStatus.SUCCESS)
+        again = {r.asset_selection[0].path[-1]: r.run_key for r in evaluate(instance)}
+    assert again == {name: request.run_key for name, request in first.items()}
 
 
 def test_new_files_are_routed_by_name_to_their_source_and_year(inbox):

@@ -1,5 +1,6 @@
--- Tables written by ingest. Idempotent: run before every load.
--- raw.*: not here; ingest.load.raw_tables_ddl creates them after this file from the contracts (ingest/contracts.py).
+-- Migration 1: the tables written by ingest, as ensure_schema ran them before every load until migrations
+-- (ingest/migrate.py). Idempotent, so it also brings a warehouse made before migrations to version 1.
+-- raw.*: not here; ingest.migrate.raw_tables_ddl creates them after the migrations, from the contracts (ingest/contracts.py).
 create schema if not exists raw;
 create schema if not exists ops;
 create schema if not exists reference;
@@ -283,7 +284,7 @@ $$;
 -- dashboard switches to it to show loads and refused rows. It reads the load ledger and nothing else: not
 -- `raw` (rows with person ids), not ops.person_key_secrets (which would make person_key reversible). Created
 -- without login when missing; in compose the dashboard's login role is granted it (deploy/postgres/init/).
--- quote_ident rather than format(): ensure_schema runs this file through the driver, which reads a percent
+-- quote_ident rather than format(): `co2calc migrate` runs this file through the driver, which reads a percent
 -- sign anywhere in it, comments included, as a parameter marker.
 create or replace function ops.grant_steward_role(steward_role text) returns void language plpgsql as $$
 begin
@@ -296,17 +297,7 @@ begin
         end;
     end if;
     execute 'grant usage on schema ops to ' || quote_ident(steward_role);
-    execute 'grant select on ops.loads, ops.rejects, ops.audit_log, ops.feed_cursors, ops.latest_successful_loads, '
-        || 'ops.builds to ' || quote_ident(steward_role);
+    execute 'grant select on ops.loads, ops.rejects, ops.audit_log, ops.feed_cursors, ops.latest_successful_loads '
+        || 'to ' || quote_ident(steward_role);
 end;
 $$;
-
--- ------------------------------------------------------------------------------------------------------------------
--- Published builds (issue 10, "a build is published whole"; pipelines/publish.py). What each build ran and how it
--- ended: the dbt invocation and calculation profile (dbt var calc_profile) it built, why it failed, and when its
--- reporting rows were copied into the `published` schema the dashboard reads (NULL: never published). The
--- operations page shows stewards the latest builds from here.
-alter table ops.builds add column if not exists dbt_invocation_id text;
-alter table ops.builds add column if not exists calc_profile text;
-alter table ops.builds add column if not exists failure_message text;
-alter table ops.builds add column if not exists published_at timestamptz;
