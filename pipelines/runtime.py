@@ -1,7 +1,6 @@
 """What the CLI needs to run the pipeline on this machine: a database, a dbt manifest, a Dagster instance."""
 
 import os
-import sqlite3
 import subprocess
 import sys
 import warnings
@@ -9,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import dagster as dg
-import sqlalchemy as sa
 import yaml
 from dagster._core.instance.ref import InstanceRef
 
 from config.settings import Settings
+from pipelines.dagster_storage import PooledSqliteEventLogStorage
 from pipelines.json_logs import dagster_handler_config
 from pipelines.local_postgres import LocalPostgres
 from pipelines.warehouse import dbt_connection_env
@@ -24,16 +23,6 @@ RUN_LOG_FILE = "logs/runs.jsonl"
 warnings.filterwarnings(
     "ignore", message="Handling yaml-defined logging configuration", category=dg.BetaWarning
 )
-
-
-@sa.event.listens_for(sa.Engine, "connect")
-def _sqlite_commits_without_fsync(dbapi_connection, _connection_record) -> None:
-    """The local Dagster instance keeps runs and events in SQLite files (WAL mode) and commits for each event,
-    several per dbt node, each waiting for an fsync by default. `synchronous = normal` is SQLite's advice for WAL:
-    the files stay consistent, a power cut may lose the last events, and commits do not wait for the disk. The
-    warehouse is PostgreSQL: only Dagster's files are SQLite."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.execute("pragma synchronous = normal")
 
 
 def embedded_postgres(settings: Settings) -> LocalPostgres:
@@ -67,7 +56,16 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
         "python_logs": {"dagster_handler_config": dagster_handler_config(home / RUN_LOG_FILE)},
     }
     (home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
+    # The CLI's own runs store their events through kept connections (pipelines/dagster_storage.py); the file
+    # above, read by the webserver and the daemon, keeps Dagster's storage.
+    pooled_events = {
+        "event_log_storage": {
+            "module": "pipelines.dagster_storage",
+            "class": "PooledSqliteEventLogStorage",
+            "config": {"base_dir": str(home / "history" / "runs")},
+        }
+    }
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=pooled_events))
 
 
 def run_assets(
@@ -85,6 +83,10 @@ def run_assets(
     defs = dg.Definitions(
         jobs=[dg.define_asset_job(job_name, selection=selection)], assets=assets, resources=resources
     )
-    return defs.resolve_job_def(job_name).execute_in_process(
-        run_config=run_config, instance=instance, partition_key=partition_key
-    )
+    try:
+        return defs.resolve_job_def(job_name).execute_in_process(
+            run_config=run_config, instance=instance, partition_key=partition_key
+        )
+    finally:
+        if isinstance(instance.event_log_storage, PooledSqliteEventLogStorage):
+            instance.event_log_storage.close_connections()
