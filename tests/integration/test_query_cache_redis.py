@@ -81,7 +81,7 @@ def test_a_second_read_is_served_from_redis_without_touching_the_database(
     sent_by_first = len(statements)
     second = read_units(warehouse, root_scope, cache)
 
-    assert sent_by_first == 2, "the scope, then the query"
+    assert sent_by_first == 3, "the role and backend pid, the signed scope, then the query"
     assert len(statements) == sent_by_first, statements[sent_by_first:]
     assert not first.empty
     pd.testing.assert_frame_equal(second, first)
