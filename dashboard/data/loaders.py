@@ -141,7 +141,7 @@ def _confined_login(database_url: str, role: str, setting: str) -> None:
         )
         raise WarehouseUnavailable(
             f"The login {found.login!r} of {setting} {wider}: connect as a login that holds the role {role!r} and "
-            'nothing else (dashboard/README.md, "Scope is enforced by PostgreSQL").'
+            'nothing else (dashboard/README.md, "Scope is enforced in SQL, and by PostgreSQL").'
         )
 
 

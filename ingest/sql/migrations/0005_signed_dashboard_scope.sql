@@ -1,4 +1,5 @@
--- The dashboard's unit scope is signed (issue 11, item 5; dashboard/README.md "Scope is enforced by PostgreSQL").
+-- The dashboard's unit scope is signed (issue 11, item 5; dashboard/README.md "Scope is enforced in SQL, and by
+-- PostgreSQL").
 -- Each dashboard transaction sets three settings: co2calc.allowed_unit_ids (a text-array literal of the subtree
 -- roots), co2calc.scope_expires_at (Unix seconds) and co2calc.scope_signature, the hex HMAC-SHA256 of
 -- '<backend pid>:<expires at>:<allowed unit ids>' under the secret below. Any role can set the settings; only
