@@ -358,7 +358,7 @@ def test_the_dashboard_login_cannot_switch_to_a_wider_role(warehouse, wider):
         (
             "create or replace function scope.verified_unit_ids() returns text[] language sql "
             "as $$ select array['x'] $$",
-            "must be owner of function verified_unit_ids",
+            "permission denied for schema scope",
         ),
         (
             "create function published.allowed_unit_ids(x int) returns text[] language sql as $$ select null::text[] $$",
