@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # The role the dashboard switches to for data stewards and admins (config/roles.yaml `reads_ops`): USAGE on
     # `ops` and SELECT on ops.loads, ops.rejects, ops.audit_log and ops.feed_cursors only, never `raw` nor the
     # person-key secret. `co2calc migrate` creates it and its grants with the ops schema (ingest/migrate.py); in
-    # compose it is granted to the dashboard's login role (deploy/postgres/init/).
+    # compose it is a login role of its own, `steward_database_url` (deploy/postgres/init/).
     steward_db_role: str = "co2calc_steward"
     # The stewards' own login (compose: the role co2calc_steward itself), used for the load ledger only, so the
     # dashboard's login never holds a role that reads `ops`. Unset: `database_url`, switching to `steward_db_role`

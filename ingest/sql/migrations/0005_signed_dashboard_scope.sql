@@ -63,3 +63,23 @@ $$;
 -- stays closed.
 grant usage on schema scope to public;
 grant execute on function scope.verified_unit_ids() to public;
+
+-- A warehouse built before this migration keeps its reporting schemas' `allowed_unit_ids()` reading the unsigned
+-- setting until its next build and publication re-create them: re-pointed here, with the body the dbt macro and
+-- pipelines/publish.py give it, so no schema accepts an unsigned scope once the migration has run.
+do $$
+declare
+    reporting_schema text;
+begin
+    for reporting_schema in
+        select namespaces.nspname
+        from pg_catalog.pg_proc as functions
+        inner join pg_catalog.pg_namespace as namespaces on functions.pronamespace = namespaces.oid
+        where functions.proname = 'allowed_unit_ids' and functions.pronargs = 0 and namespaces.nspname <> 'scope'
+    loop
+        execute 'create or replace function ' || quote_ident(reporting_schema) || '.allowed_unit_ids() '
+            || 'returns text[] language sql stable set search_path = pg_catalog, pg_temp '
+            || 'as $body$ select coalesce(scope.verified_unit_ids(), ''{}'') $body$';
+    end loop;
+end
+$$;
