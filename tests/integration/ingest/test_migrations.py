@@ -219,3 +219,26 @@ def test_migrate_keeps_a_random_scope_signing_secret_until_the_deployment_sets_i
     assert "CO2CALC_SCOPE_SIGNING_SECRET holds an example's value" in weak.stderr
     assert "Traceback" not in weak.stderr
     assert stored() == deployment_secret.encode()
+
+
+def test_migrate_makes_the_scope_functions_of_an_earlier_build_refuse_an_unsigned_scope(empty_database_url):
+    engine = sa.create_engine(empty_database_url)
+    # What the dbt hook and the publication created before migration 0005: the scope read from the setting as set.
+    with engine.begin() as connection:
+        connection.exec_driver_sql("""
+            create schema published;
+            create function published.allowed_unit_ids() returns text[] language sql stable
+            as $body$ select coalesce(nullif(current_setting('co2calc.allowed_unit_ids', true), '')::text[], '{}') $body$
+        """)
+
+    def units_under_an_unsigned_scope() -> list[str]:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("select set_config('co2calc.allowed_unit_ids', '{10000}', true)")
+            return connection.exec_driver_sql("select published.allowed_unit_ids()").scalar_one()
+
+    assert units_under_an_unsigned_scope() == ["10000"]
+
+    migrate(engine, applied_by="test")
+
+    assert units_under_an_unsigned_scope() == []
+    engine.dispose()
