@@ -5,9 +5,10 @@ first argument, so a new build, or another database, misses the cache instead of
 numbers (STYLE.md §7.6). Unit data also takes the viewer's `allowed_unit_ids`, which the query
 binds; callers get them from `allowed_unit_ids()`, never from a widget.
 
-Each query runs in its own transaction as the dashboard's database role with the viewer's scope set,
-so row-level security filters `reporting` as well (`queries.SCOPE_TRANSACTION`). The load ledger in `ops`
-is read as the steward role instead (`queries.STEWARD_TRANSACTION`), through a `LoadLedger` that
+Each query runs in its own transaction as the dashboard's database role with the viewer's scope set and
+signed for that transaction's backend (`queries.SCOPE_TRANSACTION`, `scope.py`), so row-level security filters
+`published` as well. The load ledger in `ops` is read as the steward role instead, through the stewards' own login
+(`CO2CALC_STEWARD_DATABASE_URL`, `queries.STEWARD_TRANSACTION`), by a `LoadLedger` that
 `connect_load_ledger` hands only to viewers whose role `reads_ops` (config/roles.yaml); its cache key is the
 latest audit id rather than the build id, since loads arrive between builds.
 
