@@ -34,10 +34,11 @@ DEMO_OIDC_CLIENT_SECRET = "co2calc-demo-secret"
 DEMO_OIDC_COOKIE_SECRET = "co2calc-demo-cookie-secret-change-me"
 # What the example files and tutorials put where a secret goes: never a secret.
 PLACEHOLDER_MARKS = ("change-me", "changeme", "change_me", "placeholder", "example", "your-", "xxxx")
-# The cookie secret signs every login session: at least 32 characters and 128 bits by the entropy of its own
-# characters (`python -c "import secrets; print(secrets.token_urlsafe(32))"` gives 43 characters, ~220 bits).
-COOKIE_SECRET_MIN_CHARACTERS = 32
-COOKIE_SECRET_MIN_BITS = 128
+# The cookie secret signs every login session, the scope-signing secret every dashboard query's scope: at least 32
+# characters and 128 bits by the entropy of their own characters (`python -c "import secrets; print(secrets.token_urlsafe(32))"`
+# gives 43 characters, ~220 bits).
+SECRET_MIN_CHARACTERS = 32
+SECRET_MIN_BITS = 128
 
 
 def estimated_entropy_bits(secret: str) -> float:
@@ -72,8 +73,18 @@ class Settings(BaseSettings):
     # The role the dashboard switches to for data stewards and admins (config/roles.yaml `reads_ops`): USAGE on
     # `ops` and SELECT on ops.loads, ops.rejects, ops.audit_log and ops.feed_cursors only, never `raw` nor the
     # person-key secret. `co2calc migrate` creates it and its grants with the ops schema (ingest/migrate.py); in
-    # compose it is granted to the dashboard's login role (deploy/postgres/init/).
+    # compose it is a login role of its own, `steward_database_url` (deploy/postgres/init/).
     steward_db_role: str = "co2calc_steward"
+    # The stewards' own login (compose: the role co2calc_steward itself), used for the load ledger only, so the
+    # dashboard's login never holds a role that reads `ops`. Unset: `database_url`, switching to `steward_db_role`
+    # as the demo's owner login does (dashboard/README.md "Stewards read ops").
+    steward_database_url: str | None = None
+    # The key of the HMAC that signs each dashboard transaction's unit scope (dashboard/data/scope.py); the
+    # warehouse keeps a copy that no dashboard role can read (`co2calc migrate` stores it, migration 0005) and
+    # accepts a scope only with its signature. The dashboard and `co2calc migrate` must have the same value.
+    # Unset: the warehouse keeps the random key migration 0005 made, and only a login that may read it (the demo's
+    # owner) can sign; with a real login provider it must be set. Never shown (SecretStr).
+    scope_signing_secret: SecretStr | None = None
     # Memory PostgreSQL may give each sort or hash of a dbt build before it spills to disk (`work_mem` of dbt's
     # sessions only). PostgreSQL's 4 MB default spilled the footprint aggregation at scale 1 (54 MB sort on
     # disk); 256 MB keeps it in memory (2.15 -> 1.76 s). A build runs two threads, each with a few such nodes.
@@ -182,13 +193,10 @@ class Settings(BaseSettings):
                 "CO2CALC_OIDC_COOKIE_SECRET must be set to a secret of this deployment when "
                 "CO2CALC_OIDC_METADATA_URL is (it holds the demo's or an example's value)"
             )
-        if (
-            len(cookie) < COOKIE_SECRET_MIN_CHARACTERS
-            or estimated_entropy_bits(cookie) < COOKIE_SECRET_MIN_BITS
-        ):
+        if len(cookie) < SECRET_MIN_CHARACTERS or estimated_entropy_bits(cookie) < SECRET_MIN_BITS:
             raise ValueError(
-                f"CO2CALC_OIDC_COOKIE_SECRET is too weak: it needs at least {COOKIE_SECRET_MIN_CHARACTERS} "
-                f"characters and {COOKIE_SECRET_MIN_BITS} bits of entropy (it has {len(cookie)} characters, "
+                f"CO2CALC_OIDC_COOKIE_SECRET is too weak: it needs at least {SECRET_MIN_CHARACTERS} "
+                f"characters and {SECRET_MIN_BITS} bits of entropy (it has {len(cookie)} characters, "
                 f"~{estimated_entropy_bits(cookie):.0f} bits); generate one with "
                 '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
             )
@@ -196,6 +204,32 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CO2CALC_OIDC_CLIENT_SECRET must be the secret your provider issued for the dashboard when "
                 "CO2CALC_OIDC_METADATA_URL is set (it holds the demo's or an example's value)"
+            )
+        if self.scope_signing_secret is None:
+            raise ValueError(
+                "CO2CALC_SCOPE_SIGNING_SECRET must be set when CO2CALC_OIDC_METADATA_URL is (the same value as "
+                "for `co2calc migrate`); generate one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _scope_signing_secret_is_strong(self) -> "Settings":
+        # Whoever knows this key can sign any scope as the dashboard's role: the same rules as the cookie secret,
+        # wherever it is set (`co2calc migrate` stores it in the warehouse).
+        if self.scope_signing_secret is None:
+            return self
+        secret = self.scope_signing_secret.get_secret_value()
+        if _is_placeholder(secret):
+            raise ValueError(
+                "CO2CALC_SCOPE_SIGNING_SECRET holds an example's value: set a secret of this deployment"
+            )
+        if len(secret) < SECRET_MIN_CHARACTERS or estimated_entropy_bits(secret) < SECRET_MIN_BITS:
+            raise ValueError(
+                f"CO2CALC_SCOPE_SIGNING_SECRET is too weak: it needs at least {SECRET_MIN_CHARACTERS} "
+                f"characters and {SECRET_MIN_BITS} bits of entropy (it has {len(secret)} characters, "
+                f"~{estimated_entropy_bits(secret):.0f} bits); generate one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
             )
         return self
 
@@ -205,11 +239,13 @@ class Settings(BaseSettings):
         "s3_inbox_region",
         "s3_inbox_access_key_id",
         "s3_inbox_secret_access_key",
+        "steward_database_url",
+        "scope_signing_secret",
         mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
-        # docker-compose passes an S3 variable left out of .env as an empty string: the inbox stays off.
+        # docker-compose passes a variable left out of .env as an empty string: unset (the S3 inbox stays off).
         return value or None
 
     @model_validator(mode="after")
@@ -222,7 +258,7 @@ class Settings(BaseSettings):
             )
         return self
 
-    @field_validator("database_url", "test_database_url")
+    @field_validator("database_url", "test_database_url", "steward_database_url")
     @classmethod
     def _url_names_driver(cls, url: str | None) -> str | None:
         return _require_driver(url)

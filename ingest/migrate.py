@@ -2,7 +2,9 @@
 
 A migration is a SQL file `sql/migrations/NNNN_what.sql`, applied once, in version order, and recorded in
 `ops.schema_migrations` with its SHA-256. After the files, every run creates the raw tables missing from the
-contracts (`raw_tables_ddl`) and grants the stewards' role its reads (`ops.grant_steward_role`). Ingest, the
+contracts (`raw_tables_ddl`), grants the stewards' role its reads (`ops.grant_steward_role`) and, when
+CO2CALC_SCOPE_SIGNING_SECRET is set, stores it as the key the dashboard's scopes are signed with (migration 0005,
+`scope.signing_secret`). Ingest, the
 freshness checks and the steward actions only check the version (`require_current_schema`): DDL takes locks that
 concurrent loads would deadlock on (issue 11: two ingests of one file, 5 deadlocks in 5 trials when each re-ran
 the schema).
@@ -133,7 +135,26 @@ def migrate(engine: sa.Engine, *, applied_by: str, folder: Path = MIGRATIONS_DIR
         connection.execute(
             sa.text("select ops.grant_steward_role(:role)"), {"role": get_settings().steward_db_role}
         )
+        _store_scope_signing_secret(connection)
     return MigrationRun(newly_applied, max([*applied, *(m.version for m in newly_applied)], default=0))
+
+
+def _store_scope_signing_secret(connection: sa.Connection) -> None:
+    """The deployment's scope-signing secret replaces the random one migration 0005 made; unset, that one stays.
+    A migrations folder that stops before 0005 (the tests' own) has no table to store it in."""
+    secret = get_settings().scope_signing_secret
+    if (
+        secret is None
+        or connection.execute(sa.text("select to_regclass('scope.signing_secret')")).scalar() is None
+    ):
+        return
+    connection.execute(
+        sa.text(
+            "update scope.signing_secret set secret = :secret, updated_at = now() "
+            "where secret is distinct from :secret"
+        ),
+        {"secret": secret.get_secret_value().encode()},
+    )
 
 
 def describe_migration(run: MigrationRun) -> str:

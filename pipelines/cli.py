@@ -23,6 +23,7 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def failure_sentence(error: BaseException) -> str:
     """One sentence for an operator about why a command stopped (the traceback is for `--debug`)."""
+    import pydantic
     import sqlalchemy as sa
 
     from ingest.migrate import MigrationError, SchemaBehind
@@ -35,6 +36,13 @@ def failure_sentence(error: BaseException) -> str:
     for cause in causes:
         if isinstance(cause, SchemaBehind | MigrationError):
             return str(cause)
+        if isinstance(cause, pydantic.ValidationError):
+            # The settings' own sentences, naming the variable (never the value, which may be a secret).
+            return "; ".join(
+                (f"CO2CALC_{str(problem['loc'][0]).upper()}: " if problem["loc"] else "")
+                + problem["msg"].removeprefix("Value error, ")
+                for problem in cause.errors()
+            )
         if isinstance(cause, sa.exc.DBAPIError):
             reason = (
                 str(cause.orig).strip().splitlines()[0] if cause.orig is not None else type(cause).__name__

@@ -108,32 +108,36 @@ def _row_security(connection: sa.Connection, dashboard_role: str, tables: list[s
         language sql stable
         set search_path = pg_catalog, pg_temp
         as $body$
-            select coalesce(nullif(current_setting('co2calc.allowed_unit_ids', true), '')::text[], '{{}}')
+            select coalesce(scope.verified_unit_ids(), '{{}}')
         $body$;
         create or replace function {schema}.scoped_unit_ids() returns setof text
         language plpgsql stable security definer
         set search_path = pg_catalog, pg_temp
         as $body$
+        declare
+            allowed text[] := {schema}.allowed_unit_ids();
         begin
             return query
                 select units.unit_id
                 from {schema}.rpt_units as units
-                where units.ancestor_unit_ids && (select {schema}.allowed_unit_ids());
+                where units.ancestor_unit_ids && allowed;
         end
         $body$;
         create or replace function {schema}.listed_unit_ids() returns setof text
         language plpgsql stable security definer
         set search_path = pg_catalog, pg_temp
         as $body$
+        declare
+            allowed text[] := {schema}.allowed_unit_ids();
         begin
             return query
                 select units.unit_id
                 from {schema}.rpt_units as units
-                where units.ancestor_unit_ids && (select {schema}.allowed_unit_ids())
+                where units.ancestor_unit_ids && allowed
                 union
                 select unnest(units.ancestor_unit_ids)
                 from {schema}.rpt_units as units
-                where units.unit_id in (select unnest({schema}.allowed_unit_ids()));
+                where units.unit_id = any(allowed);
         end
         $body$;
         create or replace function {schema}.root_unit_ids() returns setof text

@@ -5,9 +5,10 @@ first argument, so a new build, or another database, misses the cache instead of
 numbers (STYLE.md §7.6). Unit data also takes the viewer's `allowed_unit_ids`, which the query
 binds; callers get them from `allowed_unit_ids()`, never from a widget.
 
-Each query runs in its own transaction as the dashboard's database role with the viewer's scope set,
-so row-level security filters `reporting` as well (`queries.SCOPE_TRANSACTION`). The load ledger in `ops`
-is read as the steward role instead (`queries.STEWARD_TRANSACTION`), through a `LoadLedger` that
+Each query runs in its own transaction as the dashboard's database role with the viewer's scope set and
+signed for that transaction's backend (`queries.SCOPE_TRANSACTION`, `scope.py`), so row-level security filters
+`published` as well. The load ledger in `ops` is read as the steward role instead, through the stewards' own login
+(`CO2CALC_STEWARD_DATABASE_URL`, `queries.STEWARD_TRANSACTION`), by a `LoadLedger` that
 `connect_load_ledger` hands only to viewers whose role `reads_ops` (config/roles.yaml); its cache key is the
 latest audit id rather than the build id, since loads arrive between builds.
 
@@ -28,6 +29,7 @@ from dashboard.auth import Viewer
 from dashboard.data import queries
 from dashboard.data.cache import RedisFrameCache
 from dashboard.data.queries import Query
+from dashboard.data.scope import set_signed_scope, stored_secret
 
 _SETTINGS = get_settings()
 
@@ -86,21 +88,100 @@ _UNREADY = {
 
 def connect_warehouse() -> Warehouse:
     """Find the latest published build; uncached on purpose, it is what keys every cache."""
-    database_url = get_settings().database_url
+    settings = get_settings()
+    database_url = settings.database_url
     if database_url is None:
         raise WarehouseUnavailable("No warehouse is configured: set CO2CALC_DATABASE_URL.")
     try:
-        build_id = _query(database_url, queries.LATEST_BUILD_ID, (), {}).iloc[0, 0]
+        opening = {"role": settings.dashboard_db_role}
+        build_id = _run(
+            database_url, queries.SCOPE_TRANSACTION, opening, queries.LATEST_BUILD_ID, {}, None
+        ).iloc[0, 0]
     except sa.exc.DBAPIError as error:
         message = _UNREADY.get(getattr(error.orig, "pgcode", None))
         if message is None and isinstance(error, sa.exc.OperationalError):
             message = f"The warehouse does not answer: {error.orig}"
         if message is None:
             raise
-        raise WarehouseUnavailable(message.format(role=get_settings().dashboard_db_role)) from error
+        raise WarehouseUnavailable(message.format(role=settings.dashboard_db_role)) from error
     if build_id is None:
         raise WarehouseUnavailable("No dbt build has completed yet: run the pipeline first.")
+    _scopes_are_accepted(database_url, settings.dashboard_db_role)
     return Warehouse(database_url=database_url, build_id=build_id)
+
+
+# A login of a deployment may hold its own role and nothing wider: one that may switch to the stewards', the owner's
+# or a superuser's role, or that bypasses row-level security, would make the scope a formality.
+_WIDER_THAN_ITS_ROLE = sa.text("""
+select
+    logins.rolname as login,
+    logins.rolsuper or logins.rolbypassrls as bypasses_policies,
+    array(
+        select roles.rolname
+        from pg_catalog.pg_roles as roles
+        where pg_catalog.pg_has_role(session_user, roles.oid, 'MEMBER')
+            and roles.rolname not in (session_user, :role)
+        order by roles.rolname
+    ) as wider_roles
+from pg_catalog.pg_roles as logins
+where logins.rolname = session_user
+""")
+
+
+def _confined_login(database_url: str, role: str, setting: str) -> None:
+    """Raise WarehouseUnavailable unless the login of `database_url` holds `role` and no wider one.
+
+    Checked when a real login provider is configured; the demo logs in as the warehouse's owner (a superuser)."""
+    if get_settings().oidc_metadata_url is None:
+        return
+    with _engine(database_url).connect() as connection:
+        found = connection.execute(_WIDER_THAN_ITS_ROLE, {"role": role}).one()
+    if found.bypasses_policies or found.wider_roles:
+        wider = (
+            "bypasses row-level security" if found.bypasses_policies else f"may switch to {found.wider_roles}"
+        )
+        raise WarehouseUnavailable(
+            f"The login {found.login!r} of {setting} {wider}: connect as a login that holds the role {role!r} and "
+            'nothing else (dashboard/README.md, "Scope is enforced in SQL, and by PostgreSQL").'
+        )
+
+
+@st.cache_resource(show_spinner=False)
+def _scopes_are_accepted(database_url: str, role: str) -> None:
+    """Once per process: the login is confined to the dashboard's role and the warehouse accepts its signatures."""
+    _confined_login(database_url, role, "CO2CALC_DATABASE_URL")
+    try:
+        accepted = _run(
+            database_url, queries.SCOPE_TRANSACTION, {"role": role}, queries.SCOPE_ACCEPTED, {}, ()
+        ).iloc[0, 0]
+    except sa.exc.ProgrammingError as error:
+        if getattr(error.orig, "pgcode", None) not in ("3F000", "42P01", "42883"):
+            raise
+        raise WarehouseUnavailable(
+            "The warehouse predates signed scopes (migration 0005): run `co2calc migrate`."
+        ) from error
+    if not accepted:
+        raise WarehouseUnavailable(
+            "The warehouse refuses the dashboard's scope signatures: give the dashboard and `co2calc migrate` the "
+            "same CO2CALC_SCOPE_SIGNING_SECRET, then run `co2calc migrate`."
+        )
+
+
+@st.cache_resource(show_spinner=False)
+def _scope_secret(database_url: str) -> bytes:
+    """The key that signs scopes: the setting, else the warehouse's own copy, for a login that may read it (the
+    demo's owner; a deployment's dashboard login may not, and sets CO2CALC_SCOPE_SIGNING_SECRET)."""
+    configured = get_settings().scope_signing_secret
+    if configured is not None:
+        return configured.get_secret_value().encode()
+    try:
+        with _engine(database_url).connect() as connection:
+            return stored_secret(connection)
+    except sa.exc.ProgrammingError as error:
+        raise WarehouseUnavailable(
+            "The dashboard cannot sign scopes: set CO2CALC_SCOPE_SIGNING_SECRET to the value `co2calc migrate` "
+            "stored (this login may not read the warehouse's copy, or `co2calc migrate` has not run)."
+        ) from error
 
 
 def _run(
@@ -109,10 +190,15 @@ def _run(
     opening_params: Mapping[str, object],
     query: Query,
     params: Mapping[str, object],
+    scope: tuple[str, ...] | None,
 ) -> pd.DataFrame:
-    """`query` in a transaction of its own that first runs `opening` (which switches role until its end)."""
+    """`query` in a transaction of its own that first runs `opening` (which switches role until its end) and, given
+    a scope, sets it signed for this backend (`scope.py`)."""
+    secret = None if scope is None else _scope_secret(database_url)
     with _engine(database_url).connect() as connection:
-        connection.execute(opening, dict(opening_params))
+        opened = connection.execute(opening, dict(opening_params)).one()
+        if secret is not None:
+            set_signed_scope(connection, secret, opened.backend_pid, scope)
         result = connection.execute(query.statement, dict(params))
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
@@ -120,20 +206,26 @@ def _run(
 def _query(
     database_url: str, query: Query, scope: tuple[str, ...], params: Mapping[str, object]
 ) -> pd.DataFrame:
-    # One value both binds `:allowed_unit_ids` and sets the row-level-security scope, so they cannot disagree.
+    # One value both binds `:allowed_unit_ids` and signs the row-level-security scope, so they cannot disagree.
     # psycopg2 sends a list as an ARRAY but a tuple as a row, so scopes go in as lists.
     return _run(
         database_url,
         queries.SCOPE_TRANSACTION,
-        {"role": get_settings().dashboard_db_role, "allowed_unit_ids": list(scope)},
+        {"role": get_settings().dashboard_db_role},
         query,
         {"allowed_unit_ids": list(scope), **params},
+        scope,
     )
 
 
 def _steward_query(database_url: str, query: Query, params: Mapping[str, object]) -> pd.DataFrame:
     return _run(
-        database_url, queries.STEWARD_TRANSACTION, {"role": get_settings().steward_db_role}, query, params
+        database_url,
+        queries.STEWARD_TRANSACTION,
+        {"role": get_settings().steward_db_role},
+        query,
+        params,
+        None,
     )
 
 
@@ -173,24 +265,33 @@ _LEDGER_UNREADY = {
     "42P01": "The load ledger (schema ops) is missing: load a file or run the pipeline first.",
     "22023": "The stewards' database role {role!r} does not exist: load a file (ingest creates it).",
     "42501": (
-        "The stewards' database role {role!r} may not read the load ledger: load a file (ingest grants it), "
-        "and connect as a user it is granted to (grant {role} to <user>)."
+        "The stewards' database role {role!r} may not read the load ledger: run `co2calc migrate` (it grants "
+        "them), and set CO2CALC_STEWARD_DATABASE_URL to the stewards' own login."
     ),
 }
 
 
+@st.cache_resource(show_spinner=False)
+def _steward_login_is_confined(database_url: str, role: str) -> None:
+    _confined_login(database_url, role, "CO2CALC_STEWARD_DATABASE_URL")
+
+
 def connect_load_ledger(warehouse: Warehouse, viewer: Viewer) -> LoadLedger:
-    """The ledger for a viewer whose role reads `ops`; uncached on purpose, its audit id keys every cache."""
+    """The ledger for a viewer whose role reads `ops`, through the stewards' login (CO2CALC_STEWARD_DATABASE_URL,
+    else the dashboard's); uncached on purpose, its audit id keys every cache."""
     if not viewer.reads_ops:
         raise OpsAccessRefused(f"the role {viewer.role!r} does not read the load ledger (config/roles.yaml)")
+    settings = get_settings()
+    database_url = settings.steward_database_url or warehouse.database_url
     try:
-        audit_id = _steward_query(warehouse.database_url, queries.LATEST_AUDIT_ID, {}).iloc[0, 0]
+        _steward_login_is_confined(database_url, settings.steward_db_role)
+        audit_id = _steward_query(database_url, queries.LATEST_AUDIT_ID, {}).iloc[0, 0]
     except sa.exc.DBAPIError as error:
         message = _LEDGER_UNREADY.get(getattr(error.orig, "pgcode", None))
         if message is None:
             raise
-        raise WarehouseUnavailable(message.format(role=get_settings().steward_db_role)) from error
-    return LoadLedger(database_url=warehouse.database_url, audit_id=int(audit_id))
+        raise WarehouseUnavailable(message.format(role=settings.steward_db_role)) from error
+    return LoadLedger(database_url=database_url, audit_id=int(audit_id))
 
 
 def read_ledger_frame(
@@ -371,13 +472,10 @@ def _whatif_query(
     return _run(
         database_url,
         queries.WHATIF_TRANSACTION,
-        {
-            "role": get_settings().dashboard_db_role,
-            "allowed_unit_ids": list(scope),
-            "whatif_reporting_schema": whatif_reporting_schema,
-        },
+        {"role": get_settings().dashboard_db_role, "whatif_reporting_schema": whatif_reporting_schema},
         query,
         {"allowed_unit_ids": list(scope), **params},
+        scope,
     )
 
 

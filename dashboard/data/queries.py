@@ -10,8 +10,8 @@ the sidebar) and read that unit's rows of the subtree models, which dbt sums (ME
 internal reallocation inside the subtree left out). Numbers are cast to float8 because the charts
 need floats, not `Decimal`.
 
-The same scope also reaches PostgreSQL through `SCOPE_TRANSACTION`, which every query's transaction
-runs first: row-level security then hides other units' rows even from a query that forgot its
+The same scope also reaches PostgreSQL, signed (`scope.py`), in every query's transaction after
+`SCOPE_TRANSACTION`: row-level security then hides other units' rows even from a query that forgot its
 `where` (dbt/macros/reporting_row_security.sql).
 
 Exception: for stewards and admins only, the queries at the end read the load ledger in `ops` through
@@ -35,14 +35,15 @@ class Query:
         return text(self.sql)
 
 
-# Both settings last until the end of the transaction (`is_local`), so a pooled connection returns to the
-# pool as its login role with no scope. The scope is rendered as a text-array literal by PostgreSQL itself.
-SCOPE_TRANSACTION = text("""
-select
-    set_config('role', :role, true) as session_role,
-    set_config('co2calc.allowed_unit_ids', cast(cast(:allowed_unit_ids as text[]) as text), true)
-        as allowed_unit_ids
-""")
+# The role lasts until the end of the transaction (`is_local`), so a pooled connection returns to the pool as its
+# login role. The backend's pid is what the scope's signature is made for (`scope.SET_SIGNED_SCOPE`, sent next).
+SCOPE_TRANSACTION = text(
+    "select set_config('role', :role, true) as session_role, pg_backend_pid() as backend_pid"
+)
+
+# Whether the warehouse accepts the dashboard's signature (checked once per process, `loaders.connect_warehouse`):
+# a secret that differs from the one `co2calc migrate` stored would show every viewer an empty scope.
+SCOPE_ACCEPTED = Query("scope_accepted", "select scope.verified_unit_ids() is not null as accepted")
 
 # Stewards and admins read the load ledger in `ops` as the steward role (Settings.steward_db_role), which reads
 # nothing else; no unit scope: the ledger has no unit rows, and these viewers see every unit.
@@ -496,8 +497,7 @@ order by source_code, feed_name
 WHATIF_TRANSACTION = text("""
 select
     set_config('role', :role, true) as session_role,
-    set_config('co2calc.allowed_unit_ids', cast(cast(:allowed_unit_ids as text[]) as text), true)
-        as allowed_unit_ids,
+    pg_backend_pid() as backend_pid,
     set_config('search_path', quote_ident(:whatif_reporting_schema), true) as search_path
 """)
 

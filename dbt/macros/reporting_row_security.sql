@@ -6,23 +6,27 @@
     table, that inserts its rebuilt partitions), so a rebuilt table is never visible without its grant and
     policy, and every build re-applies them. Re-running the hook changes nothing.
 
-    The dashboard sets, in each transaction, `set_config('role', <role>, true)` and
-    `set_config('co2calc.allowed_unit_ids', '{<unit ids>}', true)`: the subtree roots the viewer may read.
+    The dashboard sets, in each transaction, `set_config('role', <role>, true)` and a signed scope: the subtree
+    roots the viewer may read in `co2calc.allowed_unit_ids`, with an expiry and the HMAC of both and the backend's
+    pid under a secret no dashboard role can read (dashboard/data/scope.py). `allowed_unit_ids()` takes the roots
+    only from `scope.verified_unit_ids()` (ingest/sql/migrations/0005_signed_dashboard_scope.sql), which returns
+    nothing for a scope that is unsigned, signed for other units or another backend, or expired.
     - Tables with a `unit_id` column: a row passes when its unit lies in an allowed subtree
-      (`scoped_unit_ids()`). No setting, no row.
+      (`scoped_unit_ids()`). No valid scope, no row.
     - `rpt_units`: the allowed subtrees plus the ancestors of the allowed units (`listed_unit_ids()`), so the
       unit picker can name the path from the institution down; ids and names only, no numbers.
     - Tables without `unit_id` (factor sets, build id): readable whole, they hold no unit data.
     - `root_unit_ids()` hands the institution's root ids to a viewer whose role sees everything, which is the
-      scope that viewer then sets.
+      scope the dashboard then signs for that viewer (ids only: without a signature they open nothing).
 
     The policies call functions instead of reading `rpt_units` themselves: PostgreSQL records a policy's
     dependency on every table it names, and dbt drops the previous `rpt_units` with `cascade`, which would drop
     the other tables' policies with it. The functions are security definer (owned by dbt's user, who owns the
     tables and so is not subject to their policies) to read `rpt_units` without recursing into its own policy.
 
-    The setting is the dashboard's to set: whoever can run SQL as the role can set it too. The wall stops a
-    dashboard query that forgets its scope, not a person holding the role's password. -#}
+    Anyone who can run SQL as the role can set the settings, but only the holder of the signing secret (the
+    dashboard process and `co2calc migrate`) can make them count: the wall stops a dashboard query that forgets
+    its scope and a person holding the role's password alike. -#}
 
 {% macro dashboard_db_role() -%}
     {#- `Settings.dashboard_db_role`, handed over by pipelines.warehouse.dbt_connection_env. -#}
@@ -71,20 +75,22 @@
     language sql stable
     set search_path = pg_catalog, pg_temp
     as $body$
-        select coalesce(nullif(current_setting('co2calc.allowed_unit_ids', true), '')::text[], '{}')
+        select coalesce(scope.verified_unit_ids(), '{}')
     $body$;
 
-    {#- `(select allowed_unit_ids())` reads the setting once per call instead of once per unit row: 2.3 ms
-        down to 0.25 ms a call on the demo-scale warehouse, and every query on a scoped table makes one. #}
+    {#- The scope is verified once per call, into `allowed`, never per unit row; the policies below call these
+        functions once per query and table (`in (select ...)`). #}
     create or replace function {{ this.schema }}.scoped_unit_ids() returns setof text
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
     as $body$
+    declare
+        allowed text[] := {{ this.schema }}.allowed_unit_ids();
     begin
         return query
             select units.unit_id
             from {{ this.schema }}.rpt_units as units
-            where units.ancestor_unit_ids && (select {{ this.schema }}.allowed_unit_ids());
+            where units.ancestor_unit_ids && allowed;
     end
     $body$;
 
@@ -92,15 +98,17 @@
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
     as $body$
+    declare
+        allowed text[] := {{ this.schema }}.allowed_unit_ids();
     begin
         return query
             select units.unit_id
             from {{ this.schema }}.rpt_units as units
-            where units.ancestor_unit_ids && (select {{ this.schema }}.allowed_unit_ids())
+            where units.ancestor_unit_ids && allowed
             union
             select unnest(units.ancestor_unit_ids)
             from {{ this.schema }}.rpt_units as units
-            where units.unit_id in (select unnest({{ this.schema }}.allowed_unit_ids()));
+            where units.unit_id = any(allowed);
     end
     $body$;
 

@@ -81,7 +81,7 @@ def test_a_second_read_is_served_from_redis_without_touching_the_database(
     sent_by_first = len(statements)
     second = read_units(warehouse, root_scope, cache)
 
-    assert sent_by_first == 2, "the scope, then the query"
+    assert sent_by_first == 3, "the role and backend pid, the signed scope, then the query"
     assert len(statements) == sent_by_first, statements[sent_by_first:]
     assert not first.empty
     pd.testing.assert_frame_equal(second, first)
@@ -96,7 +96,7 @@ def test_a_new_build_id_misses_and_gets_a_key_of_its_own(warehouse, root_scope, 
     sent_before = len(statements)
     read_units(rebuilt, root_scope, cache)
 
-    assert len(statements) == sent_before + 2
+    assert len(statements) == sent_before + 3
     assert [key.split(":")[3] for key in our_keys(cache)] == sorted([warehouse.build_id, rebuilt.build_id])
 
 
@@ -107,7 +107,7 @@ def test_another_scope_misses_and_gets_only_its_own_units(warehouse, root_scope,
     sent_before = len(statements)
     one_lab = read_units(warehouse, (lab_id,), cache)
 
-    assert len(statements) == sent_before + 2
+    assert len(statements) == sent_before + 3
     assert one_lab["unit_id"].tolist() == [lab_id]
     assert len(our_keys(cache)) == 2
 
@@ -128,7 +128,7 @@ def test_an_expired_key_is_read_from_the_database_again(warehouse, root_scope, r
     sent_before = len(statements)
     read_units(warehouse, root_scope, short_lived)
 
-    assert len(statements) == sent_before + 2
+    assert len(statements) == sent_before + 3
     assert 0 < redis_client.ttl(key) <= 1
     redis_client.delete(key)
 
@@ -140,7 +140,7 @@ def test_a_redis_that_does_not_answer_costs_a_database_read_not_the_page(warehou
     units = read_units(warehouse, root_scope, unreachable)
 
     assert not units.empty
-    assert len(statements) == 2
+    assert len(statements) == 3
 
 
 def test_after_a_failure_redis_is_left_alone_for_the_pause_then_used_again(redis_client):

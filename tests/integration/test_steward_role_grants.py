@@ -2,8 +2,9 @@
 
 `ledger_warehouse_url` (tests/integration/conftest.py) got the unit tree and a flights file with three refused
 rows through ingest, which created the steward role and its grants. Each test logs in as a throwaway role
-holding the steward and dashboard roles without inheriting them (as the compose login role does), switches to
-one of them in a transaction, as the dashboard does, and runs hand-written SQL.
+holding the steward and dashboard roles without inheriting them (a test's shortcut: in a deployment each role has
+a login of its own, and the dashboard refuses a login holding both), switches to one of them in a transaction, as
+the dashboard does, and runs hand-written SQL.
 """
 
 import uuid

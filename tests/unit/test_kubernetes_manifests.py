@@ -4,6 +4,7 @@ No cluster runs on the development machines or in CI: these tests read the kusto
 and the Dagster Helm values, and check what `kubectl apply -k` and `helm upgrade` would only discover at
 deploy time: every referenced file, ConfigMap, Secret, Service port and Deployment exists; every container
 has probes, resource requests and limits and runs as a non-root user; every CO2CALC_* variable is a setting.
+Their validity against the Kubernetes API's schemas is test_kubernetes_schemas.py's.
 """
 
 import re
@@ -36,9 +37,13 @@ def of_kind(kind: str) -> dict[str, dict]:
     return {d["metadata"]["name"]: d for d in documents() if d["kind"] == kind}
 
 
-def env_file_keys(path: Path) -> set[str]:
+def env_file_values(path: Path) -> dict[str, str]:
     lines = (line.strip() for line in path.read_text().splitlines())
-    return {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def env_file_keys(path: Path) -> set[str]:
+    return set(env_file_values(path))
 
 
 def generated_secrets() -> dict[str, set[str]]:

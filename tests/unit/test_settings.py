@@ -14,6 +14,7 @@ REAL_PROVIDER = "https://login.example.org/.well-known/openid-configuration"
 # What `secrets.token_urlsafe(32)` and a provider's console give.
 STRONG_COOKIE_SECRET = "q8Zf3Lw0-Rk2vNb7Tx5yHc1_MdGs9PaJeUo4iWtYl6E"
 ISSUED_CLIENT_SECRET = "kJ7wq2PZr9XbT4mN"
+STRONG_SCOPE_SIGNING_SECRET = "Ne5Rt2Yu8Io4Pa1Sd7Fg3Hj9Kl6Zx0CvBm-w2QeR"
 
 
 @pytest.mark.parametrize(
@@ -50,8 +51,44 @@ def test_a_real_login_provider_with_secrets_of_its_own_is_used():
         oidc_metadata_url=REAL_PROVIDER,
         oidc_cookie_secret=STRONG_COOKIE_SECRET,
         oidc_client_secret=ISSUED_CLIENT_SECRET,
+        scope_signing_secret=STRONG_SCOPE_SIGNING_SECRET,
     )
     assert configured.oidc_server_metadata_url == REAL_PROVIDER
+    assert STRONG_SCOPE_SIGNING_SECRET not in repr(configured)
+
+
+def test_a_real_login_provider_needs_a_scope_signing_secret():
+    with pytest.raises(
+        ValidationError, match="CO2CALC_SCOPE_SIGNING_SECRET must be set when CO2CALC_OIDC_METADATA_URL"
+    ):
+        Settings(
+            oidc_metadata_url=REAL_PROVIDER,
+            oidc_cookie_secret=STRONG_COOKIE_SECRET,
+            oidc_client_secret=ISSUED_CLIENT_SECRET,
+        )
+
+
+@pytest.mark.parametrize(
+    ("scope_signing_secret", "refusal"),
+    [
+        ("change-me-scope-signing-secret-of-32-characters", "holds an example's value"),
+        ("x", "is too weak: .* 1 characters"),
+        ("abababababababababababababababababababab", "is too weak: .* ~40 bits"),
+    ],
+)
+def test_a_published_short_or_guessable_scope_signing_secret_is_refused_wherever_it_is_set(
+    scope_signing_secret, refusal
+):
+    # Also without a login provider: `co2calc migrate` stores it in the warehouse.
+    with pytest.raises(ValidationError, match=f"CO2CALC_SCOPE_SIGNING_SECRET {refusal}"):
+        Settings(scope_signing_secret=scope_signing_secret)
+
+
+def test_an_empty_scope_signing_secret_or_steward_url_is_unset(monkeypatch):
+    monkeypatch.setenv("CO2CALC_SCOPE_SIGNING_SECRET", "")
+    monkeypatch.setenv("CO2CALC_STEWARD_DATABASE_URL", "")
+    settings = Settings()
+    assert settings.scope_signing_secret is None and settings.steward_database_url is None
 
 
 def test_the_demo_provider_is_used_only_when_asked_for():

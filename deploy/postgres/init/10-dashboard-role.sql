@@ -1,4 +1,6 @@
--- The dashboard's login role: it reads the `reporting` schema and nothing else (ARCHITECTURE.md §2, §6).
+-- The dashboard's login role: it reads the `reporting` schema and nothing else (ARCHITECTURE.md §2, §6), rows
+-- limited by a scope the warehouse accepts only when signed (migration 0005). It holds no other role: the dashboard
+-- refuses, with a real login provider, a login that may switch to a wider one (dashboard/README.md).
 -- Its password comes from DASHBOARD_DB_PASSWORD in the postgres container's environment; `\getenv`
 -- (psql 15+) reads it, so no password is written in this file. When the variable is missing the
 -- placeholder below stays unresolved and the statement fails, which stops the initialisation.

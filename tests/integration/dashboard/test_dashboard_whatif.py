@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from config.settings import get_settings
+from dashboard.data.scope import set_signed_scope, stored_secret
 from dashboard.i18n import Translator
 from tests.integration.dashboard.test_dashboard_pages import run_app
 from tests.integration.pipeline.queries import query_rows, relation_fingerprints
@@ -102,12 +103,11 @@ def as_dashboard(url: str, sql: str, scope: list[str] | None) -> list[sa.Row]:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
+            secret = stored_secret(connection)
+            backend_pid = connection.execute(sa.text("select pg_backend_pid()")).scalar_one()
             connection.exec_driver_sql(f"set local role {DASHBOARD_ROLE}")
             if scope is not None:
-                connection.execute(
-                    sa.text("select set_config('co2calc.allowed_unit_ids', cast(:scope as text), true)"),
-                    {"scope": "{" + ",".join(scope) + "}"},
-                )
+                set_signed_scope(connection, secret, backend_pid, scope)
             return connection.exec_driver_sql(sql).all()
     finally:
         engine.dispose()

@@ -18,6 +18,7 @@ from ingest.migrate import (
     MigrationError,
     SchemaBehind,
     migrate,
+    migrations,
     raw_tables_ddl,
 )
 
@@ -66,20 +67,20 @@ def test_freshness_check_on_a_database_never_migrated_refuses_and_creates_nothin
 
 
 def test_migrate_in_a_real_process_applies_every_migration_once(empty_database_url):
+    # Every file of the folder, whichever versions it holds today (0001 ... 0005 and those other branches add).
+    shipped = migrations()
+    latest = shipped[-1].version
     first = co2calc(empty_database_url, "migrate")
     assert first.returncode == 0, first.stdout + first.stderr
-    assert (
-        "schema migrated to version 3 (0001_schema, 0002_build_publication, 0003_override_trains_without_station)"
-        in first.stdout
-    )
+    names = ", ".join(f"{m.version:04d}_{m.name}" for m in shipped)
+    assert f"schema migrated to version {latest} ({names})" in first.stdout
     second = co2calc(empty_database_url, "migrate")
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "schema at version 3, nothing to migrate" in second.stdout
-    assert versions(empty_database_url) == [
-        (1, "schema"),
-        (2, "build_publication"),
-        (3, "override_trains_without_station"),
-    ]
+    assert f"schema at version {latest}, nothing to migrate" in second.stdout
+    assert versions(empty_database_url) == [(m.version, m.name) for m in shipped]
+    assert {(1, "schema"), (2, "build_publication"), (3, "override_trains_without_station")} <= set(
+        versions(empty_database_url)
+    )
     loaded = co2calc(
         empty_database_url, "ingest", str(FIXTURES / "units/small_institution.csv"), "--source", "units"
     )
@@ -104,7 +105,7 @@ def test_two_migrations_at_once_both_succeed_and_apply_each_file_once(empty_data
         thread.join(timeout=60)
     engine.dispose()
     assert failures == []
-    assert [version for version, _name in versions(empty_database_url)] == [1, 2, 3]
+    assert [version for version, _name in versions(empty_database_url)] == [m.version for m in migrations()]
 
 
 def test_a_warehouse_made_before_migrations_is_brought_to_the_latest_version_without_losing_loads(
@@ -184,4 +185,60 @@ def test_a_misnamed_migration_file_is_refused_by_name(empty_database_url, tmp_pa
         MigrationError, match=re.escape("2_add_things.sql: a migration is named NNNN_what.sql")
     ):
         migrate(engine, applied_by="test", folder=folder)
+    engine.dispose()
+
+
+def test_migrate_keeps_a_random_scope_signing_secret_until_the_deployment_sets_its_own(empty_database_url):
+    def stored() -> bytes:
+        engine = sa.create_engine(empty_database_url)
+        with engine.connect() as connection:
+            secret = bytes(
+                connection.execute(sa.text("select secret from scope.signing_secret")).scalar_one()
+            )
+        engine.dispose()
+        return secret
+
+    def migrate_with(secret: str | None) -> subprocess.CompletedProcess:
+        env = {**os.environ, "CO2CALC_DATABASE_URL": empty_database_url, "COLUMNS": "200"}
+        env.pop("CO2CALC_SCOPE_SIGNING_SECRET", None)
+        if secret is not None:
+            env["CO2CALC_SCOPE_SIGNING_SECRET"] = secret
+        return subprocess.run([CO2CALC, "migrate"], env=env, capture_output=True, text=True, timeout=120)
+
+    assert migrate_with(None).returncode == 0
+    generated = stored()
+    assert len(generated) == 32
+    assert migrate_with(None).returncode == 0 and stored() == generated
+
+    deployment_secret = "kq3Vb0xNw2rT8yHcZ5uEoL1sJ7dGfA4pM9iX6eQ"
+    assert migrate_with(deployment_secret).returncode == 0
+    assert stored() == deployment_secret.encode()
+
+    weak = migrate_with("change-me-scope-signing-secret-of-32-characters")
+    assert weak.returncode == 1
+    assert "CO2CALC_SCOPE_SIGNING_SECRET holds an example's value" in weak.stderr
+    assert "Traceback" not in weak.stderr
+    assert stored() == deployment_secret.encode()
+
+
+def test_migrate_makes_the_scope_functions_of_an_earlier_build_refuse_an_unsigned_scope(empty_database_url):
+    engine = sa.create_engine(empty_database_url)
+    # What the dbt hook and the publication created before migration 0005: the scope read from the setting as set.
+    with engine.begin() as connection:
+        connection.exec_driver_sql("""
+            create schema published;
+            create function published.allowed_unit_ids() returns text[] language sql stable
+            as $body$ select coalesce(nullif(current_setting('co2calc.allowed_unit_ids', true), '')::text[], '{}') $body$
+        """)
+
+    def units_under_an_unsigned_scope() -> list[str]:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("select set_config('co2calc.allowed_unit_ids', '{10000}', true)")
+            return connection.exec_driver_sql("select published.allowed_unit_ids()").scalar_one()
+
+    assert units_under_an_unsigned_scope() == ["10000"]
+
+    migrate(engine, applied_by="test")
+
+    assert units_under_an_unsigned_scope() == []
     engine.dispose()

@@ -13,6 +13,7 @@ def test_secrets_hold_the_auth_section_st_login_needs(tmp_path):
         oidc_metadata_url="http://127.0.0.1:9911/.well-known/x",
         oidc_cookie_secret="Xk3vQ9pL-2mZr7tYw_8sB1nC4dF6gH0jKqWeRtUy",
         oidc_client_secret="issued-by-the-provider-7f3a9c",
+        scope_signing_secret="Ne5Rt2Yu8Io4Pa1Sd7Fg3Hj9Kl6Zx0CvBm",
     )
 
     path = write_streamlit_secrets(settings, tmp_path / "secrets" / "secrets.toml")
