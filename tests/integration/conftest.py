@@ -13,7 +13,7 @@ from config.settings import Settings, get_settings
 from ingest.load import load_file, load_reference_data
 from pipelines.run import run_pipeline
 from pipelines.warehouse import dbt_connection_env
-from tests.conftest import create_database, drop_database, pipeline_settings
+from tests.conftest import BuiltWarehouse, clone_database, create_database, drop_database, pipeline_settings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 # Fixture file -> the name the pipeline routes to its source (ingest.contracts file patterns): the unit tree
@@ -29,15 +29,25 @@ WORKED_EXAMPLE_FILES = {
 
 
 @pytest.fixture(scope="session")
-def worked_examples_url(postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def worked_examples_warehouse(
+    postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BuiltWarehouse]:
     """A warehouse built from the METHODOLOGY.md §5 worked-example fixtures, default profile."""
     tmp = tmp_path_factory.mktemp("worked_examples")
     files = tmp / "files"
     files.mkdir()
     for fixture, routed_name in WORKED_EXAMPLE_FILES.items():
         (files / routed_name).write_bytes((FIXTURES / fixture).read_bytes())
-    url = create_database(postgres_server_url, "co2calc_worked")
+    url = create_database(postgres_server_url, "co2calc_worked_template")
     run_pipeline(pipeline_settings(tmp), url, files)
+    yield BuiltWarehouse(url, files)
+    drop_database(postgres_server_url, url)
+
+
+@pytest.fixture(scope="session")
+def worked_examples_url(postgres_server_url: str, worked_examples_warehouse: BuiltWarehouse) -> Iterator[str]:
+    """The worked-example warehouse the tests share (the what-ifs add their own schemas to it)."""
+    url = clone_database(postgres_server_url, worked_examples_warehouse.template_url, "co2calc_worked")
     yield url
     drop_database(postgres_server_url, url)
 

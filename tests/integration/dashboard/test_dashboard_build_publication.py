@@ -1,6 +1,6 @@
 """A build is published whole (ARCHITECTURE.md §10, issue 10): pages follow the last build that passed.
 
-A warehouse of its own (the worked-example files) goes through three builds, each run the way the pipeline runs
+A copy of the worked-example warehouse goes through three more builds, each run the way the pipeline runs
 it (the Dagster dbt asset): the first build; a correction whose build is watched half-way, when dbt has rewritten
 `reporting` but the build is not yet published; and a correction whose build fails. Each look at the overview
 reads the headline and, from the PDF on the same page run, the build id it was made from, so an id is never seen
@@ -23,9 +23,9 @@ from config.settings import get_settings
 from dashboard.i18n import Translator
 from dashboard.runtime import APP_PATH
 from ingest.load import load_file
-from pipelines.run import build_models, run_pipeline
-from tests.conftest import create_database, drop_database, pipeline_settings
-from tests.integration.conftest import FIXTURES, WORKED_EXAMPLE_FILES
+from pipelines.run import build_models
+from tests.conftest import clone_database, drop_database, pipeline_settings
+from tests.integration.conftest import FIXTURES
 from tests.integration.dashboard.subtree import subtree_headline_t_co2e
 
 PAGES_DIR = Path(APP_PATH).parent / "app_pages"
@@ -77,13 +77,8 @@ def replace_planes(engine: sa.Engine, tmp_path: Path, keep_notes: set[str]) -> N
 
 
 @pytest.fixture
-def warehouse(postgres_server_url, tmp_path, monkeypatch) -> Iterator[str]:
-    files = tmp_path / "files"
-    files.mkdir()
-    for fixture, routed_name in WORKED_EXAMPLE_FILES.items():
-        (files / routed_name).write_bytes((FIXTURES / fixture).read_bytes())
-    url = create_database(postgres_server_url, "co2calc_publish")
-    run_pipeline(pipeline_settings(tmp_path), url, files)
+def warehouse(postgres_server_url, worked_examples_warehouse, monkeypatch) -> Iterator[str]:
+    url = clone_database(postgres_server_url, worked_examples_warehouse.template_url, "co2calc_publish")
     monkeypatch.setenv("CO2CALC_DATABASE_URL", url)
     get_settings.cache_clear()
     st.cache_data.clear()
@@ -95,7 +90,7 @@ def warehouse(postgres_server_url, tmp_path, monkeypatch) -> Iterator[str]:
 def test_a_page_shows_the_old_build_during_a_build_the_new_one_after_and_keeps_it_when_a_build_fails(
     warehouse, tmp_path, downloads, monkeypatch
 ):
-    # Imported once the warehouse's pipeline has made sure of the dbt manifest the assets read (pipelines/run.py).
+    # Imported once the worked-example warehouse's pipeline has made sure of the dbt manifest the assets read.
     import pipelines.defs.dbt.assets as dbt_assets
 
     engine = sa.create_engine(warehouse)

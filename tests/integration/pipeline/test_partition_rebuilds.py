@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from ingest.load import load_file
 from ingest.steward import delete_load
 from pipelines.defs.resources import WarehouseResource
-from pipelines.run import build_models, run_pipeline
-from tests.conftest import create_database, drop_database, pipeline_settings
+from pipelines.run import build_models
+from tests.conftest import BuiltWarehouse, clone_database, drop_database, pipeline_settings
 
 # Every table a partition build writes (incremental models of marts and reporting) and the small tables it
 # recreates whole.
@@ -47,16 +47,11 @@ TABLES = (
 
 @pytest.fixture(scope="module")
 def warehouse(
-    postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Path]]:
-    """Its own warehouse (the tests change it): a small generated institution through the whole pipeline."""
-    from ingest.synthetic import generate_institution
-
-    tmp = tmp_path_factory.mktemp("partition_rebuilds")
-    generate_institution(tmp / "files", scale=0.05, seed=7)
-    url = create_database(postgres_server_url, "co2calc_partitions")
-    run_pipeline(pipeline_settings(tmp), url, tmp / "files")
-    yield url, tmp
+    postgres_server_url: str, generated_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path, Path]]:
+    """A copy of the generated warehouse (the tests change it), its delivered files, and a folder of its own."""
+    url = clone_database(postgres_server_url, generated_warehouse.template_url, "co2calc_partitions")
+    yield url, generated_warehouse.files, tmp_path_factory.mktemp("partition_rebuilds")
     drop_database(postgres_server_url, url)
 
 
@@ -123,10 +118,9 @@ def rewrite(source: Path, target: Path, keep, change) -> Path:
 
 
 def test_partition_builds_after_a_correction_a_replacement_and_a_deletion_equal_a_full_build(warehouse):
-    url, tmp = warehouse
+    url, files, tmp = warehouse
     settings = pipeline_settings(tmp)
     engine = sa.create_engine(url)
-    files = tmp / "files"
     untouched_before = table_digests(engine, "reporting_year = 2024")
     travel_2025_before = travel_t(engine, 2025)
 
@@ -175,13 +169,13 @@ def test_partition_builds_after_a_correction_a_replacement_and_a_deletion_equal_
 
 
 def test_a_new_unit_tree_rebuilds_every_model(warehouse):
-    url, tmp = warehouse
+    url, files, tmp = warehouse
     engine = sa.create_engine(url)
     planner = WarehouseResource(database_url=url)
-    load_file(engine, tmp / "files" / "units.csv", "units", loaded_by="test")
+    load_file(engine, files / "units.csv", "units", loaded_by="test")
     assert not planner.plan_build().is_full, "the same unit tree again changes nothing"
     renamed = rewrite(
-        tmp / "files" / "units.csv",
+        files / "units.csv",
         tmp / "units_renamed.csv",
         keep=lambda _i, _row: True,
         change=lambda row: {**row, "unit_name": row["unit_name"] + " (renamed)"},
