@@ -1,5 +1,5 @@
-"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, build a what-if, purge old data, serve
-the demo."""
+"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, build a what-if, publish an
+inventory, purge old data, serve the demo."""
 
 import logging
 import sys
@@ -385,6 +385,39 @@ def whatif(
     for table_name, row_count in built.table_row_counts.items():
         table.add_row(table_name, f"{row_count:,}")
     console.print(table)
+
+
+@app.command()
+def publish(
+    year: Annotated[int, typer.Option(help="The reporting year to publish.")],
+    note: Annotated[str, typer.Option(help="What this inventory is, for whoever reads it years later.")],
+    profile: Annotated[
+        str | None,
+        typer.Option(help="A what-if profile built by `co2calc whatif`; default: the headline's last build."),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who publishes; default: the system user name.")] = None,
+) -> None:
+    """Freeze a reporting year's inventory (reporting rows, emission rows, loads, factor sets, build and code
+    version) into the append-only schema `inventory`; the dashboard's Inventories page shows it."""
+    from pipelines.inventory import InventoryRefused, publish_inventory
+    from pipelines.warehouse import engine_for
+
+    engine = engine_for(_database_url(get_settings()))
+    try:
+        published = publish_inventory(engine, year, note, profile_code=profile, published_by=by)
+    except InventoryRefused as refused:
+        console.print(f"[red]{refused}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    console.print(
+        f"Published inventory {published.inventory_id}: {published.reporting_year}, profile "
+        f"{published.calc_profile}, {published.published_at:%Y-%m-%d %H:%M:%S %Z}; "
+        f"{published.reporting_row_count:,} reporting rows, {published.emission_row_count:,} emission rows, "
+        f"{published.unresolved_row_count:,} unresolved rows, {published.load_count:,} loads "
+        f"in {published.seconds:.1f} s.",
+        highlight=False,
+    )
 
 
 @app.command()
