@@ -239,7 +239,7 @@ def publish_inventory(
 ) -> PublishedInventory:
     """Freeze `reporting_year` of the headline (or of a completed what-if of `profile_code`) into `inventory`."""
     if not note.strip():
-        raise InventoryRefused("an inventory needs a note saying what it is (--note \"...\")")
+        raise InventoryRefused('an inventory needs a note saying what it is (--note "...")')
     source = inventory_source(profile_code)
     clock = time.monotonic()
     lock_sql, unlock_sql, lock_params = (

@@ -81,7 +81,11 @@ def change_for_display(change: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 def change_waterfall(change: pd.DataFrame, from_label: str, to_label: str, tr: Translator) -> go.Figure:
     """From one inventory's total to the other's through the three effects; both ends are totals, not steps."""
     total = change[change["module_code"] == TOTAL_MODULE].iloc[0]
-    labels = [from_label, *(tr(f"inventories.{effect}") for effect in EFFECTS), to_label]
+    labels = [
+        from_label,
+        *(tr(f"inventories.{effect.removesuffix('_t_co2e')}") for effect in EFFECTS),
+        to_label,
+    ]
     values = [
         float(total["from_t_co2e"]),
         *(float(total[effect]) for effect in EFFECTS),
