@@ -69,16 +69,17 @@ def test_migrate_in_a_real_process_applies_every_migration_once(empty_database_u
     first = co2calc(empty_database_url, "migrate")
     assert first.returncode == 0, first.stdout + first.stderr
     assert (
-        "schema migrated to version 3 (0001_schema, 0002_build_publication, 0003_override_trains_without_station)"
-        in first.stdout
+        "schema migrated to version 4 (0001_schema, 0002_build_publication, 0003_override_trains_without_station, "
+        "0004_published_inventories)" in first.stdout
     )
     second = co2calc(empty_database_url, "migrate")
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "schema at version 3, nothing to migrate" in second.stdout
+    assert "schema at version 4, nothing to migrate" in second.stdout
     assert versions(empty_database_url) == [
         (1, "schema"),
         (2, "build_publication"),
         (3, "override_trains_without_station"),
+        (4, "published_inventories"),
     ]
     loaded = co2calc(
         empty_database_url, "ingest", str(FIXTURES / "units/small_institution.csv"), "--source", "units"
@@ -104,7 +105,7 @@ def test_two_migrations_at_once_both_succeed_and_apply_each_file_once(empty_data
         thread.join(timeout=60)
     engine.dispose()
     assert failures == []
-    assert [version for version, _name in versions(empty_database_url)] == [1, 2, 3]
+    assert [version for version, _name in versions(empty_database_url)] == [1, 2, 3, 4]
 
 
 def test_a_warehouse_made_before_migrations_is_brought_to_the_latest_version_without_losing_loads(
