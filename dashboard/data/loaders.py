@@ -459,7 +459,8 @@ def published_inventories(warehouse: Warehouse) -> list[Inventory]:
             dbt_invocation_id=row.dbt_invocation_id,
             note=row.note,
             published_by=row.published_by,
-            published_at=pd.Timestamp(row.published_at),
+            # In UTC whatever the server's TimeZone: the report prints it as UTC and dates its PDF with it.
+            published_at=pd.Timestamp(row.published_at).tz_convert("UTC"),
         )
         for row in frame.itertuples(index=False)
     ]
