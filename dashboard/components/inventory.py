@@ -9,12 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.components.headline import headline_for_year
+from dashboard.components.whatif import TOTAL_MODULE, module_label
 from dashboard.data.loaders import Inventory
 from dashboard.i18n import Translator
 from dashboard.palette import BLUE, BLUISH_GREEN, VERMILLION
 from dashboard.report_pdf import UnitReport
 
-TOTAL_MODULE = "all"
 EFFECTS = ("activity_effect_t_co2e", "factor_effect_t_co2e", "coverage_effect_t_co2e")
 
 
@@ -72,9 +72,7 @@ def change_for_display(change: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The decomposition's exact numbers as floats, with the module's name first; the CSV keeps every column."""
     numbers = [column for column in change.columns if column.endswith("_t_co2e")]
     shown = change.assign(**{column: change[column].astype(float) for column in numbers})
-    modules = [
-        tr("inventories.total") if code == TOTAL_MODULE else tr.module(code) for code in change["module_code"]
-    ]
+    modules = [module_label(code, tr) for code in change["module_code"]]
     return shown.assign(module=modules)[["module", "module_code", *numbers]]
 
 
