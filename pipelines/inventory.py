@@ -3,7 +3,7 @@
 Not a published *build* (pipelines/publish.py, schema `published`, refreshed by every build that passed): an
 inventory freezes one reporting year, on purpose and for good, into the append-only schema `inventory`
 (ingest/sql/migrations/0004_published_inventories.sql), so that its report prints again byte for byte years later
-and a later inventory of the year can be explained against it (pipelines/inventory_change.py).
+and a later inventory of the year can be explained against it (`explain_change` below, and the dashboard's Inventories page).
 
 What one publication copies, in one transaction:
 - `inventory.inventories`: year, profile, source schema, the build (ops.builds id, dbt invocation id), the code
@@ -22,19 +22,27 @@ The headline inventory reads `published` and `marts`. They hold the same build o
 was published and no build is running (a build rewrites `marts` before it publishes): publishing holds the build
 lock (ops.build_lock_key) and refuses otherwise. A what-if inventory reads `whatif_<profile>_reporting` and
 `whatif_<profile>_marts` of a what-if that completed (its `whatif_build` record), holding that profile's what-if lock.
+
+`explain_change` (`co2calc explain`) decomposes the change between two inventories of a year, or between one and
+the live numbers, with the dashboard's query (dashboard/data/queries.py, INVENTORY_CHANGE): the live side is frozen
+as a publication would freeze it, in a transaction that is rolled back, so the two sides are read the same way.
 """
 
 import getpass
 import subprocess
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 
 from config.settings import get_settings
+from dashboard.data.queries import INVENTORY_CHANGE
 from pipelines.publish import PUBLISHED_SCHEMA
 from pipelines.whatif import (
     HEADLINE_PROFILE,
@@ -229,19 +237,9 @@ def _copy_loads(connection: sa.Connection, inventory_id: int) -> int:
     ).rowcount
 
 
-def publish_inventory(
-    engine: sa.Engine,
-    reporting_year: int,
-    note: str,
-    *,
-    profile_code: str | None = None,
-    published_by: str | None = None,
-) -> PublishedInventory:
-    """Freeze `reporting_year` of the headline (or of a completed what-if of `profile_code`) into `inventory`."""
-    if not note.strip():
-        raise InventoryRefused('an inventory needs a note saying what it is (--note "...")')
-    source = inventory_source(profile_code)
-    clock = time.monotonic()
+@contextmanager
+def _source_lock(engine: sa.Engine, source: InventorySource, doing: str) -> Iterator[None]:
+    """The build lock (the what-if's lock for a what-if) for the time of `doing`, or a refusal if it is taken."""
     lock_sql, unlock_sql, lock_params = (
         (TRY_LOCK, UNLOCK, {"profile": source.calc_profile})
         if source.is_whatif
@@ -255,55 +253,55 @@ def publish_inventory(
         if not lock.execute(lock_sql, lock_params).scalar_one():
             raise InventoryRefused(
                 f"a {'what-if of ' + source.calc_profile if source.is_whatif else 'build'} is running: "
-                "publish the inventory when it ends"
+                f"{doing} when it ends"
             )
         try:
-            with engine.begin() as connection:
-                build_id, invocation_id = _build_of_source(connection, source)
-                years = (
-                    connection.exec_driver_sql(
-                        "select distinct reporting_year from "
-                        f"{source.reporting_schema}.rpt_footprint__subtree_year order by 1"
-                    )
-                    .scalars()
-                    .all()
-                )
-                if reporting_year not in years:
-                    raise InventoryRefused(
-                        f"{source.reporting_schema} has no footprint for {reporting_year}; its years are "
-                        f"{', '.join(map(str, years)) or 'none'}"
-                    )
-                inventory = connection.execute(
-                    sa.text(
-                        f"insert into {INVENTORY_SCHEMA}.inventories (reporting_year, calc_profile, is_whatif, "
-                        "source_schema, build_id, dbt_invocation_id, code_version, note, published_by, "
-                        "published_at) values (:year, :profile, :is_whatif, :schema, :build_id, :invocation_id, "
-                        ":code_version, :note, :by, date_trunc('second', clock_timestamp())) "
-                        "returning inventory_id, published_at"
-                    ),
-                    {
-                        "year": reporting_year,
-                        "profile": source.calc_profile,
-                        "is_whatif": source.is_whatif,
-                        "schema": source.reporting_schema,
-                        "build_id": build_id,
-                        "invocation_id": invocation_id,
-                        "code_version": code_version(),
-                        "note": note.strip(),
-                        "by": published_by or getpass.getuser(),
-                    },
-                ).one()
-                reporting_rows = _copy_rows(connection, inventory.inventory_id, source, reporting_year)
-                emission_rows, unresolved_rows = _copy_emissions(
-                    connection, inventory.inventory_id, source, reporting_year
-                )
-                load_count = _copy_loads(connection, inventory.inventory_id)
-                connection.execute(
-                    sa.text(f"select {INVENTORY_SCHEMA}.grant_dashboard_role(:role)"),
-                    {"role": get_settings().dashboard_db_role},
-                )
+            yield
         finally:
             lock.execute(unlock_sql, lock_params)
+
+
+def _freeze(
+    connection: sa.Connection, source: InventorySource, reporting_year: int, note: str, published_by: str
+) -> PublishedInventory:
+    """Copy `reporting_year` of `source` into `inventory`, in the caller's transaction (its time not counted)."""
+    build_id, invocation_id = _build_of_source(connection, source)
+    years = (
+        connection.exec_driver_sql(
+            f"select distinct reporting_year from {source.reporting_schema}.rpt_footprint__subtree_year order by 1"
+        )
+        .scalars()
+        .all()
+    )
+    if reporting_year not in years:
+        raise InventoryRefused(
+            f"{source.reporting_schema} has no footprint for {reporting_year}; its years are "
+            f"{', '.join(map(str, years)) or 'none'}"
+        )
+    inventory = connection.execute(
+        sa.text(
+            f"insert into {INVENTORY_SCHEMA}.inventories (reporting_year, calc_profile, is_whatif, "
+            "source_schema, build_id, dbt_invocation_id, code_version, note, published_by, "
+            "published_at) values (:year, :profile, :is_whatif, :schema, :build_id, :invocation_id, "
+            ":code_version, :note, :by, date_trunc('second', clock_timestamp())) "
+            "returning inventory_id, published_at"
+        ),
+        {
+            "year": reporting_year,
+            "profile": source.calc_profile,
+            "is_whatif": source.is_whatif,
+            "schema": source.reporting_schema,
+            "build_id": build_id,
+            "invocation_id": invocation_id,
+            "code_version": code_version(),
+            "note": note,
+            "by": published_by,
+        },
+    ).one()
+    reporting_rows = _copy_rows(connection, inventory.inventory_id, source, reporting_year)
+    emission_rows, unresolved_rows = _copy_emissions(
+        connection, inventory.inventory_id, source, reporting_year
+    )
     return PublishedInventory(
         inventory.inventory_id,
         reporting_year,
@@ -312,6 +310,85 @@ def publish_inventory(
         reporting_rows,
         emission_rows,
         unresolved_rows,
-        load_count,
-        time.monotonic() - clock,
+        _copy_loads(connection, inventory.inventory_id),
+        0.0,
     )
+
+
+def publish_inventory(
+    engine: sa.Engine,
+    reporting_year: int,
+    note: str,
+    *,
+    profile_code: str | None = None,
+    published_by: str | None = None,
+) -> PublishedInventory:
+    """Freeze `reporting_year` of the headline (or of a completed what-if of `profile_code`) into `inventory`."""
+    if not note.strip():
+        raise InventoryRefused('an inventory needs a note saying what it is (--note "...")')
+    source = inventory_source(profile_code)
+    clock = time.monotonic()
+    with _source_lock(engine, source, "publish the inventory"), engine.begin() as connection:
+        frozen = _freeze(connection, source, reporting_year, note.strip(), published_by or getpass.getuser())
+        connection.execute(
+            sa.text(f"select {INVENTORY_SCHEMA}.grant_dashboard_role(:role)"),
+            {"role": get_settings().dashboard_db_role},
+        )
+    return replace(frozen, seconds=time.monotonic() - clock)
+
+
+def explain_change(
+    engine: sa.Engine, from_inventory_id: int, to_inventory_id: int | None = None, unit_id: str | None = None
+) -> pd.DataFrame:
+    """The change from one published inventory to another of its year, or to the live numbers (None): per module and
+    `all`, both totals, their difference and its activity, factor and coverage effects in exact t CO2e, for the
+    subtree of `unit_id` (default: the institution). The live side is what a publication would freeze now, frozen
+    in a transaction that is rolled back: nothing is published."""
+    with engine.connect() as connection, connection.begin() as transaction:
+        start = connection.execute(
+            sa.text(
+                f"select reporting_year from {INVENTORY_SCHEMA}.inventories where inventory_id = :inventory_id"
+            ),
+            {"inventory_id": from_inventory_id},
+        ).scalar()
+        if start is None:
+            raise InventoryRefused(f"no published inventory {from_inventory_id}")
+        if to_inventory_id is None:
+            source = inventory_source(None)
+            with _source_lock(engine, source, "explain a change against the live numbers"):
+                to_inventory_id = _freeze(
+                    connection, source, start, "live numbers, not published", getpass.getuser()
+                ).inventory_id
+        end = connection.execute(
+            sa.text(
+                f"select reporting_year from {INVENTORY_SCHEMA}.inventories where inventory_id = :inventory_id"
+            ),
+            {"inventory_id": to_inventory_id},
+        ).scalar()
+        if end != start:
+            raise InventoryRefused(
+                f"inventory {from_inventory_id} is of {start} and inventory {to_inventory_id} "
+                f"{'of ' + str(end) if end is not None else 'does not exist'}: a change is explained within a year"
+            )
+        unit_id = (
+            unit_id
+            or connection.execute(
+                sa.text(
+                    f"select unit_id from {INVENTORY_SCHEMA}.units where inventory_id = :inventory_id "
+                    "and parent_unit_id is null order by unit_id limit 1"
+                ),
+                {"inventory_id": from_inventory_id},
+            ).scalar_one()
+        )
+        result = connection.execute(
+            INVENTORY_CHANGE.statement,
+            {
+                "from_inventory_id": from_inventory_id,
+                "to_inventory_id": to_inventory_id,
+                "unit_id": unit_id,
+                "allowed_unit_ids": [unit_id],
+            },
+        )
+        change = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        transaction.rollback()
+    return change

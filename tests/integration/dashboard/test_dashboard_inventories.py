@@ -370,3 +370,36 @@ def test_the_inventories_page_shows_the_badge_the_live_comparison_and_the_change
         float(FACILITY_FACTOR_KG / 1000)
     )
     assert not any("None" in str(value) for value in explained["module"])
+
+
+def test_co2calc_explain_against_the_live_numbers_equals_the_change_to_the_inventory_published_from_them(
+    history, tmp_path
+):
+    # Inventory B was published from the live numbers as they still are: the same decomposition, to the digit.
+    live = co2calc(
+        history.url, "explain", "--from", "1", "--unit", LAB_12110, "--csv", str(tmp_path / "live.csv")
+    )
+    published = co2calc(
+        history.url,
+        "explain",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--unit",
+        LAB_12110,
+        "--csv",
+        str(tmp_path / "b.csv"),
+    )
+    assert live.returncode == 0 and published.returncode == 0, live.stdout + live.stderr + published.stderr
+    assert "Inventory 1 → live numbers" in live.stdout
+    assert (tmp_path / "live.csv").read_text() == (tmp_path / "b.csv").read_text()
+    exported = pd.read_csv(tmp_path / "live.csv", dtype=str).set_index("module_code")
+    assert Decimal(exported.loc["all", "coverage_effect_t_co2e"]) == IMAGING_KG / 1000
+    # Nothing was published by explaining against the live numbers.
+    assert rows(history.url, "select count(*) as n from inventory.inventories")[0].n == 2
+
+
+def test_co2calc_explain_refuses_an_unknown_inventory_in_one_sentence(history):
+    unknown = co2calc(history.url, "explain", "--from", "99")
+    assert unknown.returncode == 2 and unknown.stdout.strip() == "no published inventory 99"
