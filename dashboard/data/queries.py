@@ -835,9 +835,11 @@ order by modules.module_code = 'all', modules.module_code
 # taken in its inventory's own tree with the headline's rules (additional categories out, research-facility
 # allocations whose facility lies inside the subtree out: METHODOLOGY.md §1.7, §2.4). With q the activity
 # quantity, f the factor value and e = kg CO2e of a leg, old (0) and new (1):
-# - a leg in both: factor effect = e' - e0 where e' = q0 x f1, the old activity at the new factor (e' = e0 when
-#   the leg has no factor value: an override); activity effect = e1 - e'. When e = q x f, that is q0 x (f1 - f0)
-#   and (q1 - q0) x f1.
+# - a leg in both: factor effect = e' - e0 and activity effect = e1 - e', where e' is the old activity valued the
+#   new way: e1 when the quantity did not change (a new factor value, RF multiplier or class weight is all factor
+#   effect), e0 when the emission per unit did not change (e0 x q1 = e1 x q0: all activity effect), else
+#   q0 x e1 / q1, the old quantity at the new emission per unit; e0 for a leg without a quantity (an override).
+#   When e = q x f, the effects are q0 x (f1 - f0) and (q1 - q0) x f1.
 # - a leg in one inventory only: coverage effect when its activity row is unresolved (no emission) in the other
 #   (a row resolved: + e1; a row that lost its emission: - e0), activity effect otherwise (a row added or removed).
 # Each leg's effects add up to e1 - e0 in numeric arithmetic, so the three effects add up to the difference of the
@@ -863,7 +865,6 @@ legs as (
         emissions.leg_code,
         emissions.module_code,
         emissions.activity_quantity,
-        emissions.factor_value,
         emissions.kg_co2e
     from inventory.emission_rows as emissions
     inner join subtree
@@ -909,10 +910,13 @@ paired as (
         case
             when
                 from_legs.activity_quantity is null
-                or from_legs.factor_value is null
-                or to_legs.factor_value is null
+                or to_legs.activity_quantity is null
+                or to_legs.activity_quantity = 0
                 then from_legs.kg_co2e
-            else from_legs.activity_quantity * to_legs.factor_value
+            when from_legs.activity_quantity = to_legs.activity_quantity then to_legs.kg_co2e
+            when from_legs.kg_co2e * to_legs.activity_quantity = to_legs.kg_co2e * from_legs.activity_quantity
+                then from_legs.kg_co2e
+            else from_legs.activity_quantity * to_legs.kg_co2e / to_legs.activity_quantity
         end as old_activity_new_factor_kg_co2e,
         from_legs.activity_row_id is not null and to_legs.activity_row_id is not null as is_in_both,
         case

@@ -13,6 +13,8 @@ rebuild, which change the live numbers in a way computed here by hand:
   4 193.28 kWh x 0.097 = 406.74816 kg, an activity effect (the file's other rows come back under the new load's id:
   removed and added, net zero).
 Then inventory B, published by the function. A's reports printed again must be byte for byte those of publication.
+Last, the what-if refcalc_compat of 2025 is built (`co2calc whatif`) and published as inventory W (`--profile`): the
+same activity rows as B under other factors, whose values METHODOLOGY.md §5 gives for lab 11110's trips (W1, W2, W5).
 """
 
 import io
@@ -53,6 +55,10 @@ FREEZER_KG = Decimal("480") * 168 * 52 / 1000 * Decimal("0.097")
 FACILITY_FACTOR_KG = 258 * (Decimal(120000) - Decimal(90000)) / 2000
 IMAGING_KG = Decimal(40) / 100 * 5000
 REPORTED_UNITS = (INSTITUTION, LAB_11110)
+WHATIF_PROFILE = "refcalc_compat"
+# METHODOLOGY.md §5, kg CO2e: lab 11110's flights and train trips under the headline (a) and refcalc_compat (d, b).
+HEADLINE_TRIPS_KG = {"W1": Decimal("130.009256"), "W2": Decimal("901.152556"), "W5": Decimal("2.920262")}
+REFCALC_TRIPS_KG = {"W1": Decimal("197.230980"), "W2": Decimal("3145.437424"), "W5": Decimal("4.084195")}
 
 CORRECTED_FACILITY_FOOTPRINTS = """\
 facility_id,facility_unit_institutional_id,facility_kind,allocation_unit,total_use,animal_type,source_module,share,footprint_kg,footprint_origin,note
@@ -82,6 +88,7 @@ class History:
     second: Inventory
     # Inventory A's reports printed from the archive right after it was published, per unit.
     first_reports: dict[str, Reports]
+    whatif: Inventory
 
 
 def co2calc(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -157,7 +164,13 @@ def history(postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory) 
         ).inventory_id
         engine.dispose()
         second = inventory(url, second_id)
-        yield History(url, published.stdout, first, second, first_reports)
+        built = co2calc(url, "whatif", WHATIF_PROFILE, "--year", str(YEAR))
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+        whatif = co2calc(
+            url, "publish", "--year", str(YEAR), "--profile", WHATIF_PROFILE, "--note", "what-if"
+        )
+        assert whatif.returncode == 0, whatif.stdout + whatif.stderr
+        yield History(url, published.stdout, first, second, first_reports, inventory(url, second_id + 1))
     get_settings.cache_clear()
     drop_database(postgres_server_url, url)
 
@@ -227,7 +240,7 @@ def test_publish_refuses_in_one_sentence_without_a_note_for_a_year_without_numbe
     assert no_note.returncode == 2 and 'needs a note saying what it is (--note "...")' in no_note.stdout
     assert no_year.returncode == 2 and "no footprint for 2019; its years are 2025" in no_year.stdout
     assert no_whatif.returncode == 2 and "run `co2calc whatif defra_rf` first" in no_whatif.stdout
-    assert rows(history.url, "select count(*) as n from inventory.inventories")[0].n == 2
+    assert rows(history.url, "select count(*) as n from inventory.inventories")[0].n == 3
 
 
 def test_publish_refuses_while_a_build_holds_the_build_lock(history):
@@ -349,7 +362,12 @@ def test_the_inventories_page_shows_the_badge_the_live_comparison_and_the_change
     app = run_app(
         institution_user,
         "inventories",
-        {YEAR_KEY: YEAR, UNIT_KEY: INSTITUTION, "inventories_inventory": on_history.first},
+        {
+            YEAR_KEY: YEAR,
+            UNIT_KEY: INSTITUTION,
+            "inventories_inventory": on_history.first,
+            "inventories_baseline": on_history.second,
+        },
     )
 
     badge = f":green-badge[:material/verified: Published {on_history.first.published_at:%Y-%m-%d}]"
@@ -397,9 +415,38 @@ def test_co2calc_explain_against_the_live_numbers_equals_the_change_to_the_inven
     exported = pd.read_csv(tmp_path / "live.csv", dtype=str).set_index("module_code")
     assert Decimal(exported.loc["all", "coverage_effect_t_co2e"]) == IMAGING_KG / 1000
     # Nothing was published by explaining against the live numbers.
-    assert rows(history.url, "select count(*) as n from inventory.inventories")[0].n == 2
+    assert rows(history.url, "select count(*) as n from inventory.inventories")[0].n == 3
 
 
 def test_co2calc_explain_refuses_an_unknown_inventory_in_one_sentence(history):
     unknown = co2calc(history.url, "explain", "--from", "99")
     assert unknown.returncode == 2 and unknown.stdout.strip() == "no published inventory 99"
+
+
+def test_a_whatif_inventory_records_its_profile_and_differs_from_the_headline_by_factors_alone(history):
+    record = rows(
+        history.url,
+        "select * from inventory.inventories where inventory_id = :inventory_id",
+        inventory_id=history.whatif.inventory_id,
+    )[0]
+    assert (record.calc_profile, record.is_whatif, record.source_schema, record.build_id) == (
+        WHATIF_PROFILE,
+        True,
+        f"whatif_{WHATIF_PROFILE}_reporting",
+        None,
+    )
+    at_lab = {
+        row.module_code: row
+        for row in loaders.inventory_change(
+            warehouse(history.url),
+            (INSTITUTION,),
+            history.second.inventory_id,
+            history.whatif.inventory_id,
+            LAB_11110,
+        ).itertuples(index=False)
+    }
+    # The same activity rows on both sides: no activity effect anywhere.
+    assert all(row.activity_effect_t_co2e == 0 for row in at_lab.values())
+    expected_kg = sum(REFCALC_TRIPS_KG.values()) - sum(HEADLINE_TRIPS_KG.values())
+    assert float(at_lab["travel"].factor_effect_t_co2e) == pytest.approx(float(expected_kg) / 1000, rel=1e-6)
+    assert at_lab["travel"].coverage_effect_t_co2e == 0
