@@ -34,6 +34,7 @@ class PageName(StrEnum):
     IT = "it"
     TRAVEL = "travel"
     METHODOLOGY = "methodology"
+    INVENTORIES = "inventories"
     DATA_QUALITY = "data_quality"
     OPERATIONS = "operations"
     QUARANTINE = "quarantine"

@@ -4,11 +4,15 @@ Built with fpdf2 (a real PDF, not the browser's print of the page) from the same
 the report and the page cannot disagree. Pure: frames and labels in, bytes out; the page adds the download
 button. Labels come from the caller so the report speaks the viewer's language. The PDF core fonts cover
 Latin-1 (French and German included); other characters are written in their closest Latin-1 form.
+
+Deterministic: the same report gives the same bytes. The one date in it, printed and in the PDF's metadata (from
+which fpdf2 also derives the file /ID), is the report's `generated_at`: now for the live numbers, the publication
+time for a published inventory, whose PDF is printed again byte for byte from the archive (pipelines/inventory.py).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 import pandas as pd
 from fpdf import FPDF
@@ -82,6 +86,10 @@ class UnitReport:
     breakdown: pd.DataFrame
     # rpt_factor_sets__in_use rows of the year: factor_set_id, publisher, version, licence.
     factor_sets: pd.DataFrame
+    # The report's date (UTC): printed, and the PDF's creation date.
+    generated_at: datetime
+    # A published inventory's line under the date (its number, date and note); None for the live numbers.
+    publication: str | None = None
 
 
 def report_labels(tr: Translator, breakdown: pd.DataFrame) -> ReportLabels:
@@ -165,31 +173,62 @@ class _Report(FPDF):
         self.set_font("helvetica", size=10)
 
 
+def headline_figures(report: UnitReport, labels: ReportLabels) -> list[tuple[str, float | None, int]]:
+    """The headline's (label, value in its unit, decimals shown), in the report's order; the interval apart."""
+    headline = report.headline
+    return [
+        (labels.total, headline.t_co2e, 1),
+        (labels.per_fte, headline.t_co2e_per_fte, 2),
+        (labels.fte, headline.fte, 1),
+        (labels.previous_year, headline.previous_t_co2e, 1),
+        (labels.overrides, headline.override_t_co2e, 1),
+    ]
+
+
+def module_rows(report: UnitReport) -> pd.DataFrame:
+    """The headline's rows (additional categories apart) by module, submodule and scope, in that order."""
+    breakdown = report.breakdown
+    return breakdown[~breakdown["is_additional_category"].astype(bool)].sort_values(
+        ["module_code", "submodule_code", "ghg_scope"]
+    )
+
+
+def additional_by_submodule(report: UnitReport) -> pd.Series:
+    breakdown = report.breakdown
+    return (
+        breakdown[breakdown["is_additional_category"].astype(bool)].groupby("submodule_code")["t_co2e"].sum()
+    )
+
+
+def factor_set_rows(report: UnitReport) -> pd.DataFrame:
+    return report.factor_sets.drop_duplicates("factor_set_id").sort_values("factor_set_id")
+
+
+def generated_line(report: UnitReport, labels: ReportLabels) -> str:
+    return labels.generated.format(date=report.generated_at.date().isoformat(), build_id=report.build_id)
+
+
 def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> bytes:
     labels = labels or ReportLabels()
     headline = report.headline
-    breakdown = report.breakdown
-    headline_rows = breakdown[~breakdown["is_additional_category"].astype(bool)]
-    additional_rows = breakdown[breakdown["is_additional_category"].astype(bool)]
 
     pdf = _Report(format="A4")
     pdf.set_title(latin_1(f"{labels.title} - {report.unit_label} - {report.reporting_year}"))
     pdf.set_creator("co2calc")
+    pdf.set_creation_date(report.generated_at)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 16)
     pdf.multi_cell(0, 9, latin_1(f"{labels.title}: {report.unit_label}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
     pdf.cell(0, 6, latin_1(f"{labels.reporting_year} {report.reporting_year}"), new_x="LMARGIN", new_y="NEXT")
-    generated = labels.generated.format(date=date.today().isoformat(), build_id=report.build_id)
-    pdf.cell(0, 6, latin_1(generated), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, latin_1(generated_line(report, labels)), new_x="LMARGIN", new_y="NEXT")
+    if report.publication is not None:
+        pdf.multi_cell(0, 6, latin_1(report.publication), new_x="LMARGIN", new_y="NEXT")
 
     pdf.heading(labels.headline)
     rows = [
-        (labels.total, number(headline.t_co2e, labels)),
-        (labels.per_fte, number(headline.t_co2e_per_fte, labels, 2)),
-        (labels.fte, number(headline.fte, labels)),
-        (labels.previous_year, number(headline.previous_t_co2e, labels)),
-        (labels.overrides, f"{number(headline.override_t_co2e, labels)}"),
+        (label, number(value, labels, decimals))
+        for label, value, decimals in headline_figures(report, labels)
     ]
     if headline.ci95_low_t_co2e is not None:
         rows.append(
@@ -201,11 +240,11 @@ def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> b
     pdf.key_values(rows)
 
     pdf.heading(labels.by_module)
-    by_module = headline_rows.groupby("module_code")["t_co2e"].sum().sort_values(ascending=False)
+    detail = module_rows(report)
+    by_module = detail.groupby("module_code")["t_co2e"].sum().sort_values(ascending=False)
     pdf.bar_chart(by_module, labels)
     pdf.ln(3)
     total = headline.t_co2e
-    detail = headline_rows.sort_values(["module_code", "submodule_code", "ghg_scope"])
     pdf.frame_table(
         [labels.module, labels.submodule, labels.scope, labels.total, labels.share],
         [
@@ -220,14 +259,12 @@ def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> b
         ],
         ("LEFT", "LEFT", "CENTER", "RIGHT", "RIGHT"),
     )
-    if not additional_rows.empty:
+    additional = additional_by_submodule(report)
+    if not additional.empty:
         pdf.heading(labels.additional)
         pdf.frame_table(
             [labels.submodule, labels.total],
-            [
-                [labels.name(code), number(value, labels, 2)]
-                for code, value in additional_rows.groupby("submodule_code")["t_co2e"].sum().items()
-            ],
+            [[labels.name(code), number(value, labels, 2)] for code, value in additional.items()],
             ("LEFT", "RIGHT"),
         )
 
@@ -235,12 +272,11 @@ def unit_report_pdf(report: UnitReport, labels: ReportLabels | None = None) -> b
     for note in labels.notes:
         pdf.multi_cell(0, 5, latin_1(f"- {note}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    sets = report.factor_sets.drop_duplicates("factor_set_id").sort_values("factor_set_id")
     pdf.frame_table(
         [labels.factor_set, labels.publisher, labels.version, labels.licence],
         [
             [str(row.factor_set_id), str(row.publisher), str(row.version), str(row.licence)]
-            for row in sets.itertuples(index=False)
+            for row in factor_set_rows(report).itertuples(index=False)
         ],
         ("LEFT", "LEFT", "LEFT", "LEFT"),
     )

@@ -34,6 +34,7 @@ PAGE_ICONS = {
     PageName.IT: ":material/computer:",
     PageName.TRAVEL: ":material/flight:",
     PageName.METHODOLOGY: ":material/menu_book:",
+    PageName.INVENTORIES: ":material/verified:",
     PageName.DATA_QUALITY: ":material/rule:",
     PageName.OPERATIONS: ":material/settings:",
     PageName.QUARANTINE: ":material/report:",

@@ -1,5 +1,5 @@
-"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, build a what-if, purge old data, serve
-the demo."""
+"""`co2calc`: generate a synthetic institution, ingest a file, run the pipeline, build a what-if, publish an
+inventory and explain its changes, purge old data, serve the demo."""
 
 import logging
 import sys
@@ -393,6 +393,77 @@ def whatif(
     for table_name, row_count in built.table_row_counts.items():
         table.add_row(table_name, f"{row_count:,}")
     console.print(table)
+
+
+@app.command()
+def publish(
+    year: Annotated[int, typer.Option(help="The reporting year to publish.")],
+    note: Annotated[str, typer.Option(help="What this inventory is, for whoever reads it years later.")],
+    profile: Annotated[
+        str | None,
+        typer.Option(help="A what-if profile built by `co2calc whatif`; default: the headline's last build."),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who publishes; default: the system user name.")] = None,
+) -> None:
+    """Freeze a reporting year's inventory (reporting rows, emission rows, loads, factor sets, build and code
+    version) into the append-only schema `inventory`; the dashboard's Inventories page shows it."""
+    from pipelines.inventory import InventoryRefused, publish_inventory
+    from pipelines.warehouse import engine_for
+
+    engine = engine_for(_database_url(get_settings()))
+    try:
+        published = publish_inventory(engine, year, note, profile_code=profile, published_by=by)
+    except InventoryRefused as refused:
+        console.print(f"[red]{refused}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    console.print(
+        f"Published inventory {published.inventory_id}: {published.reporting_year}, profile "
+        f"{published.calc_profile}, {published.published_at:%Y-%m-%d %H:%M:%S %Z}; "
+        f"{published.reporting_row_count:,} reporting rows, {published.emission_row_count:,} emission rows, "
+        f"{published.unresolved_row_count:,} unresolved rows, {published.load_count:,} loads "
+        f"in {published.seconds:.1f} s.",
+        highlight=False,
+    )
+
+
+@app.command()
+def explain(
+    from_inventory: Annotated[
+        int, typer.Option("--from", help="The earlier published inventory (its number).")
+    ],
+    to_inventory: Annotated[
+        int | None,
+        typer.Option("--to", help="A later published inventory of the same year; default: the live numbers."),
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="The subtree's unit id; default: the institution.")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Also write the decomposition to this CSV file.")] = None,
+) -> None:
+    """Why a year's total changed between two published inventories, or since one was published: per module, the
+    activity, factor and coverage effects, which add up exactly to the difference."""
+    from pipelines.inventory import InventoryRefused, explain_change
+    from pipelines.warehouse import engine_for
+
+    engine = engine_for(_database_url(get_settings()))
+    try:
+        change = explain_change(engine, from_inventory, to_inventory, unit)
+    except InventoryRefused as refused:
+        console.print(f"[red]{refused}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    table = Table(
+        title=f"Inventory {from_inventory} → {'live numbers' if to_inventory is None else to_inventory}, t CO2e"
+    )
+    for column in change.columns:
+        table.add_column(column, justify="left" if column == "module_code" else "right")
+    for row in change.itertuples(index=False):
+        table.add_row(row.module_code, *(f"{value:,.6f}" for value in row[1:]))
+    console.print(table)
+    if csv is not None:
+        change.to_csv(csv, index=False)
+        console.print(f"wrote {csv}", highlight=False)
 
 
 @app.command()

@@ -518,3 +518,116 @@ def whatif_module_comparison(
         {**params, "whatif_reporting_schema": schema},
     )
     return cache.get_or_read(key, lambda: _whatif_query(database_url, schema, query, allowed, params))
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A published inventory (pipelines/inventory.py), as `inventory.inventories` records it. What it archived never
+    changes, so its frames are cached under the build like the rest, and under its own id."""
+
+    inventory_id: int
+    reporting_year: int
+    calc_profile: str
+    is_whatif: bool
+    dbt_invocation_id: str
+    note: str
+    published_by: str
+    published_at: pd.Timestamp
+
+
+# SQLSTATEs of a warehouse with no inventory to show: no migration 0004 yet, or nothing published (no grant yet).
+_NO_INVENTORIES = {"3F000", "42P01", "42501"}
+
+
+def published_inventories(warehouse: Warehouse) -> list[Inventory]:
+    """Every published inventory, latest year and latest publication first; uncached: publishing is no build, so
+    the build id would keep a new inventory out of the list. None published yet: an empty list."""
+    try:
+        frame = _query(warehouse.database_url, queries.PUBLISHED_INVENTORIES, (), {})
+    except sa.exc.DBAPIError as error:
+        if getattr(error.orig, "pgcode", None) in _NO_INVENTORIES:
+            return []
+        raise
+    return [
+        Inventory(
+            inventory_id=int(row.inventory_id),
+            reporting_year=int(row.reporting_year),
+            calc_profile=row.calc_profile,
+            is_whatif=bool(row.is_whatif),
+            dbt_invocation_id=row.dbt_invocation_id,
+            note=row.note,
+            published_by=row.published_by,
+            # In UTC whatever the server's TimeZone: the report prints it as UTC and dates its PDF with it.
+            published_at=pd.Timestamp(row.published_at).tz_convert("UTC"),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+
+
+@_cached
+def inventory_unit(
+    warehouse: Warehouse, allowed: tuple[str, ...], inventory_id: int, unit_id: str
+) -> pd.DataFrame:
+    return _read(warehouse, queries.INVENTORY_UNIT, allowed, inventory_id=inventory_id, unit_id=unit_id)
+
+
+@_cached
+def inventory_footprint(
+    warehouse: Warehouse, allowed: tuple[str, ...], inventory_id: int, unit_id: str
+) -> pd.DataFrame:
+    return _read(warehouse, queries.INVENTORY_FOOTPRINT, allowed, inventory_id=inventory_id, unit_id=unit_id)
+
+
+@_cached
+def inventory_subtree_totals(
+    warehouse: Warehouse, allowed: tuple[str, ...], inventory_id: int, unit_id: str
+) -> pd.DataFrame:
+    return _read(
+        warehouse, queries.INVENTORY_SUBTREE_TOTALS, allowed, inventory_id=inventory_id, unit_id=unit_id
+    )
+
+
+@_cached
+def inventory_headcount(
+    warehouse: Warehouse, allowed: tuple[str, ...], inventory_id: int, unit_id: str
+) -> pd.DataFrame:
+    return _read(warehouse, queries.INVENTORY_HEADCOUNT, allowed, inventory_id=inventory_id, unit_id=unit_id)
+
+
+@_cached
+def inventory_factor_sets(warehouse: Warehouse, inventory_id: int) -> pd.DataFrame:
+    return _read(warehouse, queries.INVENTORY_FACTOR_SETS, (), inventory_id=inventory_id)
+
+
+@_cached
+def inventory_live_comparison(
+    warehouse: Warehouse, allowed: tuple[str, ...], inventory_id: int, unit_id: str, reporting_year: int
+) -> pd.DataFrame:
+    return _read(
+        warehouse,
+        queries.INVENTORY_LIVE_COMPARISON,
+        allowed,
+        inventory_id=inventory_id,
+        unit_id=unit_id,
+        reporting_year=reporting_year,
+    )
+
+
+@_cached
+def inventory_change(
+    warehouse: Warehouse,
+    allowed: tuple[str, ...],
+    from_inventory_id: int,
+    to_inventory_id: int,
+    unit_id: str,
+) -> pd.DataFrame:
+    """Per module and `all`: both totals, their difference and its activity, factor and coverage effects, in exact
+    numeric t CO2e (queries.INVENTORY_CHANGE)."""
+    return _read(
+        warehouse,
+        queries.INVENTORY_CHANGE,
+        allowed,
+        from_inventory_id=from_inventory_id,
+        to_inventory_id=to_inventory_id,
+        unit_id=unit_id,
+    )

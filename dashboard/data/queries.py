@@ -646,3 +646,322 @@ order by build_id desc
 limit :build_limit
 """,
 )
+
+
+# Published inventories (pipelines/inventory.py, `co2calc publish`): reporting years frozen for good in the
+# append-only schema `inventory`. Reporting rows are archived as JSON (`row_data`), so the queries below read the
+# columns the live queries above read, with the same names and types; the unit tree is the inventory's own
+# (`inventory.units`), whose row-level security the dashboard's role meets too (0004_published_inventories.sql).
+# Neither side is keyed by the build: an inventory never changes, and the list is read uncached.
+PUBLISHED_INVENTORIES = Query(
+    "published_inventories",
+    """
+select
+    inventory_id,
+    reporting_year,
+    calc_profile,
+    is_whatif,
+    dbt_invocation_id,
+    code_version,
+    note,
+    published_by,
+    published_at
+from inventory.inventories
+order by reporting_year desc, inventory_id desc
+""",
+)
+
+# The chosen unit as the inventory's tree named it (its report prints that name, not today's).
+INVENTORY_UNIT = Query(
+    "inventory_unit",
+    """
+select unit_id, unit_code, unit_name
+from inventory.units
+where
+    inventory_id = :inventory_id
+    and unit_id = cast(:unit_id as text)
+    and ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+""",
+)
+
+# FOOTPRINT_BY_YEAR of an inventory.
+INVENTORY_FOOTPRINT = Query(
+    "inventory_footprint",
+    """
+select
+    archived.reporting_year,
+    archived.row_data ->> 'module_code' as module_code,
+    archived.row_data ->> 'submodule_code' as submodule_code,
+    cast(archived.row_data ->> 'ghg_scope' as integer) as ghg_scope,
+    cast(archived.row_data ->> 'is_additional_category' as boolean) as is_additional_category,
+    cast(archived.row_data ->> 't_co2e' as double precision) as t_co2e,
+    cast(archived.row_data ->> 'sigma_t_co2e' as double precision) as sigma_t_co2e,
+    cast(archived.row_data ->> 'override_t_co2e' as double precision) as override_t_co2e,
+    cast(archived.row_data ->> 'activity_row_count' as bigint) as activity_row_count
+from inventory.reporting_rows as archived
+inner join inventory.units as units
+    on archived.inventory_id = units.inventory_id and archived.unit_id = units.unit_id
+where
+    archived.inventory_id = :inventory_id
+    and archived.table_name = 'rpt_footprint__subtree_category_year'
+    and archived.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+order by archived.reporting_year, module_code, submodule_code, ghg_scope
+""",
+)
+
+# SUBTREE_TOTALS_BY_YEAR of an inventory: its year, and the year before as it stood (the report's previous year).
+INVENTORY_SUBTREE_TOTALS = Query(
+    "inventory_subtree_totals",
+    """
+select
+    archived.reporting_year,
+    cast(archived.row_data ->> 't_co2e' as double precision) as t_co2e,
+    cast(archived.row_data ->> 'sigma_t_co2e' as double precision) as sigma_t_co2e,
+    cast(archived.row_data ->> 'ci95_low_t_co2e' as double precision) as ci95_low_t_co2e,
+    cast(archived.row_data ->> 'ci95_high_t_co2e' as double precision) as ci95_high_t_co2e,
+    cast(archived.row_data ->> 'internal_reallocation_t_co2e' as double precision) as internal_reallocation_t_co2e
+from inventory.reporting_rows as archived
+inner join inventory.units as units
+    on archived.inventory_id = units.inventory_id and archived.unit_id = units.unit_id
+where
+    archived.inventory_id = :inventory_id
+    and archived.table_name = 'rpt_footprint__subtree_year'
+    and archived.row_data ->> 'module_code' = 'all'
+    and archived.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+order by archived.reporting_year
+""",
+)
+
+# HEADCOUNT_BY_YEAR of an inventory.
+INVENTORY_HEADCOUNT = Query(
+    "inventory_headcount",
+    """
+select
+    archived.reporting_year,
+    cast(archived.row_data ->> 'fte' as double precision) as fte,
+    cast(archived.row_data ->> 'headcount' as bigint) as headcount
+from inventory.reporting_rows as archived
+inner join inventory.units as units
+    on archived.inventory_id = units.inventory_id and archived.unit_id = units.unit_id
+where
+    archived.inventory_id = :inventory_id
+    and archived.table_name = 'rpt_headcount__subtree_year'
+    and archived.unit_id = cast(:unit_id as text)
+    and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+order by archived.reporting_year
+""",
+)
+
+# FACTOR_SETS_IN_USE of an inventory (reference data: no scope).
+INVENTORY_FACTOR_SETS = Query(
+    "inventory_factor_sets",
+    """
+select
+    archived.row_data ->> 'module_code' as module_code,
+    archived.row_data ->> 'submodule_code' as submodule_code,
+    archived.row_data ->> 'factor_set_id' as factor_set_id,
+    archived.row_data ->> 'publisher' as publisher,
+    archived.row_data ->> 'factor_set_name' as factor_set_name,
+    archived.row_data ->> 'version' as version,
+    cast(archived.row_data ->> 'publication_year' as integer) as publication_year,
+    archived.row_data ->> 'licence' as licence,
+    archived.row_data ->> 'citation' as citation
+from inventory.reporting_rows as archived
+where archived.inventory_id = :inventory_id and archived.table_name = 'rpt_factor_sets__in_use'
+order by module_code, submodule_code, factor_set_id
+""",
+)
+
+# The chosen subtree per headline module and the `all` row: the inventory's t CO2e beside the live one (the
+# published build's), each as dbt summed it (rpt_footprint__subtree_year), the additional categories apart.
+INVENTORY_LIVE_COMPARISON = Query(
+    "inventory_live_comparison",
+    """
+with additional_modules as (
+    select categories.module_code
+    from published.rpt_emission_categories as categories
+    group by categories.module_code
+    having bool_and(categories.is_additional_category)
+),
+
+archived as (
+    select
+        archived.row_data ->> 'module_code' as module_code,
+        cast(archived.row_data ->> 't_co2e' as numeric) as t_co2e
+    from inventory.reporting_rows as archived
+    inner join inventory.units as units
+        on archived.inventory_id = units.inventory_id and archived.unit_id = units.unit_id
+    where
+        archived.inventory_id = :inventory_id
+        and archived.table_name = 'rpt_footprint__subtree_year'
+        and archived.reporting_year = :reporting_year
+        and archived.unit_id = cast(:unit_id as text)
+        and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+),
+
+live as (
+    select footprint.module_code, footprint.t_co2e
+    from published.rpt_footprint__subtree_year as footprint
+    inner join published.rpt_units as units on footprint.unit_id = units.unit_id
+    where
+        footprint.unit_id = cast(:unit_id as text)
+        and footprint.reporting_year = :reporting_year
+        and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+),
+
+modules as (
+    select module_code from archived
+    union
+    select module_code from live
+)
+
+select
+    modules.module_code,
+    cast(coalesce(archived.t_co2e, 0) as double precision) as published_t_co2e,
+    cast(coalesce(live.t_co2e, 0) as double precision) as live_t_co2e,
+    cast(coalesce(live.t_co2e, 0) - coalesce(archived.t_co2e, 0) as double precision) as difference_t_co2e
+from modules
+left join archived on modules.module_code = archived.module_code
+left join live on modules.module_code = live.module_code
+where modules.module_code not in (select additional_modules.module_code from additional_modules)
+order by modules.module_code = 'all', modules.module_code
+""",
+)
+
+# Why the chosen subtree's headline changed from inventory :from_inventory_id to :to_inventory_id (same year), per
+# module and in total (`all`), in t CO2e: the emission legs of both, matched on (activity row, leg), each subtree
+# taken in its inventory's own tree with the headline's rules (additional categories out, research-facility
+# allocations whose facility lies inside the subtree out: METHODOLOGY.md §1.7, §2.4). With q the activity
+# quantity, f the factor value and e = kg CO2e of a leg, old (0) and new (1):
+# - a leg in both: factor effect = e' - e0 and activity effect = e1 - e', where e' is the old activity valued the
+#   new way: e1 when the quantity did not change (a new factor value, RF multiplier or class weight is all factor
+#   effect), e0 when the emission per unit did not change (e0 x q1 = e1 x q0: all activity effect), else
+#   q0 x e1 / q1, the old quantity at the new emission per unit; e0 for a leg without a quantity (an override).
+#   When e = q x f, the effects are q0 x (f1 - f0) and (q1 - q0) x f1.
+# - a leg in one inventory only: coverage effect when its activity row is unresolved (no emission) in the other
+#   (a row resolved: + e1; a row that lost its emission: - e0), activity effect otherwise (a row added or removed).
+# Each leg's effects add up to e1 - e0 in numeric arithmetic, so the three effects add up to the difference of the
+# totals exactly, whatever e' is: the residual is zero by construction. Numbers stay numeric (Decimal) so that the
+# CSV and the test see the exact sums; the page converts them for display. A corrected file is a new load, whose rows
+# have new activity row ids: its changes, factor changes included, count as rows removed and added.
+INVENTORY_CHANGE = Query(
+    "inventory_change",
+    """
+with subtree as (
+    select units.inventory_id, units.unit_id
+    from inventory.units as units
+    where
+        units.inventory_id in (:from_inventory_id, :to_inventory_id)
+        and cast(:unit_id as text) = any(units.ancestor_unit_ids)
+        and units.ancestor_unit_ids && cast(:allowed_unit_ids as text[])
+),
+
+legs as (
+    select
+        emissions.inventory_id,
+        emissions.activity_row_id,
+        emissions.leg_code,
+        emissions.module_code,
+        emissions.activity_quantity,
+        emissions.kg_co2e
+    from inventory.emission_rows as emissions
+    inner join subtree
+        on emissions.inventory_id = subtree.inventory_id and emissions.unit_id = subtree.unit_id
+    where
+        not emissions.is_additional_category
+        and not (
+            emissions.is_internal_reallocation
+            and exists (
+                select from subtree as facility
+                where
+                    facility.inventory_id = emissions.inventory_id
+                    and facility.unit_id = emissions.facility_unit_id
+            )
+        )
+),
+
+from_legs as (
+    select * from legs where inventory_id = :from_inventory_id
+),
+
+to_legs as (
+    select * from legs where inventory_id = :to_inventory_id
+),
+
+from_unresolved as (
+    select distinct activity_row_id
+    from inventory.unresolved_rows
+    where inventory_id = :from_inventory_id
+),
+
+to_unresolved as (
+    select distinct activity_row_id
+    from inventory.unresolved_rows
+    where inventory_id = :to_inventory_id
+),
+
+paired as (
+    select
+        coalesce(to_legs.module_code, from_legs.module_code) as module_code,
+        from_legs.kg_co2e as from_kg_co2e,
+        to_legs.kg_co2e as to_kg_co2e,
+        case
+            when
+                from_legs.activity_quantity is null
+                or to_legs.activity_quantity is null
+                or to_legs.activity_quantity = 0
+                then from_legs.kg_co2e
+            when from_legs.activity_quantity = to_legs.activity_quantity then to_legs.kg_co2e
+            when from_legs.kg_co2e * to_legs.activity_quantity = to_legs.kg_co2e * from_legs.activity_quantity
+                then from_legs.kg_co2e
+            else from_legs.activity_quantity * to_legs.kg_co2e / to_legs.activity_quantity
+        end as old_activity_new_factor_kg_co2e,
+        from_legs.activity_row_id is not null and to_legs.activity_row_id is not null as is_in_both,
+        case
+            when from_legs.activity_row_id is null
+                then to_legs.activity_row_id in (select from_unresolved.activity_row_id from from_unresolved)
+            when to_legs.activity_row_id is null
+                then from_legs.activity_row_id in (select to_unresolved.activity_row_id from to_unresolved)
+            else false
+        end as is_unresolved_on_the_other_side
+    from from_legs
+    full join to_legs
+        on from_legs.activity_row_id = to_legs.activity_row_id and from_legs.leg_code = to_legs.leg_code
+),
+
+effects as (
+    select
+        module_code,
+        coalesce(from_kg_co2e, 0) as from_kg_co2e,
+        coalesce(to_kg_co2e, 0) as to_kg_co2e,
+        case when is_in_both then old_activity_new_factor_kg_co2e - from_kg_co2e else 0 end
+            as factor_effect_kg_co2e,
+        case
+            when is_in_both then to_kg_co2e - old_activity_new_factor_kg_co2e
+            when is_unresolved_on_the_other_side then 0
+            else coalesce(to_kg_co2e, 0) - coalesce(from_kg_co2e, 0)
+        end as activity_effect_kg_co2e,
+        case
+            when not is_in_both and is_unresolved_on_the_other_side
+                then coalesce(to_kg_co2e, 0) - coalesce(from_kg_co2e, 0)
+            else 0
+        end as coverage_effect_kg_co2e
+    from paired
+)
+
+-- x 0.001, not / 1000: numeric multiplication is exact, division rounds to a scale of its choosing.
+select
+    coalesce(module_code, 'all') as module_code,
+    sum(from_kg_co2e) * 0.001 as from_t_co2e,
+    sum(to_kg_co2e) * 0.001 as to_t_co2e,
+    (sum(to_kg_co2e) - sum(from_kg_co2e)) * 0.001 as difference_t_co2e,
+    sum(activity_effect_kg_co2e) * 0.001 as activity_effect_t_co2e,
+    sum(factor_effect_kg_co2e) * 0.001 as factor_effect_t_co2e,
+    sum(coverage_effect_kg_co2e) * 0.001 as coverage_effect_t_co2e
+from effects
+group by grouping sets ((module_code), ())
+order by module_code is null, module_code
+""",
+)

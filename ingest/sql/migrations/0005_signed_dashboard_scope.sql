@@ -83,3 +83,16 @@ begin
     end loop;
 end
 $$;
+
+-- Published inventories (migration 0004) decide their rows by the same scope: the signed one.
+create or replace function inventory.scoped_units() returns table (inventory_id bigint, unit_id text)
+language plpgsql stable security definer
+set search_path = pg_catalog, pg_temp
+as $body$
+begin
+    return query
+        select units.inventory_id, units.unit_id
+        from inventory.units as units
+        where units.ancestor_unit_ids && coalesce(scope.verified_unit_ids(), '{}');
+end
+$body$;

@@ -78,9 +78,13 @@ def test_migrate_in_a_real_process_applies_every_migration_once(empty_database_u
     assert second.returncode == 0, second.stdout + second.stderr
     assert f"schema at version {latest}, nothing to migrate" in second.stdout
     assert versions(empty_database_url) == [(m.version, m.name) for m in shipped]
-    assert {(1, "schema"), (2, "build_publication"), (3, "override_trains_without_station")} <= set(
-        versions(empty_database_url)
-    )
+    assert {
+        (1, "schema"),
+        (2, "build_publication"),
+        (3, "override_trains_without_station"),
+        (4, "published_inventories"),
+        (5, "signed_dashboard_scope"),
+    } <= set(versions(empty_database_url))
     loaded = co2calc(
         empty_database_url, "ingest", str(FIXTURES / "units/small_institution.csv"), "--source", "units"
     )

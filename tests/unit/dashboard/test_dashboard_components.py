@@ -159,10 +159,10 @@ def test_module_chart_has_one_stacked_trace_per_scope_summing_to_the_total(footp
     assert [trace.name for trace in figure.data] == ["Scope 2", "Scope 3"]
     assert figure.layout.barmode == "stack"
     assert sum(sum(trace.y) for trace in figure.data) == pytest.approx(25.3)
-    # Named modules get their catalogue names; a code the catalogue lacks (rooms) shows as it is.
+    # Modules and submodules get their catalogue names.
     assert list(figure.layout.xaxis.categoryarray) == [
         "Professional travel / Plane",
-        "Buildings / rooms",
+        "Buildings / Rooms",
         "Professional travel / Train",
     ]
 
