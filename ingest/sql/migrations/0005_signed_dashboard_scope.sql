@@ -7,9 +7,29 @@
 -- backend, the clock is before the expiry, and the secret signed it. The row-level-security functions of every
 -- reporting schema read their scope through it (dbt/macros/reporting_row_security.sql, pipelines/publish.py).
 create schema if not exists scope;
--- HMAC from pgcrypto (a trusted extension: the database's owner may create it), kept in this schema so the
--- functions below can name it without a search path.
-create extension if not exists pgcrypto with schema scope;
+
+-- HMAC-SHA256 (RFC 2104) over PostgreSQL's own sha256(): no extension, since the embedded PostgreSQL that the demo
+-- and the tests start ships without contrib's pgcrypto. The key is padded (or first hashed, past the 64-byte
+-- block) and XOR-ed with 0x36 (inner pad) and 0x5c (outer pad) byte by byte.
+create or replace function scope.hmac_sha256(message bytea, signing_key bytea) returns bytea
+language plpgsql immutable strict
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    key_block bytea := case when octet_length(signing_key) > 64 then sha256(signing_key) else signing_key end;
+    inner_pad bytea;
+    outer_pad bytea;
+begin
+    key_block := key_block || decode(repeat('00', 64 - octet_length(key_block)), 'hex');
+    inner_pad := key_block;
+    outer_pad := key_block;
+    for position in 0..63 loop
+        inner_pad := set_byte(inner_pad, position, get_byte(key_block, position) # 54);
+        outer_pad := set_byte(outer_pad, position, get_byte(key_block, position) # 92);
+    end loop;
+    return sha256(outer_pad || sha256(inner_pad || message));
+end
+$$;
 
 -- One secret. Made random here, so a fresh warehouse never trusts a known key; `co2calc migrate` replaces it with
 -- CO2CALC_SCOPE_SIGNING_SECRET when that is set (ingest/migrate.py), which is how the dashboard, holding the same
@@ -20,8 +40,12 @@ create table if not exists scope.signing_secret (
     updated_at timestamptz not null default now()
 );
 revoke all on scope.signing_secret from public;
+-- 48 bytes from three version-4 UUIDs: 366 bits from the server's strong random source (pg_strong_random).
 insert into scope.signing_secret (secret)
-select scope.gen_random_bytes(32) where not exists (select from scope.signing_secret);
+select decode(
+    replace(gen_random_uuid()::text || gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'
+)
+where not exists (select from scope.signing_secret);
 
 -- Security definer, owned by the migrating owner: it reads the secret for whoever calls it and returns only a
 -- yes-or-no answer's worth of it (the units the caller already set, or NULL). Stable: a policy calls it once per
@@ -43,10 +67,9 @@ begin
         return null;
     end if;
     select encode(
-        scope.hmac(
+        scope.hmac_sha256(
             convert_to(pg_backend_pid()::text || ':' || expires_at || ':' || allowed_unit_ids, 'UTF8'),
-            signing_secret.secret,
-            'sha256'
+            signing_secret.secret
         ),
         'hex'
     )

@@ -5,6 +5,7 @@ active load is in raw exactly once, no row of another load is, one active load p
 settled load and per replacement, with the load's own counts.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from ingest.contracts import SOURCES
 from ingest.load import load_file, load_reference_data
@@ -81,6 +83,22 @@ def co2calc(database_url: str, *args: str, env: dict[str, str] | None = None) ->
 def finish(process: subprocess.Popen, timeout_s: float = 50) -> tuple[int, str, str]:
     stdout, stderr = process.communicate(timeout=timeout_s)
     return process.returncode, stdout, stderr
+
+
+@contextlib.contextmanager
+def copy_held(database_url: str, table: str) -> Iterator[None]:
+    """A session holding `table` in share mode: a load's COPY into it waits in place, its transaction open, until
+    the session ends or the server stops. A drill then strikes mid-load however fast the machine is (unheld, a
+    load on a quiet machine could finish between the COPY being seen and the strike)."""
+    engine = sa.create_engine(database_url, poolclass=NullPool)
+    connection = engine.connect()
+    try:
+        connection.exec_driver_sql(f"lock table {table} in share mode")
+        yield
+    finally:
+        with contextlib.suppress(sa.exc.DBAPIError):
+            connection.close()
+        engine.dispose()
 
 
 def wait_for_copy(database_url: str, table: str, timeout_s: float = 40) -> None:

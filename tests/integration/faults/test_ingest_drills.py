@@ -16,6 +16,7 @@ from pipelines.local_postgres import LocalPostgres, free_port
 from tests.integration.faults.conftest import (
     FIXTURES,
     co2calc,
+    copy_held,
     finish,
     flights_file,
     ledger_violations,
@@ -57,10 +58,11 @@ def wait_until_no_copy(url: str, timeout_s: float = 20) -> None:
 
 def test_kill_9_mid_load_leaves_nothing_and_the_rerun_loads_every_row_once(warehouse, tmp_path):
     path = flights_file(tmp_path / "travel_planes_2025.csv", BIG_FILE_ROWS)
-    process = ingest(warehouse, path, "travel_planes")
-    wait_for_copy(warehouse, "raw.travel_planes")
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
+    with copy_held(warehouse, "raw.travel_planes"):
+        process = ingest(warehouse, path, "travel_planes")
+        wait_for_copy(warehouse, "raw.travel_planes")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
     wait_until_no_copy(warehouse)
 
     assert [load.source_code for load in loads(warehouse)] == ["units"]
@@ -181,9 +183,10 @@ def test_postgresql_stopped_mid_load_is_one_sentence_and_the_rerun_loads_every_r
         engine.dispose()
         prepare(url)
         path = flights_file(tmp_path / "travel_planes_2025.csv", BIG_FILE_ROWS)
-        process = ingest(url, path, "travel_planes")
-        wait_for_copy(url, "raw.travel_planes")
-        server.stop()
+        with copy_held(url, "raw.travel_planes"):
+            process = ingest(url, path, "travel_planes")
+            wait_for_copy(url, "raw.travel_planes")
+            server.stop()
         returncode, _stdout, stderr = finish(process)
 
         assert returncode == 1

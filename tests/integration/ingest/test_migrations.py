@@ -211,7 +211,8 @@ def test_migrate_keeps_a_random_scope_signing_secret_until_the_deployment_sets_i
 
     assert migrate_with(None).returncode == 0
     generated = stored()
-    assert len(generated) == 32
+    # Three version-4 UUIDs' bytes: the 4-bit version of each sits in its seventh byte.
+    assert len(generated) == 48 and {generated[index] >> 4 for index in (6, 22, 38)} == {4}
     assert migrate_with(None).returncode == 0 and stored() == generated
 
     deployment_secret = "kq3Vb0xNw2rT8yHcZ5uEoL1sJ7dGfA4pM9iX6eQ"
@@ -246,3 +247,30 @@ def test_migrate_makes_the_scope_functions_of_an_earlier_build_refuse_an_unsigne
 
     assert units_under_an_unsigned_scope() == []
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("key", "message", "expected_hex"),
+    [
+        # RFC 4231, test cases 2 and 6 (a key longer than SHA-256's 64-byte block is hashed first).
+        (
+            b"Jefe",
+            b"what do ya want for nothing?",
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+        ),
+        (
+            b"\xaa" * 131,
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+        ),
+    ],
+)
+def test_the_scope_signatures_hmac_is_rfc_4231s(fresh_database_url, key, message, expected_hex):
+    engine = sa.create_engine(fresh_database_url)
+    with engine.connect() as connection:
+        digest = connection.execute(
+            sa.text("select encode(scope.hmac_sha256(:message, :key), 'hex')"),
+            {"message": message, "key": key},
+        ).scalar_one()
+    engine.dispose()
+    assert digest == expected_hex
