@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     state_dir: Path = REPO_ROOT / ".co2calc"
     # Folder watched by the inbox sensor; files are routed to a source by their name.
     inbox_dir: Path = REPO_ROOT / ".co2calc" / "inbox"
+    # Where `co2calc backup` writes the warehouse's dumps and their manifests (pipelines/backup.py).
+    backup_dir: Path = REPO_ROOT / ".co2calc" / "backups"
     # What a delivered file may hold (ingest/file_limits.py); beyond a cap the file is refused whole (FILE_FORMAT)
     # before it is read into memory. A cell: Excel's own limit. A workbook's cells: rows x columns of a sheet's
     # declared range, which calamine allocates whole; its parts: the uncompressed size of a sheet or the shared
