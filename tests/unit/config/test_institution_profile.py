@@ -94,7 +94,11 @@ def test_a_change_is_significant_beyond_the_threshold_only(change_t_co2e, publis
     ("replace", "by", "expected"),
     [
         ("restatement_threshold_pct: 5.0", "restatement_threshold_pct: 0", "Input should be greater than 0"),
-        ("restatement_threshold_pct: 5.0", "restatement_threshold_pct: five", "Input should be a valid number"),
+        (
+            "restatement_threshold_pct: 5.0",
+            "restatement_threshold_pct: five",
+            "Input should be a valid number",
+        ),
         ("  year: 2019", "  year: 19", "Input should be greater than or equal to 1990"),
     ],
 )
