@@ -390,3 +390,49 @@ def test_after_the_restatement_the_trajectory_measures_targets_against_the_resta
     assert f"activity effect {tr.number(float(FREEZER_KG / 1000))} t" in effects
     assert f"factor effect {tr.number(float(FACILITY_FACTOR_KG / 1000))} t" in effects
     assert app.metric[0].value == tr.percent(rate_needed(0.40, BASE_YEAR, 2030), 2)
+
+
+@pytest.fixture(scope="module")
+def reorganised(
+    postgres_server_url: str,
+    worked_examples_warehouse,
+    corrected: Corrected,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """A copy of the worked examples with inventory 1 of 2025 published, then lab 11120 moved from the Institute of
+    Urban Habitat (11100) to the Institute of Physics (12100), and a build."""
+    tmp = tmp_path_factory.mktemp("reorganised")
+    url = clone_database(postgres_server_url, worked_examples_warehouse.template_url, "co2calc_reorganised")
+    published = co2calc(
+        url, corrected.institution_file, "publish", "--year", str(BASE_YEAR), "--note", "base year"
+    )
+    assert published.returncode == 0, published.stdout + published.stderr
+    moved = tmp / "units.csv"
+    moved.write_text(
+        (FIXTURES / "units/small_institution.csv")
+        .read_text()
+        .replace(
+            "11120,LCA,Laboratory of Climate Adaptation,4,11100",
+            "11120,LCA,Laboratory of Climate Adaptation,4,12100",
+        )
+    )
+    engine = sa.create_engine(url)
+    assert load_file(engine, moved, "units", loaded_by="test").outcome == "replaced"
+    engine.dispose()
+    build_models(pipeline_settings(tmp), url)
+    yield url
+    drop_database(postgres_server_url, url)
+
+
+def test_a_lab_moved_to_another_institute_is_a_structural_change_that_leaves_the_institution_total(
+    reorganised, on
+):
+    engine = sa.create_engine(reorganised)
+    check = check_base_year(engine)
+    with pytest.raises(InventoryRefused, match=r"changed by \+0\.000 t CO2e .* within the 5 % threshold"):
+        restate_base_year(engine, "reorganisation")
+    engine.dispose()
+
+    # One unit moved, none added or removed; inside the institution, no total of the institution changes.
+    assert (check.units_added, check.units_removed, check.units_moved) == (0, 0, 1)
+    assert check.difference_t_co2e == 0 and check.causes == ("structural",)
