@@ -41,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from config.institution import get_institution_profile
 from config.settings import get_settings
 from dashboard.data.queries import INVENTORY_CHANGE
 from pipelines.publish import PUBLISHED_SCHEMA
@@ -315,6 +316,25 @@ def freeze(
     )
 
 
+def _refuse_a_second_base_year(connection: sa.Connection, reporting_year: int) -> None:
+    """The base year (config/institution.yaml) is published once; after that only a restatement replaces it, so
+    that every change of the base year is logged (pipelines/restatement.py)."""
+    if reporting_year != get_institution_profile().base_year.year:
+        return
+    published = connection.execute(
+        sa.text(
+            f"select max(inventory_id) from {INVENTORY_SCHEMA}.inventories "
+            "where reporting_year = :year and not is_whatif"
+        ),
+        {"year": reporting_year},
+    ).scalar()
+    if published is not None:
+        raise InventoryRefused(
+            f"{reporting_year} is the base year and inventory {published} publishes it: a new base year is "
+            'published by a restatement, which is logged (co2calc restate-base-year --note "…")'
+        )
+
+
 def publish_inventory(
     engine: sa.Engine,
     reporting_year: int,
@@ -329,6 +349,8 @@ def publish_inventory(
     source = inventory_source(profile_code)
     clock = time.monotonic()
     with source_lock(engine, source, "publish the inventory"), engine.begin() as connection:
+        if not source.is_whatif:
+            _refuse_a_second_base_year(connection, reporting_year)
         frozen = freeze(connection, source, reporting_year, note.strip(), published_by or getpass.getuser())
         connection.execute(
             sa.text(f"select {INVENTORY_SCHEMA}.grant_dashboard_role(:role)"),

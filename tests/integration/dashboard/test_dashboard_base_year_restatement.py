@@ -257,6 +257,19 @@ def test_a_restatement_is_logged_with_reason_who_when_both_inventories_totals_an
     assert "causes: methodology, data_correction" in done
 
 
+def test_the_base_year_is_not_published_a_second_time_but_restated(corrected):
+    again = co2calc(
+        corrected.url, corrected.institution_file, "publish", "--year", str(BASE_YEAR), "--note", "v2"
+    )
+
+    assert again.returncode == 2
+    assert (
+        "2025 is the base year and inventory 1 publishes it: a new base year is published by a restatement"
+        in (again.stdout)
+    )
+    assert rows(corrected.url, "select count(*) as n from inventory.inventories")[0].n == 1
+
+
 def test_restating_again_without_a_new_change_is_refused(corrected, restated):
     url, _ = restated
     again = co2calc(url, corrected.institution_file, "restate-base-year", "--note", "again")
