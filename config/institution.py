@@ -1,5 +1,6 @@
-"""The institution's profile as declared in `config/institution.yaml`: per-person comparison lines and the
-population projection the trajectory page may scale a scenario by (METHODOLOGY.md §6).
+"""The institution's profile as declared in `config/institution.yaml`: per-person comparison lines, the
+population projection the trajectory page may scale a scenario by, and the base year its targets are measured
+from with the threshold beyond which that year is restated (METHODOLOGY.md §6).
 
 Reference figures with their source, year and licence, in one file: the pages read them from here and never
 write a number of their own.
@@ -36,9 +37,23 @@ class PopulationProjection(_Strict):
     source: str
 
 
+class BaseYear(_Strict):
+    """The year targets are measured from, and the significance threshold of its restatement (GHG Protocol
+    Corporate Standard ch. 5): a change of the published total by more than `restatement_threshold_pct` %."""
+
+    year: int = Field(ge=1990, le=2100)
+    restatement_threshold_pct: float = Field(default=5.0, gt=0, lt=100)
+
+    def is_significant(self, change_t_co2e: float, published_t_co2e: float) -> bool:
+        """|live − published| / published > threshold (multiplied out: a published total of 0 makes any change
+        significant)."""
+        return abs(change_t_co2e) * 100 > self.restatement_threshold_pct * abs(published_t_co2e)
+
+
 class InstitutionProfile(_Strict):
     per_person_lines: tuple[PerPersonLine, ...] = Field(min_length=1)
     population_projection: PopulationProjection
+    base_year: BaseYear
 
     @field_validator("per_person_lines")
     @classmethod

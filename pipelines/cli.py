@@ -521,6 +521,64 @@ def explain(
         console.print(f"wrote {csv}", highlight=False)
 
 
+@app.command("restate-base-year")
+def restate_base_year(
+    note: Annotated[
+        str | None, typer.Option(help="Why the base year is restated, for whoever reads the log years later.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only say whether the base year calls for a restatement.")
+    ] = False,
+    by: Annotated[str | None, typer.Option(help="Who restates; default: the system user name.")] = None,
+) -> None:
+    """Restate the base year of config/institution.yaml when a structural change, a methodology change or a data
+    correction moved its published total beyond the threshold: publish it again and log the reason, who and when."""
+    from pipelines.inventory import InventoryRefused
+    from pipelines.restatement import check_base_year, restate_base_year
+    from pipelines.warehouse import engine_for
+
+    if not check and note is None:
+        console.print('[red]say why with --note "…", or only check with --check[/red]', soft_wrap=True)
+        raise typer.Exit(2)
+    engine = engine_for(_database_url(get_settings()))
+    try:
+        if check:
+            found = check_base_year(engine)
+        else:
+            restated = restate_base_year(engine, note or "", restated_by=by)
+            found = restated.check
+    except InventoryRefused as refused:
+        console.print(f"[red]{refused}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    console.print(
+        f"Base year {found.base_year}: published {found.previous_t_co2e:,.3f} t CO2e (inventory "
+        f"{found.previous_inventory_id}), live {found.live_t_co2e:,.3f} t CO2e, "
+        f"{found.difference_t_co2e:+,.3f} t ({found.change_pct or 0:+.2f} %; threshold {found.threshold_pct:g} %).",
+        highlight=False,
+    )
+    console.print(
+        f"Activity effect {found.activity_effect_t_co2e:+,.3f} t, factor effect {found.factor_effect_t_co2e:+,.3f} t, "
+        f"coverage effect {found.coverage_effect_t_co2e:+,.3f} t; units added {found.units_added}, removed "
+        f"{found.units_removed}, moved {found.units_moved}; causes: {', '.join(found.causes) or 'none'}.",
+        highlight=False,
+    )
+    if check:
+        console.print(
+            'Beyond the threshold: restate it with co2calc restate-base-year --note "…".'
+            if found.is_significant
+            else "Within the threshold: the published base year stands.",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"Restated: inventory {restated.restated_inventory_id} is the base year from now on "
+        f"(restatement {restated.restatement_id}, {restated.restated_at:%Y-%m-%d %H:%M:%S %Z}).",
+        highlight=False,
+    )
+
+
 @app.command()
 def demo() -> None:
     """Start everything on this machine: database, demo data, pipeline, dashboard, Dagster UI, demo login."""

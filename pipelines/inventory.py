@@ -41,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from config.institution import get_institution_profile
 from config.settings import get_settings
 from dashboard.data.queries import INVENTORY_CHANGE
 from pipelines.publish import PUBLISHED_SCHEMA
@@ -238,7 +239,7 @@ def _copy_loads(connection: sa.Connection, inventory_id: int) -> int:
 
 
 @contextmanager
-def _source_lock(engine: sa.Engine, source: InventorySource, doing: str) -> Iterator[None]:
+def source_lock(engine: sa.Engine, source: InventorySource, doing: str) -> Iterator[None]:
     """The build lock (the what-if's lock for a what-if) for the time of `doing`, or a refusal if it is taken."""
     lock_sql, unlock_sql, lock_params = (
         (TRY_LOCK, UNLOCK, {"profile": source.calc_profile})
@@ -261,7 +262,7 @@ def _source_lock(engine: sa.Engine, source: InventorySource, doing: str) -> Iter
             lock.execute(unlock_sql, lock_params)
 
 
-def _freeze(
+def freeze(
     connection: sa.Connection, source: InventorySource, reporting_year: int, note: str, published_by: str
 ) -> PublishedInventory:
     """Copy `reporting_year` of `source` into `inventory`, in the caller's transaction (its time not counted)."""
@@ -315,6 +316,25 @@ def _freeze(
     )
 
 
+def _refuse_a_second_base_year(connection: sa.Connection, reporting_year: int) -> None:
+    """The base year (config/institution.yaml) is published once; after that only a restatement replaces it, so
+    that every change of the base year is logged (pipelines/restatement.py)."""
+    if reporting_year != get_institution_profile().base_year.year:
+        return
+    published = connection.execute(
+        sa.text(
+            f"select max(inventory_id) from {INVENTORY_SCHEMA}.inventories "
+            "where reporting_year = :year and not is_whatif"
+        ),
+        {"year": reporting_year},
+    ).scalar()
+    if published is not None:
+        raise InventoryRefused(
+            f"{reporting_year} is the base year and inventory {published} publishes it: a new base year is "
+            'published by a restatement, which is logged (co2calc restate-base-year --note "…")'
+        )
+
+
 def publish_inventory(
     engine: sa.Engine,
     reporting_year: int,
@@ -328,8 +348,10 @@ def publish_inventory(
         raise InventoryRefused('an inventory needs a note saying what it is (--note "...")')
     source = inventory_source(profile_code)
     clock = time.monotonic()
-    with _source_lock(engine, source, "publish the inventory"), engine.begin() as connection:
-        frozen = _freeze(connection, source, reporting_year, note.strip(), published_by or getpass.getuser())
+    with source_lock(engine, source, "publish the inventory"), engine.begin() as connection:
+        if not source.is_whatif:
+            _refuse_a_second_base_year(connection, reporting_year)
+        frozen = freeze(connection, source, reporting_year, note.strip(), published_by or getpass.getuser())
         connection.execute(
             sa.text(f"select {INVENTORY_SCHEMA}.grant_dashboard_role(:role)"),
             {"role": get_settings().dashboard_db_role},
@@ -355,8 +377,8 @@ def explain_change(
             raise InventoryRefused(f"no published inventory {from_inventory_id}")
         if to_inventory_id is None:
             source = inventory_source(None)
-            with _source_lock(engine, source, "explain a change against the live numbers"):
-                to_inventory_id = _freeze(
+            with source_lock(engine, source, "explain a change against the live numbers"):
+                to_inventory_id = freeze(
                     connection, source, start, "live numbers, not published", getpass.getuser()
                 ).inventory_id
         end = connection.execute(
@@ -370,25 +392,33 @@ def explain_change(
                 f"inventory {from_inventory_id} is of {start} and inventory {to_inventory_id} "
                 f"{'of ' + str(end) if end is not None else 'does not exist'}: a change is explained within a year"
             )
-        unit_id = (
-            unit_id
-            or connection.execute(
-                sa.text(
-                    f"select unit_id from {INVENTORY_SCHEMA}.units where inventory_id = :inventory_id "
-                    "and parent_unit_id is null order by unit_id limit 1"
-                ),
-                {"inventory_id": from_inventory_id},
-            ).scalar_one()
-        )
-        result = connection.execute(
-            INVENTORY_CHANGE.statement,
-            {
-                "from_inventory_id": from_inventory_id,
-                "to_inventory_id": to_inventory_id,
-                "unit_id": unit_id,
-                "allowed_unit_ids": [unit_id],
-            },
-        )
-        change = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        change = change_between(connection, from_inventory_id, to_inventory_id, unit_id)
         transaction.rollback()
     return change
+
+
+def change_between(
+    connection: sa.Connection, from_inventory_id: int, to_inventory_id: int, unit_id: str | None = None
+) -> pd.DataFrame:
+    """INVENTORY_CHANGE between two inventories for the subtree of `unit_id` (default: the institution, the root of
+    the first inventory's tree), in the caller's transaction."""
+    unit_id = (
+        unit_id
+        or connection.execute(
+            sa.text(
+                f"select unit_id from {INVENTORY_SCHEMA}.units where inventory_id = :inventory_id "
+                "and parent_unit_id is null order by unit_id limit 1"
+            ),
+            {"inventory_id": from_inventory_id},
+        ).scalar_one()
+    )
+    result = connection.execute(
+        INVENTORY_CHANGE.statement,
+        {
+            "from_inventory_id": from_inventory_id,
+            "to_inventory_id": to_inventory_id,
+            "unit_id": unit_id,
+            "allowed_unit_ids": [unit_id],
+        },
+    )
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

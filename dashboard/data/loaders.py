@@ -564,6 +564,42 @@ def published_inventories(warehouse: Warehouse) -> list[Inventory]:
     ]
 
 
+@dataclass(frozen=True)
+class BaseYearRestatement:
+    """A restatement of the base year (pipelines/restatement.py) as the dashboard's role may read it."""
+
+    restatement_id: int
+    base_year: int
+    previous_inventory_id: int
+    restated_inventory_id: int
+    reason: str
+    restated_by: str
+    restated_at: pd.Timestamp
+
+
+def base_year_restatements(warehouse: Warehouse) -> list[BaseYearRestatement]:
+    """Every restatement, latest first; uncached like the inventories' list. None yet (no migration 0006, or no
+    grant before the first publication): an empty list."""
+    try:
+        frame = _query(warehouse.database_url, queries.BASE_YEAR_RESTATEMENTS, (), {})
+    except sa.exc.DBAPIError as error:
+        if getattr(error.orig, "pgcode", None) in _NO_INVENTORIES:
+            return []
+        raise
+    return [
+        BaseYearRestatement(
+            restatement_id=int(row.restatement_id),
+            base_year=int(row.base_year),
+            previous_inventory_id=int(row.previous_inventory_id),
+            restated_inventory_id=int(row.restated_inventory_id),
+            reason=row.reason,
+            restated_by=row.restated_by,
+            restated_at=pd.Timestamp(row.restated_at).tz_convert("UTC"),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+
+
 @_cached
 def inventory_unit(
     warehouse: Warehouse, allowed: tuple[str, ...], inventory_id: int, unit_id: str

@@ -671,6 +671,25 @@ order by reporting_year desc, inventory_id desc
 """,
 )
 
+# Base-year restatements (pipelines/restatement.py, `co2calc restate-base-year`, migration 0006), latest first: who,
+# when, why and which inventory replaced which. The role may read these columns only, not the institution's totals
+# and effects: a page reads its subtree's numbers from the two inventories. Uncached, as the inventories' list.
+BASE_YEAR_RESTATEMENTS = Query(
+    "base_year_restatements",
+    """
+select
+    restatement_id,
+    base_year,
+    previous_inventory_id,
+    restated_inventory_id,
+    reason,
+    restated_by,
+    restated_at
+from inventory.base_year_restatements
+order by restatement_id desc
+""",
+)
+
 # The chosen unit as the inventory's tree named it (its report prints that name, not today's).
 INVENTORY_UNIT = Query(
     "inventory_unit",

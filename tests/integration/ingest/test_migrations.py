@@ -84,6 +84,7 @@ def test_migrate_in_a_real_process_applies_every_migration_once(empty_database_u
         (3, "override_trains_without_station"),
         (4, "published_inventories"),
         (5, "signed_dashboard_scope"),
+        (6, "base_year_restatements"),
     } <= set(versions(empty_database_url))
     loaded = co2calc(
         empty_database_url, "ingest", str(FIXTURES / "units/small_institution.csv"), "--source", "units"

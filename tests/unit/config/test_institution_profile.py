@@ -72,3 +72,52 @@ def test_broken_yaml_is_refused_with_its_line_and_column(tmp_path):
         InstitutionProfileError, match=r"institution\.yaml, line \d+, column \d+: not valid YAML"
     ):
         load_institution_profile(path)
+
+
+def test_the_shipped_base_year_is_methodologys_2019_with_a_5_percent_threshold():
+    base_year = load_institution_profile(Settings().institution_file).base_year
+
+    assert (base_year.year, base_year.restatement_threshold_pct) == (2019, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("change_t_co2e", "published_t_co2e", "significant"),
+    [(5.0, 100.0, False), (5.01, 100.0, True), (-5.01, 100.0, True), (0.0, 0.0, False), (0.1, 0.0, True)],
+)
+def test_a_change_is_significant_beyond_the_threshold_only(change_t_co2e, published_t_co2e, significant):
+    base_year = load_institution_profile(Settings().institution_file).base_year
+
+    assert base_year.is_significant(change_t_co2e, published_t_co2e) is significant
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "expected"),
+    [
+        ("restatement_threshold_pct: 5.0", "restatement_threshold_pct: 0", "Input should be greater than 0"),
+        (
+            "restatement_threshold_pct: 5.0",
+            "restatement_threshold_pct: five",
+            "Input should be a valid number",
+        ),
+        ("  year: 2019", "  year: 19", "Input should be greater than or equal to 1990"),
+    ],
+)
+def test_a_wrong_base_year_or_threshold_is_refused_with_its_line_and_field(tmp_path, replace, by, expected):
+    path = tmp_path / "institution.yaml"
+    path.write_text(
+        Settings().institution_file.read_text(encoding="utf-8").replace(replace, by), encoding="utf-8"
+    )
+    field = by.strip().split(":")[0]
+
+    with pytest.raises(InstitutionProfileError) as error:
+        load_institution_profile(path)
+    assert f"{path}, line {line_of(path, by)}, column 3: base_year.{field}: {expected}" in str(error.value)
+
+
+def test_a_profile_without_a_base_year_is_refused_naming_the_field(tmp_path):
+    path = tmp_path / "institution.yaml"
+    text = Settings().institution_file.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("\nbase_year:")], encoding="utf-8")
+
+    with pytest.raises(InstitutionProfileError, match="base_year: Field required"):
+        load_institution_profile(path)
