@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from ingest.contracts import SOURCES
-from ingest.load import ALL_UNITS, lock_scope
+from ingest.load import lock_scope
 from ingest.migrate import require_current_schema
+from ingest.plan import ALL_UNITS
 
 
 class LoadNotDeletable(Exception):
