@@ -329,13 +329,13 @@ def _copy_new_rows(
         if not column.startswith("_")
     )
     cursor.execute(
-        "select correction._row_number from correction_rows as correction where exists (select from "
+        "select correction._row_number from correction_rows as correction where exists (select from "  # noqa: S608 the contract's raw table and columns, never input
         f"{contract.raw_table} as loaded where loaded._load_id = any(%s) and {same_values}) order by 1",
         (list(scope_load_ids),),
     )
     already_loaded = [row[0] for row in cursor.fetchall()]
     cursor.execute(
-        f"insert into {contract.raw_table} select * from correction_rows where not (_row_number = any(%s))",
+        f"insert into {contract.raw_table} select * from correction_rows where not (_row_number = any(%s))",  # noqa: S608 the contract's raw table and columns, never input
         (already_loaded,),
     )
     cursor.execute("drop table correction_rows")

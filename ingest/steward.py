@@ -66,7 +66,7 @@ def delete_load(engine: sa.Engine, load_id: int, *, reason: str, deleted_by: str
         ).scalars()
         deleted_ids = [load_id, *corrections]
         rows_deleted = connection.execute(
-            sa.text(f"delete from {SOURCES[load.source_code].raw_table} where _load_id = any(:ids)"),
+            sa.text(f"delete from {SOURCES[load.source_code].raw_table} where _load_id = any(:ids)"),  # noqa: S608 the contract's raw table, never input
             {"ids": deleted_ids},
         ).rowcount
         connection.execute(
