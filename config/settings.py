@@ -30,8 +30,8 @@ def _require_driver(url: str | None) -> str | None:
 
 
 # Public demo values: fine against the local demo provider, refused against a real one (see below).
-DEMO_OIDC_CLIENT_SECRET = "co2calc-demo-secret"
-DEMO_OIDC_COOKIE_SECRET = "co2calc-demo-cookie-secret-change-me"
+DEMO_OIDC_CLIENT_SECRET = "co2calc-demo-secret"  # noqa: S105 the demo's published secret, refused outside the demo
+DEMO_OIDC_COOKIE_SECRET = "co2calc-demo-cookie-secret-change-me"  # noqa: S105 the demo's published secret, refused outside the demo
 # What the example files and tutorials put where a secret goes: never a secret.
 PLACEHOLDER_MARKS = ("change-me", "changeme", "change_me", "placeholder", "example", "your-", "xxxx")
 # The cookie secret signs every login session, the scope-signing secret every dashboard query's scope: at least 32

@@ -16,7 +16,7 @@ def main() -> None:
     secrets_path = write_streamlit_secrets(settings, settings.state_dir / "streamlit" / "secrets.toml")
     command = streamlit_command(settings, secrets_path)
     # exec, not a child process: Streamlit becomes the container's main process and gets its signals.
-    os.execv(command[0], command)
+    os.execv(command[0], command)  # noqa: S606 exec of the settings' Streamlit command, no shell
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def station_id_column(name_column: str) -> str:
 
 
 # The sources whose rows are trips of a person (traveller, date, route): the detail retention purges after five
-# reporting years (ingest/retention.py), and which a load refuses for a year already purged (ingest/load.py).
+# reporting years (ingest/retention.py), and which a load refuses for a year already purged (ingest/plan.py).
 TRAVEL_DETAIL_SOURCES = ("travel_planes", "travel_trains", "travel_cars")
 
 

@@ -47,7 +47,7 @@ from ingest.file_limits import FileRefused, ReadLimits, check_workbook
 XLSX_MAGIC = b"PK\x03\x04"
 # An Excel 97-2003 workbook (.xls) is an OLE2 compound file.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Rows per batch. A load holds two (one copied while the next is validated, ingest.load); at 50,000 rows its peak
+# Rows per batch. A load holds two (one copied while the next is validated, ingest.copier); at 50,000 rows its peak
 # memory is about flat: 107 MiB added at 119,961 rows, 126 MiB at 479,844 (medians of 5 runs of
 # tests/benchmarks/bench_ingest_throughput.py).
 DEFAULT_BATCH_ROWS = 50_000

@@ -116,7 +116,8 @@ def _plan(
             year
             for table in travel_tables
             for (year,) in connection.execute(
-                sa.text(f"select distinct reporting_year from {table} {detail_sql}"), detail
+                sa.text(f"select distinct reporting_year from {table} {detail_sql}"),  # noqa: S608 tables and columns are the module's own constants
+                detail,
             )
         }
     )
@@ -125,12 +126,15 @@ def _plan(
         count(
             FROZEN_TABLE,
             "frozen",
-            f"select reporting_year, count(*) from ({_FREEZE_SELECT}) as grouped group by reporting_year",
+            f"select reporting_year, count(*) from ({_FREEZE_SELECT}) as grouped group by reporting_year",  # noqa: S608 tables and columns are the module's own constants
             {"years": detail_years},
         )
     for table in travel_tables:
         count(
-            table, "deleted", f"select reporting_year, count(*) from {table} {detail_sql} group by 1", detail
+            table,
+            "deleted",
+            f"select reporting_year, count(*) from {table} {detail_sql} group by 1",  # noqa: S608 tables and columns are the module's own constants
+            detail,
         )
     count(
         REJECTS_TABLE,
@@ -144,7 +148,7 @@ def _plan(
         count(
             table,
             "deleted",
-            f"select reporting_year, count(*) from {table} where reporting_year < :before group by reporting_year",
+            f"select reporting_year, count(*) from {table} where reporting_year < :before group by reporting_year",  # noqa: S608 tables and columns are the module's own constants
             old,
         )
     count(
@@ -157,7 +161,7 @@ def _plan(
     count(
         FROZEN_TABLE,
         "deleted",
-        f"select reporting_year, count(*) from {FROZEN_TABLE} where reporting_year < :before group by reporting_year",
+        f"select reporting_year, count(*) from {FROZEN_TABLE} where reporting_year < :before group by reporting_year",  # noqa: S608 tables and columns are the module's own constants
         old,
     )
     return sorted(counts, key=lambda c: (c.reporting_year, c.action != "frozen", c.table_name))
@@ -179,7 +183,7 @@ def _check_build_matches_raw(connection: sa.Connection, years: list[int]) -> Non
             "emissions can be frozen"
         )
     raw_rows = " union all ".join(
-        f"select '{code}:' || _load_id || ':' || _row_number as activity_row_id "
+        f"select '{code}:' || _load_id || ':' || _row_number as activity_row_id "  # noqa: S608 tables and columns are the module's own constants
         f"from {SOURCES[code].raw_table} where reporting_year = any(:years)"
         for code in TRAVEL_DETAIL_SOURCES
     )
@@ -196,7 +200,7 @@ def _check_build_matches_raw(connection: sa.Connection, years: list[int]) -> Non
             select
                 (select count(*) from raw_rows where activity_row_id not in (select * from built_rows)),
                 (select count(*) from built_rows where activity_row_id not in (select * from raw_rows))
-            """
+            """  # noqa: S608 tables and columns are the module's own constants
         ),
         {"years": years},
     ).one()
@@ -217,7 +221,7 @@ def _execute(
         params = {"year": planned.reporting_year, "run_id": run_id}
         if planned.action == "frozen":
             sql = (
-                f"insert into {FROZEN_TABLE} (retention_run_id, {_GROUP_COLUMNS}, activity_quantity, passenger_km, "
+                f"insert into {FROZEN_TABLE} (retention_run_id, {_GROUP_COLUMNS}, activity_quantity, passenger_km, "  # noqa: S608 tables and columns are the module's own constants
                 "number_of_trips, kg_co2e, sigma_kg, activity_row_count) "
                 f"select :run_id, grouped.* from ({_FREEZE_SELECT}) as grouped"
             )
@@ -232,7 +236,7 @@ def _execute(
                 sql += " and loads.source_code = any(:sources)"
                 params["sources"] = list(TRAVEL_DETAIL_SOURCES)
         else:
-            sql = f"delete from {planned.table_name} where reporting_year = :year"
+            sql = f"delete from {planned.table_name} where reporting_year = :year"  # noqa: S608 tables and columns are the module's own constants
         rows = connection.execute(sa.text(sql), params).rowcount
         done.append(RetentionCount(planned.table_name, planned.reporting_year, planned.action, rows))
     return done
@@ -260,7 +264,7 @@ def run_retention(
             if contract.has_reporting_year:
                 connection.execute(
                     sa.text(
-                        "select pg_advisory_xact_lock(hashtext(:source || '/' || year)) "
+                        "select pg_advisory_xact_lock(hashtext(:source || '/' || year)) "  # noqa: S608 tables and columns are the module's own constants
                         f"from (select distinct reporting_year as year from {contract.raw_table} "
                         "where reporting_year < :before) as years"
                     ),

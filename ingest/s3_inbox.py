@@ -110,7 +110,7 @@ class S3Inbox:
             reasons = [result.message or "refused"] + [str(row) for row in result.rejected_rows[:REASON_ROWS]]
             if len(result.rejected_rows) > REASON_ROWS:
                 reasons.append(
-                    f"... every refused row: select * from ops.rejects where load_id = {result.load_id}"
+                    f"... every refused row: select * from ops.rejects where load_id = {result.load_id}"  # noqa: S608 a message for the steward, not a query
                 )
             return self.refuse(delivered, "\n".join(reasons), load_id=result.load_id)
         return self._move(

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from ingest.contracts import SOURCES
-from ingest.load import ALL_UNITS, lock_scope
+from ingest.load import lock_scope
 from ingest.migrate import require_current_schema
+from ingest.plan import ALL_UNITS
 
 
 class LoadNotDeletable(Exception):
@@ -65,7 +66,7 @@ def delete_load(engine: sa.Engine, load_id: int, *, reason: str, deleted_by: str
         ).scalars()
         deleted_ids = [load_id, *corrections]
         rows_deleted = connection.execute(
-            sa.text(f"delete from {SOURCES[load.source_code].raw_table} where _load_id = any(:ids)"),
+            sa.text(f"delete from {SOURCES[load.source_code].raw_table} where _load_id = any(:ids)"),  # noqa: S608 the contract's raw table, never input
             {"ids": deleted_ids},
         ).rowcount
         connection.execute(

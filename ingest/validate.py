@@ -737,6 +737,63 @@ def _intensity(frame: pl.DataFrame, columns: tuple[str, str, str, str]) -> tuple
     ]
 
 
+def _weekly_hours(frame: pl.DataFrame, columns: tuple[str, ...]) -> tuple[pl.DataFrame, list[Rule]]:
+    """The weekly hours of use (`columns`) may not add up to more than a week's hours (EQUIP_HOURS_SUM)."""
+    *_, last = columns
+    # Only hours that are each in range are summed (an out-of-range cell is EQUIP_HOURS_RANGE already); a
+    # blank cell makes the sum NULL: blank hours are not an error here (EQUIP_HOURS_MISSING in dbt).
+    hour_cells = [pl.col(c).cast(pl.Float64, strict=False) for c in columns]
+    each_in_range = pl.all_horizontal(cell.is_between(0, HOURS_PER_WEEK) for cell in hour_cells)
+    frame = frame.with_columns(
+        pl.when(each_in_range).then(sum(hour_cells, pl.lit(0.0))).alias("__weekly_hours_sum")
+    )
+    hours = " + ".join(columns)
+    return frame, [
+        Rule(
+            Expectation.of(
+                "expect_column_values_to_be_between",
+                column="__weekly_hours_sum",
+                max_value=HOURS_PER_WEEK,
+            ),
+            "EQUIP_HOURS_SUM",
+            last,
+            lambda v, h=hours: f"{h} = {v:g} exceeds the {HOURS_PER_WEEK} hours of a week",
+        )
+    ]
+
+
+def _mass_coefficient(frame: pl.DataFrame, columns: tuple[str, str]) -> tuple[pl.DataFrame, list[Rule]]:
+    """A quantity in kg has a coefficient to kg of 1 (PURCH_COEF_INCONSISTENT)."""
+    unit_column, coefficient_column = columns
+    coefficient = pl.col(coefficient_column).cast(pl.Float64, strict=False)
+    frame = frame.with_columns(
+        pl.when((pl.col(unit_column) == "kg") & (coefficient != 1))
+        .then(
+            pl.format(
+                "{} is {} for a quantity in kg; kg per kg must be 1",
+                pl.lit(coefficient_column),
+                coefficient,
+            )
+        )
+        .alias("__mass_coefficient_problem")
+    )
+    return frame, [_message_rule("__mass_coefficient_problem", "PURCH_COEF_INCONSISTENT", coefficient_column)]
+
+
+def _blank_template_lines(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Rule]]:
+    """A row whose `name` is blank (and that brings no kg_co2eq) is a pre-filled template line, skipped."""
+    blank = pl.col(name).is_null()
+    if "kg_co2eq" in frame.columns:
+        blank = blank & pl.col("kg_co2eq").is_null()
+    frame = frame.with_columns(
+        pl.when(blank)
+        .then(pl.lit(f"{name} is blank: a pre-filled template line, skipped"))
+        .otherwise(None)
+        .alias("__blank_template_line")
+    )
+    return frame, [_message_rule("__blank_template_line", "ROW_BLANK_TEMPLATE_LINE", name)]
+
+
 def _resolution_columns(
     frame: pl.DataFrame, contract: SourceContract, lookups: Lookups
 ) -> tuple[pl.DataFrame, list[Rule]]:
@@ -769,56 +826,14 @@ def _resolution_columns(
         frame, intensity_rules = _intensity(frame, contract.intensity_columns)
         rules += intensity_rules
     if contract.weekly_hours_columns:
-        *_, last = contract.weekly_hours_columns
-        # Only hours that are each in range are summed (an out-of-range cell is EQUIP_HOURS_RANGE already); a
-        # blank cell makes the sum NULL: blank hours are not an error here (EQUIP_HOURS_MISSING in dbt).
-        hour_cells = [pl.col(c).cast(pl.Float64, strict=False) for c in contract.weekly_hours_columns]
-        each_in_range = pl.all_horizontal(cell.is_between(0, HOURS_PER_WEEK) for cell in hour_cells)
-        frame = frame.with_columns(
-            pl.when(each_in_range).then(sum(hour_cells, pl.lit(0.0))).alias("__weekly_hours_sum")
-        )
-        hours = " + ".join(contract.weekly_hours_columns)
-        rules.append(
-            Rule(
-                Expectation.of(
-                    "expect_column_values_to_be_between",
-                    column="__weekly_hours_sum",
-                    max_value=HOURS_PER_WEEK,
-                ),
-                "EQUIP_HOURS_SUM",
-                last,
-                lambda v, h=hours: f"{h} = {v:g} exceeds the {HOURS_PER_WEEK} hours of a week",
-            )
-        )
+        frame, hours_rules = _weekly_hours(frame, contract.weekly_hours_columns)
+        rules += hours_rules
     if contract.mass_coefficient_columns:
-        unit_column, coefficient_column = contract.mass_coefficient_columns
-        coefficient = pl.col(coefficient_column).cast(pl.Float64, strict=False)
-        frame = frame.with_columns(
-            pl.when((pl.col(unit_column) == "kg") & (coefficient != 1))
-            .then(
-                pl.format(
-                    "{} is {} for a quantity in kg; kg per kg must be 1",
-                    pl.lit(coefficient_column),
-                    coefficient,
-                )
-            )
-            .alias("__mass_coefficient_problem")
-        )
-        rules.append(
-            _message_rule("__mass_coefficient_problem", "PURCH_COEF_INCONSISTENT", coefficient_column)
-        )
+        frame, coefficient_rules = _mass_coefficient(frame, contract.mass_coefficient_columns)
+        rules += coefficient_rules
     if contract.blank_template_column:
-        name = contract.blank_template_column
-        blank = pl.col(name).is_null()
-        if "kg_co2eq" in frame.columns:
-            blank = blank & pl.col("kg_co2eq").is_null()
-        frame = frame.with_columns(
-            pl.when(blank)
-            .then(pl.lit(f"{name} is blank: a pre-filled template line, skipped"))
-            .otherwise(None)
-            .alias("__blank_template_line")
-        )
-        rules.append(_message_rule("__blank_template_line", "ROW_BLANK_TEMPLATE_LINE", name))
+        frame, blank_rules = _blank_template_lines(frame, contract.blank_template_column)
+        rules += blank_rules
     return frame, rules
 
 

@@ -6,6 +6,7 @@ and independent: a channel that fails is reported in the exception, after the ot
 
 import json
 import smtplib
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
@@ -46,12 +47,15 @@ def channels(settings: Settings) -> list[str]:
 
 
 def post_webhook(url: str, failure: RunFailure) -> None:
+    # urllib also opens file: and ftp: URLs; a webhook is HTTP(S) only.
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"CO2CALC_ALERT_WEBHOOK_URL must be an http or https URL, got {url!r}")
     # `text` is what Slack, Mattermost and Teams incoming webhooks display; the other keys are for machines.
     body = json.dumps({"text": failure.text, **asdict(failure)}).encode()
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 the scheme is checked above
         url, data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as response:
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as response:  # noqa: S310 same request
         response.read()
 
 
@@ -79,7 +83,7 @@ def announce(settings: Settings, failure: RunFailure) -> list[str]:
     for channel in channels(settings):
         try:
             senders[channel]()
-        except (OSError, smtplib.SMTPException) as error:
+        except (OSError, smtplib.SMTPException, ValueError) as error:
             problems.append(f"{channel}: {error}")
         else:
             delivered.append(channel)

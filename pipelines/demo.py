@@ -34,7 +34,7 @@ class Supervisor:
 
     def start(self, name: str, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         log.parent.mkdir(parents=True, exist_ok=True)
-        child = subprocess.Popen(
+        child = subprocess.Popen(  # noqa: S603 the demo's own commands, no shell
             args,
             env=env,
             cwd=REPO_ROOT,

@@ -92,7 +92,7 @@ def code_version() -> str:
     """`git describe --always --dirty` of this checkout, else the installed package's version (a deployed image)."""
     try:
         described = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
+            ["git", "describe", "--always", "--dirty"],  # noqa: S607 git from PATH, as a user runs it
             cwd=REPOSITORY,
             capture_output=True,
             text=True,
@@ -129,7 +129,7 @@ def _build_of_source(connection: sa.Connection, source: InventorySource) -> tupl
                 "first"
             )
         invocation = connection.exec_driver_sql(
-            f"select dbt_invocation_id from {source.reporting_schema}.{RECORD_TABLE}"
+            f"select dbt_invocation_id from {source.reporting_schema}.{RECORD_TABLE}"  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
         ).scalar_one()
         return None, invocation
     last = connection.exec_driver_sql(
@@ -148,7 +148,7 @@ def _copy_rows(connection: sa.Connection, inventory_id: int, source: InventorySo
     """The source schema's reporting rows of `year` (the year-less tables whole) as JSON, and its unit tree."""
     connection.execute(
         sa.text(
-            f"insert into {INVENTORY_SCHEMA}.units select :inventory_id, unit_id, unit_code, unit_name, unit_level, "
+            f"insert into {INVENTORY_SCHEMA}.units select :inventory_id, unit_id, unit_code, unit_name, unit_level, "  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             f"parent_unit_id, ancestor_unit_ids, school_unit_id, school_name from {source.reporting_schema}.{UNITS_TABLE}"
         ),
         {"inventory_id": inventory_id},
@@ -172,7 +172,7 @@ def _copy_rows(connection: sa.Connection, inventory_id: int, source: InventorySo
         years = [year, year - 1] if table.table_name in PREVIOUS_YEAR_TABLES else [year]
         copied += connection.execute(
             sa.text(
-                f"insert into {INVENTORY_SCHEMA}.reporting_rows "
+                f"insert into {INVENTORY_SCHEMA}.reporting_rows "  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
                 f"select :inventory_id, :table_name, "
                 f"{'source.unit_id' if table.has_unit else 'null'}, "
                 f"{'source.reporting_year' if table.has_year else 'null'}, to_jsonb(source) "
@@ -190,7 +190,7 @@ def _copy_emissions(
     params = {"inventory_id": inventory_id, "year": year}
     emissions = connection.execute(
         sa.text(
-            f"insert into {INVENTORY_SCHEMA}.emission_rows select :inventory_id, activity_row_id, leg_code, load_id, "
+            f"insert into {INVENTORY_SCHEMA}.emission_rows select :inventory_id, activity_row_id, leg_code, load_id, "  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             "unit_id, module_code, submodule_code, ghg_scope, is_additional_category, is_internal_reallocation, "
             "facility_unit_id, activity_quantity, activity_unit, factor_id, factor_set_id, factor_set_version, "
             f"factor_value, kg_co2e, is_override from {source.marts_schema}.fct_emissions "
@@ -200,7 +200,7 @@ def _copy_emissions(
     ).rowcount
     unresolved = connection.execute(
         sa.text(
-            f"insert into {INVENTORY_SCHEMA}.unresolved_rows select :inventory_id, activity_row_id, load_id, "
+            f"insert into {INVENTORY_SCHEMA}.unresolved_rows select :inventory_id, activity_row_id, load_id, "  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             f"unit_id, module_code, status_code from {source.marts_schema}.fct_unresolved_rows "
             "where reporting_year = :year"
         ),
@@ -208,7 +208,7 @@ def _copy_emissions(
     ).rowcount
     connection.execute(
         sa.text(
-            f"insert into {INVENTORY_SCHEMA}.factor_sets "
+            f"insert into {INVENTORY_SCHEMA}.factor_sets "  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             "select :inventory_id, factor_set_id, coalesce(factor_set_version, ''), count(*) "
             f"from {INVENTORY_SCHEMA}.emission_rows where inventory_id = :inventory_id group by 2, 3"
         ),
@@ -232,7 +232,7 @@ def _copy_loads(connection: sa.Connection, inventory_id: int) -> int:
                 select load_id from {INVENTORY_SCHEMA}.unresolved_rows where inventory_id = :inventory_id
             )
             or (loads.reporting_year is null and loads.load_status = 'active')
-            """
+            """  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
         ),
         {"inventory_id": inventory_id},
     ).rowcount
@@ -269,7 +269,7 @@ def freeze(
     build_id, invocation_id = _build_of_source(connection, source)
     years = (
         connection.exec_driver_sql(
-            f"select distinct reporting_year from {source.reporting_schema}.rpt_footprint__subtree_year order by 1"
+            f"select distinct reporting_year from {source.reporting_schema}.rpt_footprint__subtree_year order by 1"  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
         )
         .scalars()
         .all()
@@ -281,7 +281,7 @@ def freeze(
         )
     inventory = connection.execute(
         sa.text(
-            f"insert into {INVENTORY_SCHEMA}.inventories (reporting_year, calc_profile, is_whatif, "
+            f"insert into {INVENTORY_SCHEMA}.inventories (reporting_year, calc_profile, is_whatif, "  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             "source_schema, build_id, dbt_invocation_id, code_version, note, published_by, "
             "published_at) values (:year, :profile, :is_whatif, :schema, :build_id, :invocation_id, "
             ":code_version, :note, :by, date_trunc('second', clock_timestamp())) "
@@ -323,7 +323,7 @@ def _refuse_a_second_base_year(connection: sa.Connection, reporting_year: int) -
         return
     published = connection.execute(
         sa.text(
-            f"select max(inventory_id) from {INVENTORY_SCHEMA}.inventories "
+            f"select max(inventory_id) from {INVENTORY_SCHEMA}.inventories "  # noqa: S608 INVENTORY_SCHEMA is the module constant
             "where reporting_year = :year and not is_whatif"
         ),
         {"year": reporting_year},
@@ -369,7 +369,7 @@ def explain_change(
     with engine.connect() as connection, connection.begin() as transaction:
         start = connection.execute(
             sa.text(
-                f"select reporting_year from {INVENTORY_SCHEMA}.inventories where inventory_id = :inventory_id"
+                f"select reporting_year from {INVENTORY_SCHEMA}.inventories where inventory_id = :inventory_id"  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             ),
             {"inventory_id": from_inventory_id},
         ).scalar()
@@ -383,7 +383,7 @@ def explain_change(
                 ).inventory_id
         end = connection.execute(
             sa.text(
-                f"select reporting_year from {INVENTORY_SCHEMA}.inventories where inventory_id = :inventory_id"
+                f"select reporting_year from {INVENTORY_SCHEMA}.inventories where inventory_id = :inventory_id"  # noqa: S608 INVENTORY_SCHEMA, or a what-if schema of a profile checked against the shipped ones
             ),
             {"inventory_id": to_inventory_id},
         ).scalar()
@@ -406,7 +406,7 @@ def change_between(
         unit_id
         or connection.execute(
             sa.text(
-                f"select unit_id from {INVENTORY_SCHEMA}.units where inventory_id = :inventory_id "
+                f"select unit_id from {INVENTORY_SCHEMA}.units where inventory_id = :inventory_id "  # noqa: S608 INVENTORY_SCHEMA is the module constant
                 "and parent_unit_id is null order by unit_id limit 1"
             ),
             {"inventory_id": from_inventory_id},

@@ -35,7 +35,7 @@ def _as_user() -> dict:
     try:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], check=True)
+        subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], check=True)  # noqa: S603, S607 PostgreSQL's and the system's binaries with the code's own arguments, no shell; useradd from PATH, as root runs it
     # The group too: a root group would meet the (closed) group bits of root's folders, not the open "other" bits.
     return {"user": SYSTEM_USER, "group": SYSTEM_USER, "extra_groups": []}
 
@@ -63,7 +63,7 @@ class LocalPostgres:
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, program: str, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 PostgreSQL's and the system's binaries with the code's own arguments, no shell
             [str(POSTGRES_BIN_PATH / program), *args],
             check=True,
             capture_output=True,
@@ -113,7 +113,7 @@ class LocalPostgres:
         )
 
     def is_running(self) -> bool:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 PostgreSQL's and the system's binaries with the code's own arguments, no shell
             [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "status"],
             capture_output=True,
             text=True,
@@ -123,7 +123,7 @@ class LocalPostgres:
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            subprocess.run(
+            subprocess.run(  # noqa: S603 PostgreSQL's and the system's binaries with the code's own arguments, no shell
                 [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "-w", "-m", "fast", "stop"],
                 capture_output=True,
                 text=True,

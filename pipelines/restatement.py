@@ -95,7 +95,7 @@ class Restatement:
 def _reference_inventory(connection: sa.Connection, base_year: int) -> int:
     reference = connection.execute(
         sa.text(
-            f"select max(inventory_id) from {INVENTORY_SCHEMA}.inventories "
+            f"select max(inventory_id) from {INVENTORY_SCHEMA}.inventories "  # noqa: S608 INVENTORY_SCHEMA is the module constant
             "where reporting_year = :year and not is_whatif"
         ),
         {"year": base_year},
@@ -129,7 +129,7 @@ def _check(
                 as previous
             full join (select unit_id, parent_unit_id from {INVENTORY_SCHEMA}.units where inventory_id = :live)
                 as live on previous.unit_id = live.unit_id
-            """
+            """  # noqa: S608 INVENTORY_SCHEMA is the module constant
         ),
         {"previous": previous_inventory_id, "live": live_inventory_id},
     ).one()
@@ -193,7 +193,7 @@ def restate_base_year(
             )
         logged = connection.execute(
             sa.text(
-                f"insert into {RESTATEMENTS_TABLE} (base_year, previous_inventory_id, restated_inventory_id, "
+                f"insert into {RESTATEMENTS_TABLE} (base_year, previous_inventory_id, restated_inventory_id, "  # noqa: S608 RESTATEMENTS_TABLE is the module constant
                 "previous_t_co2e, restated_t_co2e, activity_effect_t_co2e, factor_effect_t_co2e, "
                 "coverage_effect_t_co2e, units_added, units_removed, units_moved, threshold_pct, reason, "
                 "restated_by, restated_at) values (:year, :previous, :restated, :previous_t, :restated_t, "

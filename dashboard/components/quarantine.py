@@ -25,7 +25,7 @@ def refused_rows(rejects: pd.DataFrame) -> pd.DataFrame:
         .groupby(["load_id", "row_number"], as_index=False, sort=True)
         .agg(
             source_code=("source_code", "first"),
-            # `error` sorts before `info`: a row refused and also skipped is refused (ingest.load).
+            # `error` sorts before `info`: a row refused and also skipped is refused (ingest.copier).
             severity=("severity", "min"),
             file_name=("file_name", "first"),
             reason_code=("reason_code", REASON_SEPARATOR.join),

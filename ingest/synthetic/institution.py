@@ -107,15 +107,25 @@ def generate_institution(
     for roster in rosters:
         for source_code, frame in purchase_frames(rng, roster, tree.lab_ids, labs).items():
             written.append(_write(frame, out_dir / f"{source_code}_{roster.year}.csv"))
-    # Drawn after purchases, so that adding the additional categories left the files above as they were.
-    for roster in rosters:
-        intensities = additional_intensities_frame(rng, roster.year)
-        written.append(_write(intensities, out_dir / f"additional_intensities_{roster.year}.csv"))
-    # Drawn last, so that adding construction and renovation left every file above as it was.
     building_names = sorted(set(room_reference["building_name"].to_list()))
-    for roster in rosters:
-        construction = construction_intensities_frame(rng, roster.year, building_names)
-        written.append(_write(construction, out_dir / f"construction_intensities_{roster.year}.csv"))
+    return written + _institution_intensities(
+        rng, [roster.year for roster in rosters], building_names, out_dir
+    )
+
+
+def _institution_intensities(
+    rng: np.random.Generator, years: list[int], building_names: list[str], out_dir: Path
+) -> list[Path]:
+    """The intensities the institution declares per year, drawn after every per-lab file."""
+    # Drawn after purchases, so that adding the additional categories left the files above as they were.
+    written = [
+        _write(additional_intensities_frame(rng, year), out_dir / f"additional_intensities_{year}.csv")
+        for year in years
+    ]
+    # Drawn last, so that adding construction and renovation left every file above as it was.
+    for year in years:
+        construction = construction_intensities_frame(rng, year, building_names)
+        written.append(_write(construction, out_dir / f"construction_intensities_{year}.csv"))
     return written
 
 

@@ -95,7 +95,7 @@ def test_replacement_is_atomic_a_failure_midway_keeps_the_previous_load(engine, 
     def copy_that_fails(cursor, table, frame):
         raise RuntimeError("disk full while copying")
 
-    monkeypatch.setattr("ingest.load._copy", copy_that_fails)
+    monkeypatch.setattr("ingest.copier.copy_frame", copy_that_fails)
     with pytest.raises(RuntimeError, match="disk full"):
         load_file(engine, corrected, "travel_planes", reporting_year=2025, loaded_by="test")
     assert (
